@@ -1,0 +1,144 @@
+/**
+ * The one schema for every tunable. `config/default.yaml` must satisfy it on its own (it is the source of
+ * the defaults and their documentation); user files, environment and flags are merged over it and the
+ * result is validated again. Objects are strict: an unknown key is an error, not a silent no-op.
+ */
+import { z } from 'zod';
+
+const positive = () => z.number().positive();
+const fraction = () => z.number().min(0).max(1);
+
+export const windowSchema = z
+  .object({
+    sizeKm: positive().max(2000),
+    samples: z.number().int().min(8).max(512),
+    strideKm: positive().max(1000),
+    projection: z.literal('laea'),
+    interpolation: z.literal('bilinear'),
+    antiAlias: z.boolean(),
+    taper: z.enum(['none', 'cosine']),
+    taperStart: fraction(),
+    normalisation: z.enum(['median-maxabs', 'median-scale']),
+    scaleM: positive(),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    maxLandFraction: fraction(),
+    maxNodataFraction: fraction(),
+    landLevelM: z.number(),
+    maxAbsLatDeg: z.number().min(0).max(89),
+  })
+  .strict();
+
+export const tilingSchema = z
+  .object({
+    workers: z.number().int().min(0).max(256),
+    batchSize: z.number().int().min(1).max(65536),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    filters: z.array(z.number().int().min(1).max(1024)).min(1).max(6),
+    kernelSize: z.number().int().min(1).max(11),
+    bottleneck: z.number().int().min(1).max(4096),
+  })
+  .strict();
+
+export const augmentSchema = z
+  .object({
+    rotations: z.boolean(),
+    flips: z.boolean(),
+    shiftKm: z.number().min(0),
+    copies: z.number().int().min(1).max(64),
+  })
+  .strict();
+
+export const trainingSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(10000),
+    batchSize: z.number().int().min(1).max(4096),
+    learningRate: positive().max(1),
+    validationFraction: z.number().min(0.05).max(0.5),
+    patience: z.number().int().min(1),
+    minReliefM: z.number().min(0),
+    calibrationRecall: z.number().gt(0).lt(1),
+    augment: augmentSchema,
+  })
+  .strict();
+
+export const backendSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
+
+export const scoringSchema = z
+  .object({
+    backend: backendSchema,
+    batchSize: z.number().int().min(1).max(65536),
+  })
+  .strict();
+
+export const pickingSchema = z
+  .object({
+    /** null: take the bundle's calibrated threshold. */
+    errorThreshold: positive().nullable(),
+    /** Overrides the bundle threshold with the error at this recall on the calibration set. */
+    targetRecall: z.number().gt(0).lt(1).nullable(),
+    smoothingKm: z.number().min(0),
+    minSeparationKm: z.number().min(0),
+    minProminenceM: z.number().min(0),
+    highpassKm: z.number().min(0),
+    measureRadiusKm: positive(),
+  })
+  .strict();
+
+export const compareSchema = z
+  .object({
+    toleranceKm: positive(),
+    minHeightM: z.number().min(0),
+  })
+  .strict();
+
+export const outputSchema = z
+  .object({
+    csv: z.boolean(),
+    png: z.boolean(),
+    errorGrid: z.boolean(),
+  })
+  .strict();
+
+export const loggingSchema = z
+  .object({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    /** null: JSON lines to stdout (pretty on a TTY). */
+    file: z.string().min(1).nullable(),
+    progress: z.enum(['auto', 'on', 'off']),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    grid: z.object({ variable: z.string().min(1).nullable() }).strict(),
+    /** "W/E/S/N" in degrees, or null for the whole grid. */
+    region: z.string().nullable(),
+    window: windowSchema,
+    plan: planSchema,
+    tiling: tilingSchema,
+    model: modelSchema,
+    training: trainingSchema,
+    scoring: scoringSchema,
+    picking: pickingSchema,
+    compare: compareSchema,
+    output: outputSchema,
+    logging: loggingSchema,
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type WindowConfig = z.infer<typeof windowSchema>;
+export type PlanConfig = z.infer<typeof planSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type TrainingConfig = z.infer<typeof trainingSchema>;
+export type PickingConfig = z.infer<typeof pickingSchema>;
+export type BackendName = z.infer<typeof backendSchema>;

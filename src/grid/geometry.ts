@@ -1,0 +1,73 @@
+/**
+ * Pixel ↔ geographic conversions for a GridGeometry (cell centres), and longitude conventions.
+ * Pure functions; no I/O.
+ */
+import type { GridGeometry, PixelWindow, Region } from '../types.js';
+
+/** Longitude of column x's centre (file convention). */
+export const columnLon = (g: GridGeometry, x: number): number => g.lon0 + x * g.dLon;
+/** Latitude of row y's centre. */
+export const rowLat = (g: GridGeometry, y: number): number => g.lat0 + y * g.dLat;
+
+/** Wraps a longitude into [-180, 180). */
+export function wrapLon180(lon: number): number {
+  const w = ((((lon + 180) % 360) + 360) % 360) - 180;
+  return w;
+}
+
+/**
+ * Fractional column of a longitude, choosing the 360° alias that lands inside (or nearest to) the
+ * grid, so a grid stored 0..360 answers for −170 and one stored −180..180 answers for 190.
+ */
+export function lonToColumn(g: GridGeometry, lon: number): number {
+  const x = (lon - g.lon0) / g.dLon;
+  const period = 360 / g.dLon;
+  const mid = (g.width - 1) / 2;
+  // pick the alias closest to the grid's middle column
+  return x + Math.round((mid - x) / period) * period;
+}
+
+/** Fractional row of a latitude. */
+export const latToRow = (g: GridGeometry, lat: number): number => (lat - g.lat0) / g.dLat;
+
+/** Geographic bounds of the grid's cell centres (lon in the file's convention, west < east). */
+export function gridBounds(g: GridGeometry): Region {
+  const lats = [rowLat(g, 0), rowLat(g, g.height - 1)];
+  return {
+    west: columnLon(g, 0),
+    east: columnLon(g, g.width - 1),
+    south: Math.min(...lats),
+    north: Math.max(...lats),
+  };
+}
+
+/** Mean spacing of the grid in km at a latitude: [east-west, north-south]. */
+export function cellSizeKm(g: GridGeometry, lat: number): [number, number] {
+  const kmPerDeg = 111.19492664455873;
+  return [g.dLon * kmPerDeg * Math.cos((lat * Math.PI) / 180), Math.abs(g.dLat) * kmPerDeg];
+}
+
+/** Clamps a pixel window to the rows of the grid (and to the columns unless the grid wraps). */
+export function clampWindow(g: GridGeometry, win: PixelWindow): PixelWindow | null {
+  const y0 = Math.max(0, win.y0);
+  const y1 = Math.min(g.height, win.y0 + win.h);
+  let x0 = win.x0;
+  let x1 = win.x0 + win.w;
+  if (!g.periodicLon) {
+    x0 = Math.max(0, x0);
+    x1 = Math.min(g.width, x1);
+  }
+  if (y1 <= y0 || x1 <= x0) return null;
+  return { x0, y0, w: x1 - x0, h: y1 - y0 };
+}
+
+/**
+ * True when `width` columns of `dLon` cover all longitudes: pixel grids have 360/dLon columns,
+ * gridline grids usually repeat the seam (360/dLon + 1).
+ */
+export function coversAllLongitudes(width: number, dLon: number): boolean {
+  return width >= Math.round(360 / dLon) && width <= Math.round(360 / dLon) + 1 && Math.abs(Math.round(360 / dLon) * dLon - 360) < dLon * 1e-3;
+}
+
+/** Number of distinct columns in 360° (the wrap period of a periodic grid). */
+export const lonPeriodColumns = (g: Pick<GridGeometry, 'dLon'>): number => Math.round(360 / g.dLon);

@@ -1,0 +1,72 @@
+/**
+ * A GridSource over an array already in memory: synthetic grids in tests and benchmarks, and small
+ * cut-outs. Honours the same contract as the file readers (NaN no-data, wrap when periodic).
+ */
+import type { GridGeometry, GridSource, PixelWindow } from '../types.js';
+import { coversAllLongitudes, lonPeriodColumns } from './geometry.js';
+
+export interface MemoryGridOptions extends Omit<GridGeometry, 'periodicLon' | 'registration'> {
+  values: Float32Array;
+  registration?: GridGeometry['registration'];
+  /** Defaults to true when width × dLon covers 360°. */
+  periodicLon?: boolean;
+  path?: string;
+  variable?: string;
+}
+
+export class MemoryGrid implements GridSource {
+  readonly path: string;
+  readonly format = 'memory' as const;
+  readonly variable: string;
+  readonly width: number;
+  readonly height: number;
+  readonly lon0: number;
+  readonly dLon: number;
+  readonly lat0: number;
+  readonly dLat: number;
+  readonly registration: GridGeometry['registration'];
+  readonly periodicLon: boolean;
+  private values: Float32Array | null;
+
+  constructor(o: MemoryGridOptions) {
+    if (o.values.length !== o.width * o.height) {
+      throw new Error(`memory grid: ${o.values.length} values for ${o.width} x ${o.height} cells`);
+    }
+    this.values = o.values;
+    this.width = o.width;
+    this.height = o.height;
+    this.lon0 = o.lon0;
+    this.dLon = o.dLon;
+    this.lat0 = o.lat0;
+    this.dLat = o.dLat;
+    this.registration = o.registration ?? 'gridline';
+    this.periodicLon = o.periodicLon ?? coversAllLongitudes(o.width, o.dLon);
+    this.path = o.path ?? '(memory)';
+    this.variable = o.variable ?? 'z';
+  }
+
+  async read(win: PixelWindow): Promise<Float32Array> {
+    const values = this.values;
+    if (!values) throw new Error(`${this.path}: read after close`);
+    if (win.y0 < 0 || win.y0 + win.h > this.height || win.w < 0 || win.h < 0) {
+      throw new Error(`${this.path}: rows ${win.y0}..${win.y0 + win.h - 1} outside 0..${this.height - 1}`);
+    }
+    if (!this.periodicLon && (win.x0 < 0 || win.x0 + win.w > this.width)) {
+      throw new Error(`${this.path}: columns ${win.x0}..${win.x0 + win.w - 1} outside 0..${this.width - 1}`);
+    }
+    const out = new Float32Array(win.w * win.h);
+    const period = this.periodicLon ? lonPeriodColumns(this) : this.width;
+    for (let j = 0; j < win.h; j++) {
+      const row = (win.y0 + j) * this.width;
+      for (let i = 0; i < win.w; i++) {
+        const x = (((win.x0 + i) % period) + period) % period;
+        out[j * win.w + i] = values[row + x];
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.values = null;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Small types shared between pipeline stages. A stage depends only on the stages before it and on
+ * these; everything richer lives in the stage's own folder.
+ *
+ * Units are in the names: `...Km`, `...M` (metres), `...Deg`.
+ */
+
+/** A rectangle of grid cells: columns x0..x0+w-1, rows y0..y0+h-1 (row 0 is the first stored row). */
+export interface PixelWindow {
+  x0: number;
+  y0: number;
+  w: number;
+  h: number;
+}
+
+/** Geographic box in degrees. `west > east` means the box crosses the antimeridian. */
+export interface Region {
+  west: number;
+  east: number;
+  south: number;
+  north: number;
+}
+
+export type GridFormat = 'geotiff' | 'netcdf3' | 'netcdf4' | 'memory';
+
+/** gridline: values sit on the nodes (GMT default); pixel: values are cell averages (GeoTIFF `Area`). */
+export type Registration = 'gridline' | 'pixel';
+
+/**
+ * Where the cells of a grid lie. Coordinates are of cell *centres* (for a gridline grid, the nodes),
+ * whatever the registration, so `lon(x) = lon0 + x * dLon` holds for both.
+ */
+export interface GridGeometry {
+  width: number;
+  height: number;
+  /** Longitude of column 0's centre, degrees east, in the file's own convention (may exceed 180). */
+  lon0: number;
+  /** Degrees per column, always > 0. */
+  dLon: number;
+  /** Latitude of row 0's centre, degrees north. */
+  lat0: number;
+  /** Degrees per row: negative when row 0 is the northernmost (north-up), positive when ascending. */
+  dLat: number;
+  registration: Registration;
+  /** True when the columns cover all 360° of longitude, so reads may wrap across the seam. */
+  periodicLon: boolean;
+}
+
+/**
+ * A bathymetry/topography grid that is read window by window, never whole.
+ * Values are metres, positive up (sea floor negative); no-data is NaN.
+ */
+export interface GridSource extends GridGeometry {
+  /** The file this grid came from (for messages and manifests). */
+  readonly path: string;
+  readonly format: GridFormat;
+  /** The variable / band read, e.g. `z`, `elevation`, `band 1`. */
+  readonly variable: string;
+  /**
+   * Reads a rectangle of cells, row-major, `w * h` values. Rows must lie inside 0..height-1;
+   * columns may lie outside 0..width-1 only when `periodicLon` (they wrap).
+   */
+  read(win: PixelWindow): Promise<Float32Array>;
+  /** Releases file handles. Reading after close is an error. */
+  close(): Promise<void>;
+}
+
+/** How windows are cut and normalised. Stored in the model bundle: detection refuses a different one. */
+export interface WindowSpec {
+  /** Side of the square window on the local plane, km. */
+  sizeKm: number;
+  /** Samples per side (the window is samples × samples). */
+  samples: number;
+  /** Local map projection of each window, centred on the window centre. */
+  projection: 'laea';
+  /** Interpolation from the source grid onto the window's points. */
+  interpolation: 'bilinear';
+  /** Low-pass the source before sampling when its cells are finer than the window spacing. */
+  antiAlias: boolean;
+  /** Radial taper applied after normalisation: 1 inside `taperStart` of the half-width, cosine to 0 at the edge. */
+  taper: 'none' | 'cosine';
+  /** Fraction (0..1) of the half-width where the taper starts. */
+  taperStart: number;
+  /**
+   * `median-maxabs`: subtract the median, divide by the largest |value| (Valentine et al. 2013: [−1, 1]).
+   * `median-scale`: subtract the median, divide by `scaleM` and clip to [−1, 1] (keeps relative heights).
+   */
+  normalisation: 'median-maxabs' | 'median-scale';
+  /** Metres per unit for `median-scale`. */
+  scaleM: number;
+}
+
+/** One scored window: its deterministic id in the plan, its centre and its reconstruction error. */
+export interface ScoredWindow {
+  id: number;
+  lon: number;
+  lat: number;
+  error: number;
+}
+
+/** Basal ellipse of a seamount from a 2-D Gaussian fit. */
+export interface BasalEllipse {
+  /** Azimuth of the major axis, degrees clockwise from north, 0..180. */
+  azimuthDeg: number;
+  majorKm: number;
+  minorKm: number;
+}
+
+/** A detected seamount, measured on the source grid. */
+export interface Seamount {
+  /** Stable id within a run: `SMT-000001`, ordered by confidence then position. */
+  id: string;
+  /** Summit position, lon in −180..180. */
+  lon: number;
+  lat: number;
+  /** Summit elevation (negative below sea level), m. */
+  summitDepthM: number;
+  /** Regional (base) depth around the seamount, m. */
+  baseDepthM: number;
+  /** summit − base, m. */
+  heightM: number;
+  /** Basal radius, km (sqrt(major × minor) of the basal ellipse). */
+  radiusKm: number;
+  ellipse: BasalEllipse;
+  /** Coefficient of determination of the Gaussian fit, 0..1 (NaN where the fit failed). */
+  fitR2: number;
+  /** Lowest reconstruction error among the supporting windows. */
+  reconstructionError: number;
+  /** 0..1, higher = more seamount-like; ranks picks. */
+  confidence: number;
+  /** Number of scored windows that support this pick. */
+  windows: number;
+}
