@@ -97,6 +97,8 @@ export function envLayer(env: NodeJS.ProcessEnv, template: ConfigLayer): ConfigL
 }
 
 export interface LoadConfigOptions {
+  /** Named layers between the defaults and the user file (e.g. a pipeline's and a stage's settings). */
+  baseLayers?: Array<[origin: string, layer: ConfigLayer]>;
   /** A user config file (YAML), merged over the defaults. */
   file?: string;
   /** Environment to read SEAMOUNT_* overrides from; defaults to none. */
@@ -108,22 +110,35 @@ export interface LoadConfigOptions {
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
+  return loadConfigLayers(options).config;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** What the user set on top of the defaults (file, environment, flags merged): to tell chosen from default. */
+  userLayer: ConfigLayer;
+}
+
+/** Like loadConfig, but also returns the merged user layers. */
+export function loadConfigLayers(options: LoadConfigOptions = {}): LoadedConfig {
   const defaultsPath = options.defaultsFile ?? defaultConfigPath();
   const defaults = readYamlLayer(defaultsPath);
   const checked = configSchema.safeParse(defaults);
   if (!checked.success) {
     throw new ConfigError(`defaults ${defaultsPath} are invalid:\n${describeZodError(checked.error)}`);
   }
-  const layers: Array<[string, ConfigLayer]> = [];
+  const layers: Array<[string, ConfigLayer]> = [...(options.baseLayers ?? [])];
   if (options.file) layers.push([`config file ${options.file}`, readYamlLayer(options.file)]);
   if (options.env) layers.push(['environment', envLayer(options.env, defaults)]);
   if (options.overrides) layers.push(['command-line options', options.overrides]);
 
   let merged = defaults;
+  let userLayer: ConfigLayer = {};
   for (const [origin, layer] of layers) {
     merged = mergeLayers(merged, layer);
+    userLayer = mergeLayers(userLayer, layer);
     const result = configSchema.safeParse(merged);
     if (!result.success) throw new ConfigError(`${origin}: invalid configuration:\n${describeZodError(result.error)}`);
   }
-  return configSchema.parse(merged);
+  return { config: configSchema.parse(merged), userLayer };
 }

@@ -89,13 +89,39 @@ export const pickingSchema = z
     minProminenceM: z.number().min(0),
     highpassKm: z.number().min(0),
     measureRadiusKm: positive(),
+    minFitR2: z.number().min(-1).max(1),
+    minRadiusKm: z.number().min(0),
+    maxRadiusKm: positive(),
+    splitDropFraction: fraction(),
   })
   .strict();
+
+export const baselineSchema = z
+  .object({
+    highpassKm: z.number().min(0),
+    peakRadiusKm: positive(),
+    minReliefM: z.number().min(0),
+    minProminenceM: z.number().min(0),
+    minFitR2: z.number().min(-1).max(1),
+    minRadiusKm: z.number().min(0),
+    maxRadiusKm: positive(),
+    measureRadiusKm: positive(),
+    minSeparationKm: z.number().min(0),
+    splitDropFraction: fraction(),
+    bandRows: z.number().int().min(16).max(65536),
+  })
+  .strict();
+
+const ascending = (edges: number[]): boolean => edges.every((e, i) => i === 0 || e > edges[i - 1]);
 
 export const compareSchema = z
   .object({
     toleranceKm: positive(),
     minHeightM: z.number().min(0),
+    /** Ascending edges of the reference-height bins of the report, m; the last bin is open-ended. */
+    heightBinsM: z.array(z.number().min(0)).min(1).max(20).refine(ascending, 'bin edges must be ascending'),
+    /** Ascending edges of the distance-to-edge bins, km, from 0; the last bin is open-ended. */
+    edgeBinsKm: z.array(z.number().min(0)).min(1).max(20).refine(ascending, 'bin edges must be ascending'),
   })
   .strict();
 
@@ -129,6 +155,7 @@ export const configSchema = z
     training: trainingSchema,
     scoring: scoringSchema,
     picking: pickingSchema,
+    baseline: baselineSchema,
     compare: compareSchema,
     output: outputSchema,
     logging: loggingSchema,
@@ -141,4 +168,5 @@ export type PlanConfig = z.infer<typeof planSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type TrainingConfig = z.infer<typeof trainingSchema>;
 export type PickingConfig = z.infer<typeof pickingSchema>;
+export type BaselineConfig = z.infer<typeof baselineSchema>;
 export type BackendName = z.infer<typeof backendSchema>;

@@ -1,0 +1,262 @@
+/**
+ * `seamount compare`: judges picks against a reference catalogue inside the searched area and writes
+ * metrics.json, report.md, pr_curve.png and the matched / missed / new layers.
+ */
+import { join } from 'node:path';
+import type { GridSource, Region } from '../types.js';
+import { formatRegion, parseRegion } from '../config/region.js';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
+import { SearchArea } from './area.js';
+import type { CatalogueEntry } from './entry.js';
+import type { GeoJsonFeatureCollection, GeoJsonPointFeature } from './geojson.js';
+import { matchOneToOne, nearestWithin, type Match } from './match.js';
+import { computeMetrics, type CompareMetrics } from './metrics.js';
+import { readCatalogueFile } from './read.js';
+import { prCurvePng, reportMarkdown } from './report.js';
+import { onValidSeaFloor } from './validity.js';
+import { featureCollectionText, outputLon, roundTo } from './write.js';
+
+export interface CompareOptions {
+  /** Our picks: seamounts.geojson or seamounts.csv (or any catalogue readCatalogue reads). */
+  picksPath: string;
+  /** The reference catalogue. */
+  cataloguePath: string;
+  /** A pick and a reference match within this great-circle distance (inclusive), km. */
+  toleranceKm: number;
+  /** Reference seamounts lower than this do not count (nor, when > 0, those of unknown height). */
+  minHeightM: number;
+  /** The searched region; null: the picks file's `seamount_detect.region` if any, else the grid, else the world. */
+  region: Region | null;
+  /** Optional grid: reference seamounts on no-data/land cells or outside it don't count; its bounds bound the area. */
+  grid?: GridSource | null;
+  outDir: string;
+  title?: string;
+  /** Cells above this elevation (m) are land (default 0, as `plan.landLevelM`). */
+  landLevelM?: number;
+  /** Bin edges of reference height, m (default 0, 500, 1000, 1500, 2000, 3000; the last bin is open). */
+  heightBinsM?: number[];
+  /** Bin edges of distance to the area's edge, km (default 0, 25, 50, 100; the last bin is open). */
+  edgeBinsKm?: number[];
+  /** The command line to print under "Reproduce" (default: rebuilt from these options). */
+  command?: string;
+}
+
+export interface CompareResult {
+  metrics: CompareMetrics;
+  /** Paths of the files written, in outDir. */
+  files: string[];
+}
+
+export const DEFAULT_HEIGHT_BINS_M = [0, 500, 1000, 1500, 2000, 3000];
+export const DEFAULT_EDGE_BINS_KM = [0, 25, 50, 100];
+
+/** How far `new` picks look for their nearest catalogue seamount, km. */
+const NEAREST_REF_MAX_KM = 1000;
+
+const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+function defaultCommand(o: CompareOptions, region: Region | null): string {
+  const parts = ['seamount', 'compare', o.picksPath, '--catalogue', o.cataloguePath, '--tolerance-km', String(o.toleranceKm)];
+  if (region) parts.push('--region', formatRegion(region));
+  if (o.minHeightM > 0) parts.push('--min-height', String(o.minHeightM));
+  if (o.grid) parts.push('--grid', o.grid.path);
+  parts.push('--out', o.outDir);
+  return parts.map(shellQuote).join(' ');
+}
+
+/** The region recorded by `detect` in the picks' metadata (`seamount_detect.region`, "W/E/S/N"). */
+function regionFromMeta(meta: Record<string, unknown> | null): Region | null {
+  const r = meta?.region;
+  if (typeof r !== 'string') return null;
+  try {
+    return parseRegion(r);
+  } catch {
+    return null;
+  }
+}
+
+const round = (v: number, d: number): number | null => roundTo(v, d);
+
+function point<P>(lon: number, lat: number, properties: P): GeoJsonPointFeature<P> {
+  return { type: 'Feature', geometry: { type: 'Point', coordinates: [outputLon(lon), round(lat, 5) ?? NaN] }, properties };
+}
+
+/** JSON replacer: 6 decimals at most, so metrics.json is readable and stable. */
+const roundNumbers = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? roundTo(v, 6) : v);
+
+/**
+ * Reads both catalogues, restricts the reference to the searched area (region ∩ grid bounds ∩ valid
+ * cells, min height), matches one-to-one, computes metrics and writes metrics.json, report.md,
+ * pr_curve.png, matched.geojson, missed.geojson and new.geojson into outDir (each atomically).
+ *
+ * Picks that match only an excluded reference seamount (too low, just outside the area, on an
+ * invalid cell) are "ignored": neither TP nor FP. Counted references are matched first.
+ *
+ * @example
+ * const { metrics } = await compareCatalogues({ picksPath: 'out/seamounts.geojson',
+ *   cataloguePath: '../shared/data/catalogues/KWSMTSv01.txt', toleranceKm: 25, minHeightM: 0,
+ *   region: parseRegion('-118/-107/-49/-42'), outDir: 'out/compare' });
+ */
+export async function compareCatalogues(o: CompareOptions): Promise<CompareResult> {
+  if (!(o.toleranceKm > 0)) throw new Error(`compare: tolerance must be > 0 km, got ${o.toleranceKm}`);
+  if (!(o.minHeightM >= 0)) throw new Error(`compare: minimum height must be >= 0 m, got ${o.minHeightM}`);
+  const [picksFile, refsFile] = await Promise.all([readCatalogueFile(o.picksPath), readCatalogueFile(o.cataloguePath)]);
+  const grid = o.grid ?? null;
+
+  // the searched area
+  const metaRegion = o.region ? null : regionFromMeta(picksFile.meta);
+  const region = o.region ?? metaRegion;
+  let area = SearchArea.world();
+  if (region) area = area.intersect(SearchArea.fromRegion(region));
+  if (grid) area = area.intersect(SearchArea.fromGrid(grid));
+  const areaSource = [
+    o.region ? 'the given region' : metaRegion ? "the region recorded in the picks' metadata" : null,
+    grid ? 'the grid bounds' : null,
+  ].filter(Boolean).join(' ∩ ') || 'no region or grid given: the whole world';
+
+  // which reference seamounts count
+  const refs = refsFile.entries;
+  const inArea = refs.map((r) => area.contains(r.lon, r.lat));
+  const tallEnough = refs.map((r) => o.minHeightM <= 0 || (r.heightM !== null && r.heightM >= o.minHeightM));
+  const candidates = refs.map((_, k) => k).filter((k) => inArea[k] && tallEnough[k]);
+  const valid = grid ? await onValidSeaFloor(grid, candidates.map((k) => refs[k]), o.landLevelM ?? 0) : candidates.map(() => true);
+  const countedRefIdx = candidates.filter((_, i) => valid[i]);
+  const counted = new Uint8Array(refs.length);
+  for (const k of countedRefIdx) counted[k] = 1;
+  const excludedRefIdx = refs.map((_, k) => k).filter((k) => !counted[k]);
+
+  // which picks count
+  const allPicks = picksFile.entries;
+  const pickIdx = allPicks.map((_, k) => k).filter((k) => area.contains(allPicks[k].lon, allPicks[k].lat));
+  const picks = pickIdx.map((k) => allPicks[k]);
+  const countedRefs = countedRefIdx.map((k) => refs[k]);
+
+  // match: counted references first, then leftover picks against the excluded ones
+  const matches = matchOneToOne(picks, countedRefs, o.toleranceKm);
+  const pickMatched = new Uint8Array(picks.length);
+  for (const m of matches) pickMatched[m.pick] = 1;
+  const leftover = picks.map((_, i) => i).filter((i) => !pickMatched[i]);
+  const excludedRefs = excludedRefIdx.map((k) => refs[k]);
+  const ignoredMatches: Match[] = matchOneToOne(leftover.map((i) => picks[i]), excludedRefs, o.toleranceKm).map((m) => ({
+    pick: leftover[m.pick],
+    ref: m.ref,
+    distanceKm: m.distanceKm,
+  }));
+  const ignoredPicks = new Set(ignoredMatches.map((m) => m.pick));
+
+  const pickEdgeKm = picks.map((p) => area.edgeDistanceKm(p.lon, p.lat));
+  const refEdgeKm = countedRefs.map((r) => area.edgeDistanceKm(r.lon, r.lat));
+  const metrics = computeMetrics({
+    picks: picks.map((p, i) => ({ confidence: p.confidence, edgeKm: pickEdgeKm[i] })),
+    refs: countedRefs.map((r, i) => ({ heightM: r.heightM, edgeKm: refEdgeKm[i] })),
+    matches,
+    ignoredPicks,
+    heightBinsM: o.heightBinsM ?? DEFAULT_HEIGHT_BINS_M,
+    edgeBinsKm: o.edgeBinsKm ?? DEFAULT_EDGE_BINS_KM,
+  });
+
+  // layers
+  const edge = (km: number): number | null => (Number.isFinite(km) ? round(km, 2) : null);
+  const matchedFeatures = [
+    ...matches.map((m) => ({ m, ref: countedRefs[m.ref], counted: true })),
+    ...ignoredMatches.map((m) => ({ m, ref: excludedRefs[m.ref], counted: false })),
+  ]
+    .sort((a, b) => a.m.pick - b.m.pick)
+    .map(({ m, ref, counted: isCounted }) => {
+      const p = picks[m.pick];
+      return point(p.lon, p.lat, {
+        pick_id: p.id,
+        ref_id: ref.id,
+        distance_km: round(m.distanceKm, 3),
+        counted: isCounted,
+        confidence: p.confidence,
+        pick_height_m: p.heightM,
+        ref_height_m: ref.heightM,
+        ref_lon: outputLon(ref.lon),
+        ref_lat: round(ref.lat, 5),
+        edge_distance_km: isCounted ? edge(pickEdgeKm[m.pick]) : null,
+      });
+    });
+  const refMatched = new Uint8Array(countedRefs.length);
+  for (const m of matches) refMatched[m.ref] = 1;
+  const missedIdx = countedRefs.map((_, i) => i).filter((i) => !refMatched[i]);
+  const nearestPick = nearestWithin(missedIdx.map((i) => countedRefs[i]), picks, NEAREST_REF_MAX_KM);
+  const missedFeatures = missedIdx.map((i, j) => {
+    const r = countedRefs[i];
+    const near = nearestPick[j];
+    return point(r.lon, r.lat, {
+      ref_id: r.id,
+      height_m: r.heightM,
+      radius_km: r.radiusKm === null ? null : round(r.radiusKm, 2),
+      base_depth_m: r.baseDepthM,
+      edge_distance_km: edge(refEdgeKm[i]),
+      nearest_pick_id: near ? picks[near.ref].id : null,
+      nearest_pick_km: near ? round(near.distanceKm, 3) : null,
+      source_line: r.line,
+    });
+  });
+  const newIdx = picks.map((_, i) => i).filter((i) => !pickMatched[i] && !ignoredPicks.has(i));
+  const nearestRef = nearestWithin(newIdx.map((i) => picks[i]), refs, NEAREST_REF_MAX_KM);
+  const newFeatures = newIdx.map((i, j) => {
+    const p = picks[i];
+    const near = nearestRef[j];
+    return point(p.lon, p.lat, {
+      pick_id: p.id,
+      confidence: p.confidence,
+      height_m: p.heightM,
+      radius_km: p.radiusKm,
+      edge_distance_km: edge(pickEdgeKm[i]),
+      nearest_ref_id: near ? refs[near.ref].id : null,
+      nearest_ref_km: near ? round(near.distanceKm, 3) : null,
+    });
+  });
+
+  const command = o.command ?? defaultCommand(o, region);
+  const title = o.title ?? 'Seamount picks compared with a reference catalogue';
+  const refsOutsideArea = inArea.filter((x) => !x).length;
+  const refsBelowMinHeight = refs.filter((_, k) => inArea[k] && !tallEnough[k]).length;
+  const context = {
+    title,
+    picksPath: o.picksPath,
+    cataloguePath: o.cataloguePath,
+    gridPath: grid?.path ?? null,
+    toleranceKm: o.toleranceKm,
+    minHeightM: o.minHeightM,
+    area: area.describe(),
+    areaSource,
+    picksRead: allPicks.length,
+    picksOutsideArea: allPicks.length - picks.length,
+    refsRead: refs.length,
+    refsCounted: countedRefs.length,
+    refsOutsideArea,
+    refsBelowMinHeight,
+    refsOnInvalidCells: candidates.length - countedRefIdx.length,
+    command,
+  };
+
+  const files: Array<[string, string | Uint8Array]> = [
+    ['matched.geojson', layer(matchedFeatures)],
+    ['missed.geojson', layer(missedFeatures)],
+    ['new.geojson', layer(newFeatures)],
+    ['pr_curve.png', prCurvePng(metrics)],
+    ['report.md', reportMarkdown(metrics, context)],
+  ];
+  const written: string[] = [];
+  for (const [name, data] of files) {
+    const path = join(o.outDir, name);
+    await writeFileAtomic(path, data);
+    written.push(path);
+  }
+  // metrics.json last: its presence says the comparison finished
+  const metricsPath = join(o.outDir, 'metrics.json');
+  const { command: _c, title: _t, ...selection } = context;
+  await writeJsonAtomic(metricsPath, JSON.parse(JSON.stringify({ ...metrics, selection, command }, roundNumbers)));
+  written.push(metricsPath);
+  return { metrics, files: written };
+}
+
+function layer<P>(features: Array<GeoJsonPointFeature<P>>): string {
+  const fc: GeoJsonFeatureCollection<P> = { type: 'FeatureCollection', features };
+  return featureCollectionText(fc as GeoJsonFeatureCollection<object>);
+}
+

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { runBaseline } from '../pipeline/baseline.js';
+import { addCommonOptions, runContext, type CommonFlags } from './common.js';
+
+interface BaselineFlags extends CommonFlags {
+  out: string;
+  region?: string;
+  variable?: string;
+}
+
+export function registerBaseline(program: Command): void {
+  const cmd = program
+    .command('baseline')
+    .description('Kim & Wessel-style picker: elliptical 2-D Gaussians on high-passed bathymetry; same GeoJSON schema as detect')
+    .argument('<grid>', 'bathymetry grid file')
+    .option('--out <dir>', 'output folder', 'out/baseline')
+    .option('--region <W/E/S/N>', 'search only this box, degrees')
+    .option('--variable <name>', 'netCDF variable to read when the file holds several grids');
+  addCommonOptions(cmd).action(async (grid: string, flags: BaselineFlags) => {
+    const layer: Record<string, unknown> = {};
+    if (flags.region) layer.region = flags.region;
+    if (flags.variable) layer.grid = { variable: flags.variable };
+    const ctx = runContext(flags, layer);
+    const r = await runBaseline({ grid, out: flags.out, config: ctx.config, logger: ctx.logger });
+    process.stderr.write(`${r.seamounts} seamounts (Gaussian baseline) → ${flags.out}/seamounts.geojson\n`);
+  });
+}

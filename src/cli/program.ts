@@ -1,0 +1,44 @@
+/**
+ * The `seamount` command line: one sub-command per file in this folder. `main` returns the exit code
+ * (0 ok, 1 failed, 2 usage) instead of exiting, so tests can drive it.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerBaseline } from './baseline.js';
+import { registerCompare } from './compare.js';
+import { registerDetect } from './detect.js';
+import { registerMerge } from './merge.js';
+import { registerRun } from './run.js';
+import { registerTrain } from './train.js';
+import { softwareVersions } from '../pipeline/versions.js';
+
+export function buildProgram(): Command {
+  const program = new Command('seamount')
+    .description('Find seamounts in gridded bathymetry with an autoencoder trained on seamount patches (Valentine et al. 2013)')
+    .showHelpAfterError()
+    .exitOverride();
+  program.option('-V, --version', 'print the version').on('option:version', async () => {
+    const v = await softwareVersions();
+    process.stdout.write(`seamount-detect ${v.seamountDetect} (node ${v.node}, tfjs ${v.tfjs})\n`);
+    process.exit(0);
+  });
+  registerDetect(program);
+  registerTrain(program);
+  registerCompare(program);
+  registerBaseline(program);
+  registerRun(program);
+  registerMerge(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`seamount: error: ${message}\n`);
+    if (process.env.SEAMOUNT_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}

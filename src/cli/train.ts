@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { runTrain } from '../pipeline/train.js';
+import { addCommonOptions, runContext, type CommonFlags } from './common.js';
+
+interface TrainFlags extends CommonFlags {
+  catalogue: string[];
+  grid: string[];
+  out: string;
+  init?: string;
+  epochs?: string;
+  exclude?: string[];
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('train an autoencoder bundle on windows centred on catalogue seamounts (or fine-tune one with --init)')
+    .requiredOption('--catalogue <file>', 'seamount positions: KW text, xyhrdnc, GeoJSON or CSV with lon/lat (repeatable)', collect)
+    .requiredOption('--grid <file...>', 'grids to cut training windows from (each seamount uses the first grid that holds it)')
+    .requiredOption('--out <dir>', 'folder for the new model bundle')
+    .option('--init <bundle>', 'start from this bundle (retraining on new labels); its window spec is kept')
+    .option('--epochs <n>', 'maximum epochs (default: config training.epochs)')
+    .option('--exclude-region <W/E/S/N>', 'leave out seamounts in this box, e.g. an evaluation area (repeatable)', collect);
+  addCommonOptions(cmd, { backend: true, seed: true }).action(async (flags: TrainFlags & { excludeRegion?: string[] }) => {
+    const layer: Record<string, unknown> = {};
+    if (flags.epochs !== undefined) layer.training = { epochs: Number(flags.epochs) };
+    const ctx = runContext(flags, layer);
+    const r = await runTrain({
+      cataloguePaths: flags.catalogue,
+      gridPaths: flags.grid,
+      outDir: flags.out,
+      initDir: flags.init,
+      excludeRegions: flags.excludeRegion ?? [],
+      config: ctx.config,
+      logger: ctx.logger,
+      command: ['seamount', ...process.argv.slice(2)].join(' '),
+    });
+    process.stderr.write(`model bundle → ${flags.out} (${r.trainCount} training windows, threshold ${r.threshold.toPrecision(4)})\n`);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The compare stage: judge picks against a reference catalogue. The searched grid and region default to
+ * the ones recorded in the picks file (detect and baseline write them), so reference seamounts outside
+ * the searched area or on its no-data cells do not count as missed.
+ */
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { compareCatalogues } from '../catalogue/index.js';
+import { parseRegion, type Config } from '../config/index.js';
+import { openGrid } from '../grid/index.js';
+import type { GridSource } from '../types.js';
+
+export interface CompareStageOptions {
+  picks: string;
+  catalogue: string;
+  out: string;
+  grid?: string;
+  /** Overrides config.region. */
+  region?: string | null;
+  toleranceKm?: number;
+  minHeightM?: number;
+  config: Config;
+  logger: Logger;
+  /** The command line, printed under "Reproduce" in the report. */
+  command?: string;
+}
+
+/** Counts and ratios; a ratio is null where it is undefined (0/0, e.g. no picks). */
+export interface CompareSummary {
+  tp: number;
+  fp: number;
+  fn: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  averagePrecision: number | null;
+}
+
+export const formatRatio = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+
+/** The `seamount_detect` metadata block detect/baseline write into their GeoJSON (grid, region ...). */
+function picksMetadata(path: string): { grid?: string; region?: string } {
+  if (!path.toLowerCase().endsWith('.geojson') && !path.toLowerCase().endsWith('.json')) return {};
+  try {
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as { seamount_detect?: { grid?: string; region?: string } };
+    return doc.seamount_detect ?? {};
+  } catch {
+    return {}; // the catalogue reader reports a broken file properly
+  }
+}
+
+export async function runCompareStage(o: CompareStageOptions): Promise<CompareSummary> {
+  const meta = picksMetadata(o.picks);
+  const regionText = o.region ?? o.config.region ?? meta.region ?? null;
+  const gridPath = o.grid ?? meta.grid;
+  let grid: GridSource | null = null;
+  if (gridPath) grid = await openGrid(gridPath, { variable: o.config.grid.variable });
+  try {
+    const { metrics } = await compareCatalogues({
+      picksPath: o.picks,
+      cataloguePath: o.catalogue,
+      toleranceKm: o.toleranceKm ?? o.config.compare.toleranceKm,
+      minHeightM: o.minHeightM ?? o.config.compare.minHeightM,
+      region: regionText ? parseRegion(regionText) : null,
+      grid,
+      outDir: o.out,
+      landLevelM: o.config.plan.landLevelM,
+      heightBinsM: o.config.compare.heightBinsM,
+      edgeBinsKm: o.config.compare.edgeBinsKm,
+      command: o.command,
+    });
+    const s: CompareSummary = {
+      tp: metrics.tp,
+      fp: metrics.fp,
+      fn: metrics.fn,
+      precision: metrics.precision,
+      recall: metrics.recall,
+      f1: metrics.f1,
+      averagePrecision: metrics.averagePrecision,
+    };
+    o.logger.info(s, `compare ${o.picks} with ${o.catalogue}: P ${formatRatio(s.precision)} R ${formatRatio(s.recall)} F1 ${formatRatio(s.f1)}`);
+    return s;
+  } finally {
+    await grid?.close();
+  }
+}

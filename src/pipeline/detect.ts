@@ -1,0 +1,306 @@
+/**
+ * The detect job: grid → windows → reconstruction errors → seamount catalogue.
+ *
+ * A job lives in one output folder. `job.json` pins its inputs (grid and model checksums, effective
+ * configuration, plan, shard); `scores/` holds one atomically written file per finished batch, so a job
+ * killed at any point resumes where it stopped and ends with the same result as an uninterrupted run.
+ * A shard (`--shard i/N`) scores only its batches and stops there; `merge` unions shard folders and
+ * finishes exactly as a single process would, because picking always sees every window of the plan.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { formatRegion, parseRegion } from '../config/index.js';
+import { openGrid } from '../grid/index.js';
+import { assertSameWindowSpec, confidenceOf, loadBundle, selectBackend, thresholdAtRecall, type BundleMeta, type Calibration } from '../model/index.js';
+import { reconstructionErrors } from '../scoring/index.js';
+import { batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
+import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
+import { writeJsonAtomic } from '../io/atomic.js';
+import { BatchStore } from './batch-store.js';
+import { canonicalJson, sha256File, sha256Folder, sha256Text } from './fingerprint.js';
+import { writeDetectOutputs } from './outputs.js';
+import { createProgress } from './progress.js';
+import { formatShard, shardHasBatch, WHOLE_JOB, type Shard } from './shard.js';
+import { softwareVersions } from './versions.js';
+import type * as tf from '@tensorflow/tfjs';
+
+export const JOB_FORMAT_VERSION = 1;
+
+export interface DetectOptions {
+  gridPath: string;
+  modelDir: string;
+  outDir: string;
+  config: Config;
+  /** Window keys the user set explicitly (they must match the bundle's spec). */
+  userWindow?: Record<string, unknown>;
+  shard?: Shard;
+  logger: Logger;
+  /** Start again from zero even if the folder holds a finished or partial job. */
+  fresh?: boolean;
+}
+
+/** What pins a job: any change here makes an output folder's partial scores unusable. */
+export interface JobIdentity {
+  formatVersion: number;
+  grid: { path: string; sha256: string; variable: string };
+  model: { path: string; sha256: string };
+  windowSpec: WindowSpec;
+  strideKm: number;
+  region: string;
+  plan: { count: number; batches: number; batchSize: number };
+  /** Hash of the configuration that affects scores (window, plan, tiling batch size, scoring backend). */
+  scoringConfigSha256: string;
+}
+
+export interface JobFile {
+  identity: JobIdentity;
+  identitySha256: string;
+  shard: Shard;
+}
+
+export interface DetectSummary {
+  outDir: string;
+  shard: Shard;
+  windows: { planned: number; scored: number; skippedLand: number; skippedNodata: number };
+  batches: { total: number; inShard: number; resumed: number; scored: number };
+  seamounts: Seamount[] | null;
+  threshold: number | null;
+  timingsMs: Record<string, number>;
+}
+
+/** The pieces of an opened detect job, shared by detect and merge. */
+export interface OpenedJob {
+  grid: GridSource;
+  model: tf.LayersModel;
+  meta: BundleMeta;
+  plan: WindowPlan;
+  identity: JobIdentity;
+}
+
+export function resolveWindowSpec(meta: BundleMeta, userWindow: Record<string, unknown> | undefined, modelDir: string): WindowSpec {
+  if (userWindow) {
+    const requested = { ...meta.windowSpec } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(userWindow)) if (k !== 'strideKm') requested[k] = v;
+    assertSameWindowSpec(meta.windowSpec, requested as unknown as WindowSpec, modelDir);
+  }
+  return meta.windowSpec;
+}
+
+export async function openDetectJob(o: DetectOptions): Promise<OpenedJob> {
+  const { config } = o;
+  const { model, meta } = await loadBundle(o.modelDir);
+  const spec = resolveWindowSpec(meta, o.userWindow, o.modelDir);
+  const grid = await openGrid(o.gridPath, { variable: config.grid.variable });
+  try {
+    const region = config.region ? parseRegion(config.region) : null;
+    const plan = planWindows(grid, region, config.window.strideKm, config.plan);
+    const scoringConfig = { window: spec, stride: config.window.strideKm, plan: config.plan, batchSize: config.tiling.batchSize, backend: config.scoring.backend };
+    const identity: JobIdentity = {
+      formatVersion: JOB_FORMAT_VERSION,
+      grid: { path: resolve(o.gridPath), sha256: await sha256File(o.gridPath), variable: grid.variable },
+      model: { path: resolve(o.modelDir), sha256: await sha256Folder(o.modelDir) },
+      windowSpec: spec,
+      strideKm: config.window.strideKm,
+      region: formatRegion(plan.region),
+      plan: { count: plan.count, batches: batchCount(plan, config.tiling.batchSize), batchSize: config.tiling.batchSize },
+      scoringConfigSha256: sha256Text(canonicalJson(scoringConfig)),
+    };
+    return { grid, model, meta, plan, identity };
+  } catch (err) {
+    await grid.close();
+    throw err;
+  }
+}
+
+/** Reads an output folder's job.json, or null when there is none. */
+export function readJobFile(outDir: string): JobFile | null {
+  const path = join(outDir, 'job.json');
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as JobFile;
+  } catch (err) {
+    throw new Error(`${path}: not a readable job file (${(err as Error).message})`);
+  }
+}
+
+/** Threshold from the config, else the bundle's calibration. */
+export function pickThreshold(config: Config, calibration: Calibration): number {
+  if (config.picking.errorThreshold !== null) return config.picking.errorThreshold;
+  if (config.picking.targetRecall !== null) return thresholdAtRecall(calibration, config.picking.targetRecall);
+  return calibration.threshold;
+}
+
+/**
+ * Scores the job's (shard's) batches that are not done yet, writing one file per batch.
+ */
+async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: BatchStore, shard: Shard, log: Logger) {
+  const { config } = o;
+  const total = job.identity.plan.batches;
+  const mine = (k: number) => shardHasBatch(shard, k);
+  const done = new Set(store.doneBatches());
+  let inShard = 0;
+  for (let k = 0; k < total; k++) if (mine(k)) inShard++;
+  const resumed = [...done].filter(mine).length;
+  if (resumed > 0) log.info({ resumed, inShard }, `resuming: ${resumed} of ${inShard} batches already scored`);
+
+  const progress = createProgress('windows', config.logging.progress);
+  const batchSize = config.tiling.batchSize;
+  progress.setTotal(Math.min(job.plan.count, inShard * batchSize));
+  progress.increment(Math.min(resumed * batchSize, job.plan.count));
+
+  let scored = 0;
+  let windowsScored = 0;
+  let tileMs = 0;
+  let scoreMs = 0;
+  let t = performance.now();
+  const samples = job.identity.windowSpec.samples;
+  try {
+    for await (const batch of streamWindowBatches(job.grid, job.plan, {
+      batchSize,
+      workers: config.tiling.workers,
+      spec: job.identity.windowSpec,
+      plan: config.plan,
+      includeBatch: (k) => mine(k) && !done.has(k),
+      logger: log,
+    })) {
+      const t1 = performance.now();
+      tileMs += t1 - t;
+      const errors = reconstructionErrors(job.model, batch.data, batch.ids.length, samples, config.scoring.batchSize);
+      const t2 = performance.now();
+      scoreMs += t2 - t1;
+      await store.write({ index: batch.index, ids: batch.ids, errors, skippedLand: batch.skippedLand, skippedNodata: batch.skippedNodata });
+      scored++;
+      windowsScored += batch.ids.length;
+      progress.increment(batch.ids.length + batch.skippedLand + batch.skippedNodata);
+      if (scored % 50 === 0) {
+        log.info({ batches: resumed + scored, of: inShard, windows: windowsScored }, `scored ${resumed + scored}/${inShard} batches`);
+      }
+      t = performance.now();
+    }
+  } finally {
+    progress.stop();
+  }
+  return { inShard, resumed, scored, tileMs, scoreMs };
+}
+
+/** Gathers every scored window of the plan from one or more batch stores (shards). */
+export async function collectScores(plan: WindowPlan, batches: number, stores: BatchStore[]) {
+  const windows: ScoredWindow[] = [];
+  let skippedLand = 0;
+  let skippedNodata = 0;
+  const missing: number[] = [];
+  for (let k = 0; k < batches; k++) {
+    const store = stores.find((s) => s.has(k));
+    if (!store) {
+      missing.push(k);
+      continue;
+    }
+    const b = await store.read(k);
+    skippedLand += b.skippedLand;
+    skippedNodata += b.skippedNodata;
+    for (let i = 0; i < b.ids.length; i++) {
+      const { lon, lat } = plan.centre(b.ids[i]);
+      windows.push({ id: b.ids[i], lon, lat, error: b.errors[i] });
+    }
+  }
+  return { windows, skippedLand, skippedNodata, missing };
+}
+
+/** Picks, measures and writes the final outputs of a job whose batches are all scored. */
+export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches'] }): Promise<DetectSummary> {
+  const { config, logger: log } = o;
+  const t0 = performance.now();
+  const { windows, skippedLand, skippedNodata, missing } = await collectScores(job.plan, job.identity.plan.batches, stores);
+  if (missing.length > 0) {
+    throw new Error(`${o.outDir}: ${missing.length} batches have no scores (first: ${missing.slice(0, 5).join(', ')}); run the missing shards first`);
+  }
+  const threshold = pickThreshold(config, job.meta.calibration);
+  const t1 = performance.now();
+  const seamounts = await writeDetectOutputs({
+    outDir: o.outDir,
+    job,
+    windows,
+    threshold,
+    confidence: (e: number) => confidenceOf(job.meta.calibration, e),
+    config,
+    logger: log,
+  });
+  const t2 = performance.now();
+  const timingsMs = { ...extra.timingsMs, collect: t1 - t0, pickAndWrite: t2 - t1 };
+  const summary: DetectSummary = {
+    outDir: o.outDir,
+    shard: extra.shard,
+    windows: { planned: job.plan.count, scored: windows.length, skippedLand, skippedNodata },
+    batches: extra.batches,
+    seamounts,
+    threshold,
+    timingsMs,
+  };
+  await writeJsonAtomic(join(o.outDir, 'run.json'), {
+    kind: 'detect',
+    finishedAt: new Date().toISOString(),
+    job: job.identity,
+    config,
+    versions: await softwareVersions(),
+    threshold,
+    counts: { ...summary.windows, seamounts: seamounts.length, batches: summary.batches },
+    timingsMs,
+  });
+  log.info({ seamounts: seamounts.length, windows: windows.length, threshold }, `found ${seamounts.length} seamounts in ${windows.length} windows`);
+  return summary;
+}
+
+export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
+  const shard = o.shard ?? WHOLE_JOB;
+  const log = o.logger.child({ stage: 'detect', shard: formatShard(shard) });
+  const timingsMs: Record<string, number> = {};
+  let t = performance.now();
+  const backend = await selectBackend(o.config.scoring.backend, log);
+  const job = await openDetectJob(o);
+  try {
+    timingsMs.open = performance.now() - t;
+    const identitySha256 = sha256Text(canonicalJson(job.identity));
+    const existing = readJobFile(o.outDir);
+    if (existing && (o.fresh || existing.identitySha256 !== identitySha256 || formatShard(existing.shard) !== formatShard(shard))) {
+      if (!o.fresh) {
+        throw new Error(
+          `${o.outDir} holds another job (different grid, model, configuration or shard); use a new --out folder or --fresh to discard it`,
+        );
+      }
+      for (const name of ['scores', 'job.json', 'run.json']) rmSync(join(o.outDir, name), { recursive: true, force: true });
+    }
+    const jobFile: JobFile = { identity: job.identity, identitySha256, shard };
+    await writeJsonAtomic(join(o.outDir, 'job.json'), jobFile);
+    log.info(
+      { grid: o.gridPath, region: job.identity.region, windows: job.plan.count, batches: job.identity.plan.batches, backend: backend.detail },
+      `detect on ${o.gridPath}: ${job.plan.count} windows in ${job.identity.plan.batches} batches (region ${job.identity.region})`,
+    );
+    const store = new BatchStore(join(o.outDir, 'scores'));
+    t = performance.now();
+    const s = await scoreMissingBatches(job, o, store, shard, log);
+    timingsMs.tile = s.tileMs;
+    timingsMs.score = s.scoreMs;
+    timingsMs.scoreStage = performance.now() - t;
+    const batches = { total: job.identity.plan.batches, inShard: s.inShard, resumed: s.resumed, scored: s.scored };
+    if (shard.count > 1) {
+      await writeJsonAtomic(join(o.outDir, 'run.json'), {
+        kind: 'detect-shard',
+        finishedAt: new Date().toISOString(),
+        job: job.identity,
+        shard,
+        config: o.config,
+        versions: await softwareVersions(),
+        counts: { batches },
+        timingsMs,
+      });
+      log.info({ batches }, `shard ${formatShard(shard)} done: ${s.inShard} batches scored; run merge over all shard folders`);
+      return { outDir: o.outDir, shard, windows: { planned: job.plan.count, scored: 0, skippedLand: 0, skippedNodata: 0 }, batches, seamounts: null, threshold: null, timingsMs };
+    }
+    return await finishDetect(job, o, [store], { timingsMs, shard, batches });
+  } finally {
+    job.model.dispose();
+    await job.grid.close();
+  }
+}

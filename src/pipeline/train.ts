@@ -1,0 +1,224 @@
+/**
+ * The train job: catalogue positions → windows centred on them (plus shifted and rotated copies) →
+ * autoencoder fitted on seamount windows only → model bundle with its window spec, calibrated threshold
+ * and provenance. With `initDir` it fine-tunes an existing bundle (retraining on new labels).
+ */
+import { basename, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { readCatalogue, type CatalogueEntry } from '../catalogue/index.js';
+import { formatRegion, parseRegion, type Config } from '../config/index.js';
+import { lonToColumn, latToRow } from '../grid/geometry.js';
+import { openGrid } from '../grid/index.js';
+import { BUNDLE_FORMAT_VERSION, loadBundle, saveBundle, selectBackend, trainAutoencoder, createRandom, type BundleMeta, type TrainingSet } from '../model/index.js';
+import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
+import type { GridSource, Region, WindowSpec } from '../types.js';
+import { sha256File, sha256Folder } from './fingerprint.js';
+import { createProgress } from './progress.js';
+import { softwareVersions } from './versions.js';
+
+export interface TrainJobOptions {
+  cataloguePaths: string[];
+  gridPaths: string[];
+  outDir: string;
+  initDir?: string;
+  /** "W/E/S/N" boxes whose seamounts are left out (held out for evaluation). */
+  excludeRegions: string[];
+  config: Config;
+  logger: Logger;
+  command?: string;
+}
+
+export interface TrainJobResult {
+  trainCount: number;
+  trainSeamounts: number;
+  valCount: number;
+  threshold: number;
+  bestEpoch: number;
+}
+
+/** A catalogue seamount whose centred window passed the rules, and the grid it was cut from. */
+interface UsableSeamount {
+  entry: CatalogueEntry;
+  grid: number;
+}
+
+export function insideRegion(r: Region, lon: number, lat: number): boolean {
+  if (lat < r.south || lat > r.north) return false;
+  const span = (((r.east - r.west) % 360) + 360) % 360 || 360;
+  const offset = (((lon - r.west) % 360) + 360) % 360;
+  return offset <= span;
+}
+
+function insideGrid(g: GridSource, lon: number, lat: number): boolean {
+  const x = lonToColumn(g, lon);
+  const y = latToRow(g, lat);
+  return y >= 0 && y <= g.height - 1 && (g.periodicLon || (x >= 0 && x <= g.width - 1));
+}
+
+/** Relief a window must show to count as a seamount patch: the summit region above the median, m. */
+function windowRelief(sample: WindowSample): number {
+  return sample.reliefM;
+}
+
+function acceptable(sample: WindowSample, config: Config): boolean {
+  return (
+    sample.nodataFraction <= config.plan.maxNodataFraction &&
+    sample.landFraction <= config.plan.maxLandFraction &&
+    windowRelief(sample) >= config.training.minReliefM
+  );
+}
+
+function packWindows(windows: Float32Array[], samples: number): TrainingSet {
+  const n = samples * samples;
+  const out = new Float32Array(windows.length * n);
+  windows.forEach((w, i) => out.set(w, i * n));
+  return { windows: out, count: windows.length, samples };
+}
+
+export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
+  const { config } = o;
+  const log = o.logger.child({ stage: 'train' });
+  const backend = await selectBackend(config.scoring.backend, log);
+  const init = o.initDir ? await loadBundle(o.initDir) : null;
+  const spec: WindowSpec = init ? init.meta.windowSpec : windowSpecFromConfig(config.window);
+  const arch = init ? init.meta.architecture : config.model;
+  if (init) log.info({ init: o.initDir }, `fine-tuning ${o.initDir} (its window spec and architecture are kept)`);
+
+  const excluded = o.excludeRegions.map(parseRegion);
+  const entries: CatalogueEntry[] = [];
+  for (const path of o.cataloguePaths) entries.push(...(await readCatalogue(path)));
+  const candidates = entries.filter((e) => !excluded.some((r) => insideRegion(r, e.lon, e.lat)));
+  log.info(
+    { catalogued: entries.length, excluded: entries.length - candidates.length },
+    `${entries.length} catalogue seamounts, ${entries.length - candidates.length} in excluded regions`,
+  );
+
+  const grids: GridSource[] = [];
+  try {
+    for (const path of o.gridPaths) grids.push(await openGrid(path, { variable: config.grid.variable }));
+    const landLevel = config.plan.landLevelM;
+
+    // 1. which seamounts have a usable centred window, on which grid
+    const usable: UsableSeamount[] = [];
+    const centred: Float32Array[] = [];
+    let outside = 0;
+    let rejected = 0;
+    const scan = createProgress('catalogue', config.logging.progress, candidates.length);
+    for (const entry of candidates) {
+      scan.increment();
+      const g = grids.findIndex((grid) => insideGrid(grid, entry.lon, entry.lat));
+      if (g < 0) {
+        outside++;
+        continue;
+      }
+      const sample = await extractWindow(grids[g], { lon: entry.lon, lat: entry.lat }, spec, landLevel);
+      if (!acceptable(sample, config)) {
+        rejected++;
+        continue;
+      }
+      usable.push({ entry, grid: g });
+      centred.push(sample.data);
+    }
+    scan.stop();
+    if (usable.length === 0) {
+      throw new Error(
+        `no catalogue seamount in ${o.cataloguePaths.join(', ')} has a usable window in ${o.gridPaths.join(', ')} ` +
+          `(${outside} outside the grids, ${rejected} rejected by the land/no-data/relief rules)`,
+      );
+    }
+    if (usable.length < 4) throw new Error(`only ${usable.length} usable seamounts: too few to train and hold some out`);
+    log.info({ usable: usable.length, outside, rejected }, `${usable.length} seamounts usable (${outside} outside the grids, ${rejected} rejected by the rules)`);
+
+    // 2. hold out whole seamounts (not windows) for early stopping and threshold calibration
+    const rng = createRandom(config.seed);
+    const order = usable.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const nVal = Math.max(1, Math.round(usable.length * config.training.validationFraction));
+    const valIdx = order.slice(0, nVal).sort((a, b) => a - b);
+    const trainIdx = order.slice(nVal).sort((a, b) => a - b);
+
+    // 3. training windows: the centred one plus shifted, arbitrarily rotated copies
+    const { augment } = config.training;
+    const trainWindows: Float32Array[] = [];
+    const cut = createProgress('windows', config.logging.progress, trainIdx.length * augment.copies);
+    for (const i of trainIdx) {
+      const { entry, grid } = usable[i];
+      trainWindows.push(centred[i]);
+      cut.increment();
+      for (let c = 1; c < augment.copies; c++) {
+        const pose = {
+          lon: entry.lon,
+          lat: entry.lat,
+          rotationDeg: augment.rotations ? rng() * 360 : 0,
+          shiftEastKm: (rng() * 2 - 1) * augment.shiftKm,
+          shiftNorthKm: (rng() * 2 - 1) * augment.shiftKm,
+        };
+        const sample = await extractWindow(grids[grid], pose, spec, landLevel);
+        cut.increment();
+        if (sample.nodataFraction <= config.plan.maxNodataFraction && sample.landFraction <= config.plan.maxLandFraction) {
+          trainWindows.push(sample.data);
+        }
+      }
+    }
+    cut.stop();
+    const train = packWindows(trainWindows, spec.samples);
+    const val = packWindows(valIdx.map((i) => centred[i]), spec.samples);
+    log.info({ train: train.count, trainSeamounts: trainIdx.length, val: val.count }, `training on ${train.count} windows of ${trainIdx.length} seamounts, ${val.count} held out`);
+
+    // 4. fit
+    const progress = createProgress('epochs', config.logging.progress, config.training.epochs);
+    const result = await trainAutoencoder(train, val, {
+      training: config.training,
+      seed: config.seed,
+      arch,
+      init: init?.model,
+      logger: log,
+      onEpoch: (e) => {
+        progress.increment();
+        log.info(e, `epoch ${e.epoch}: loss ${e.loss.toExponential(3)}, validation ${e.valLoss.toExponential(3)}`);
+      },
+    });
+    progress.stop();
+
+    // 5. bundle with provenance
+    const versions = await softwareVersions();
+    const meta: BundleMeta = {
+      formatVersion: BUNDLE_FORMAT_VERSION,
+      windowSpec: spec,
+      architecture: arch,
+      calibration: result.calibration,
+      training: {
+        seed: config.seed,
+        epochs: result.history.length,
+        bestEpoch: result.bestEpoch,
+        history: result.history,
+        catalogue: await Promise.all(o.cataloguePaths.map(async (p) => ({ file: basename(p), sha256: await sha256File(p) }))),
+        grids: await Promise.all(o.gridPaths.map(async (p) => ({ file: basename(p), sha256: await sha256File(p) }))),
+        excludedRegions: excluded.map(formatRegion),
+        count: { seamounts: usable.length, trainSeamounts: trainIdx.length, trainWindows: train.count, heldOut: val.count },
+        training: config.training,
+        backend: backend.detail,
+        versions,
+        createdAt: new Date().toISOString(),
+        command: o.command,
+        init: o.initDir ? { path: resolve(o.initDir), sha256: await sha256Folder(o.initDir) } : undefined,
+      },
+    };
+    await saveBundle(o.outDir, result.model, meta);
+    result.model.dispose();
+    init?.model.dispose();
+    log.info({ out: o.outDir, threshold: result.calibration.threshold }, `model bundle written to ${o.outDir}`);
+    return {
+      trainCount: train.count,
+      trainSeamounts: trainIdx.length,
+      valCount: val.count,
+      threshold: result.calibration.threshold,
+      bestEpoch: result.bestEpoch,
+    };
+  } finally {
+    for (const g of grids) await g.close();
+  }
+}

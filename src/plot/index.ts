@@ -1,0 +1,3 @@
+export * from './canvas.js';
+export * from './colormap.js';
+export * from './chart.js';
