@@ -65,6 +65,10 @@ export const trainingSchema = z
     patience: z.number().int().min(1),
     minReliefM: z.number().min(0),
     calibrationRecall: z.number().gt(0).lt(1),
+    /** Each batch's gradient is the weighted sum of this many sub-batch gradients (fixed, so results do not depend on threads). */
+    shards: z.number().int().min(1).max(64),
+    /** Worker threads computing sub-batch gradients; 0: one per core (at most `shards`). */
+    threads: z.number().int().min(0).max(256),
     augment: augmentSchema,
   })
   .strict();
@@ -145,7 +149,13 @@ export const loggingSchema = z
 export const configSchema = z
   .object({
     seed: z.number().int().min(0).max(2 ** 31 - 1),
-    grid: z.object({ variable: z.string().min(1).nullable() }).strict(),
+    grid: z
+      .object({
+        variable: z.string().min(1).nullable(),
+        /** Memory for decoded grid blocks kept between reads, MB (openGrid's cacheMB). */
+        cacheMB: z.number().min(0).max(65536),
+      })
+      .strict(),
     /** "W/E/S/N" in degrees, or null for the whole grid. */
     region: z.string().nullable(),
     window: windowSchema,

@@ -8,6 +8,8 @@ import { coversAllLongitudes, lonPeriodColumns } from './geometry.js';
 
 const KM_PER_DEG = 111.19492664455873;
 const DEG = Math.PI / 180;
+// bound once: a global lookup of Math per call is slow inside jest's sandbox (and costs nothing here)
+const { cos, sin, exp, min, round, PI } = Math;
 
 /** A planted seamount: circular or elliptical Gaussian, optionally truncated flat at `flatTopFraction`. */
 export interface PlantedSeamount {
@@ -47,18 +49,18 @@ export function seamountElevation(s: PlantedSeamount, lon: number, lat: number):
   const sigmaMinor = sigmaMajor * (s.aspect ?? 1);
   // local east/north offsets in km (equirectangular is exact enough within a seamount's footprint)
   let dLon = lon - s.lon;
-  dLon -= 360 * Math.round(dLon / 360);
-  const east = dLon * KM_PER_DEG * Math.cos(s.lat * DEG);
+  dLon -= 360 * round(dLon / 360);
+  const east = dLon * KM_PER_DEG * cos(s.lat * DEG);
   const north = (lat - s.lat) * KM_PER_DEG;
   const az = (s.azimuthDeg ?? 0) * DEG;
   // major axis unit vector at azimuth az (clockwise from north): (sin az, cos az)
-  const along = east * Math.sin(az) + north * Math.cos(az);
-  const across = east * Math.cos(az) - north * Math.sin(az);
+  const along = east * sin(az) + north * cos(az);
+  const across = east * cos(az) - north * sin(az);
   const q = (along * along) / (sigmaMajor * sigmaMajor) + (across * across) / (sigmaMinor * sigmaMinor);
   if (q > 50) return 0;
-  const h = s.heightM * Math.exp(-0.5 * q);
+  const h = s.heightM * exp(-0.5 * q);
   const cap = s.heightM * (s.flatTopFraction ?? 1);
-  return Math.min(h, cap);
+  return min(h, cap);
 }
 
 export class SyntheticGrid implements GridSource {
@@ -98,12 +100,12 @@ export class SyntheticGrid implements GridSource {
     const o = this.o;
     if (o.nodata?.(lon, lat)) return NaN;
     let dLon = lon - this.centreLon;
-    dLon -= 360 * Math.round(dLon / 360);
-    const eastKm = dLon * KM_PER_DEG * Math.cos(lat * DEG);
+    dLon -= 360 * round(dLon / 360);
+    const eastKm = dLon * KM_PER_DEG * cos(lat * DEG);
     const northKm = (lat - this.centreLat) * KM_PER_DEG;
     let z = o.baseDepthM;
     if (o.slopeMPerKm) z += o.slopeMPerKm[0] * eastKm + o.slopeMPerKm[1] * northKm;
-    if (o.fabric) z += o.fabric.amplitudeM * Math.sin((2 * Math.PI * eastKm) / o.fabric.wavelengthKm);
+    if (o.fabric) z += o.fabric.amplitudeM * sin((2 * PI * eastKm) / o.fabric.wavelengthKm);
     if (o.seamounts) for (const s of o.seamounts) z += seamountElevation(s, lon, lat);
     return z;
   }

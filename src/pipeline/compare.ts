@@ -54,7 +54,7 @@ export async function runCompareStage(o: CompareStageOptions): Promise<CompareSu
   const regionText = o.region ?? o.config.region ?? meta.region ?? null;
   const gridPath = o.grid ?? meta.grid;
   let grid: GridSource | null = null;
-  if (gridPath) grid = await openGrid(gridPath, { variable: o.config.grid.variable });
+  if (gridPath) grid = await openGrid(gridPath, { variable: o.config.grid.variable, cacheMB: o.config.grid.cacheMB });
   try {
     const { metrics } = await compareCatalogues({
       picksPath: o.picks,

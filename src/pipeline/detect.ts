@@ -13,7 +13,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
-import { assertSameWindowSpec, confidenceOf, loadBundle, selectBackend, thresholdAtRecall, type BundleMeta, type Calibration } from '../model/index.js';
+import { assertSameWindowSpec, confidenceOf, loadBundle, selectBackend, type BundleMeta } from '../model/index.js';
+import { resolveThreshold } from '../picking/index.js';
 import { reconstructionErrors } from '../scoring/index.js';
 import { batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
 import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
@@ -92,7 +93,7 @@ export async function openDetectJob(o: DetectOptions): Promise<OpenedJob> {
   const { config } = o;
   const { model, meta } = await loadBundle(o.modelDir);
   const spec = resolveWindowSpec(meta, o.userWindow, o.modelDir);
-  const grid = await openGrid(o.gridPath, { variable: config.grid.variable });
+  const grid = await openGrid(o.gridPath, { variable: config.grid.variable, cacheMB: config.grid.cacheMB });
   try {
     const region = config.region ? parseRegion(config.region) : null;
     const plan = planWindows(grid, region, config.window.strideKm, config.plan);
@@ -123,13 +124,6 @@ export function readJobFile(outDir: string): JobFile | null {
   } catch (err) {
     throw new Error(`${path}: not a readable job file (${(err as Error).message})`);
   }
-}
-
-/** Threshold from the config, else the bundle's calibration. */
-export function pickThreshold(config: Config, calibration: Calibration): number {
-  if (config.picking.errorThreshold !== null) return config.picking.errorThreshold;
-  if (config.picking.targetRecall !== null) return thresholdAtRecall(calibration, config.picking.targetRecall);
-  return calibration.threshold;
 }
 
 /**
@@ -216,7 +210,8 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
   if (missing.length > 0) {
     throw new Error(`${o.outDir}: ${missing.length} batches have no scores (first: ${missing.slice(0, 5).join(', ')}); run the missing shards first`);
   }
-  const threshold = pickThreshold(config, job.meta.calibration);
+  const resolved = resolveThreshold(config.picking, job.meta.calibration);
+  const threshold = resolved.threshold;
   const t1 = performance.now();
   const seamounts = await writeDetectOutputs({
     outDir: o.outDir,
@@ -244,7 +239,7 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
     job: job.identity,
     config,
     versions: await softwareVersions(),
-    threshold,
+    threshold: resolved,
     counts: { ...summary.windows, seamounts: seamounts.length, batches: summary.batches },
     timingsMs,
   });

@@ -95,7 +95,7 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
 
   const grids: GridSource[] = [];
   try {
-    for (const path of o.gridPaths) grids.push(await openGrid(path, { variable: config.grid.variable }));
+    for (const path of o.gridPaths) grids.push(await openGrid(path, { variable: config.grid.variable, cacheMB: config.grid.cacheMB }));
     const landLevel = config.plan.landLevelM;
 
     // 1. which seamounts have a usable centred window, on which grid

@@ -5,6 +5,9 @@
 import { encode } from 'fast-png';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows } from './font.js';
 
+// bound once: a global lookup of Math per pixel is slow inside jest's sandbox
+const { round, max, min } = Math;
+
 /** [r, g, b] or [r, g, b, a], 0..255. */
 export type Rgba = readonly [number, number, number] | readonly [number, number, number, number];
 
@@ -14,39 +17,39 @@ export class RasterCanvas {
   readonly rgba: Uint8Array;
 
   constructor(width: number, height: number, background: Rgba = [255, 255, 255]) {
-    this.width = Math.max(1, Math.round(width));
-    this.height = Math.max(1, Math.round(height));
+    this.width = max(1, round(width));
+    this.height = max(1, round(height));
     this.rgba = new Uint8Array(this.width * this.height * 4);
     this.fillRect(0, 0, this.width, this.height, background);
   }
 
   /** Sets one pixel, alpha-blending over what is there. Out-of-bounds pixels are ignored. */
   setPixel(x: number, y: number, c: Rgba): void {
-    const xi = Math.round(x);
-    const yi = Math.round(y);
+    const xi = round(x);
+    const yi = round(y);
     if (xi < 0 || yi < 0 || xi >= this.width || yi >= this.height) return;
     const i = (yi * this.width + xi) * 4;
     const a = (c[3] ?? 255) / 255;
-    this.rgba[i] = Math.round(c[0] * a + this.rgba[i] * (1 - a));
-    this.rgba[i + 1] = Math.round(c[1] * a + this.rgba[i + 1] * (1 - a));
-    this.rgba[i + 2] = Math.round(c[2] * a + this.rgba[i + 2] * (1 - a));
+    this.rgba[i] = round(c[0] * a + this.rgba[i] * (1 - a));
+    this.rgba[i + 1] = round(c[1] * a + this.rgba[i + 1] * (1 - a));
+    this.rgba[i + 2] = round(c[2] * a + this.rgba[i + 2] * (1 - a));
     this.rgba[i + 3] = 255;
   }
 
   fillRect(x: number, y: number, w: number, h: number, c: Rgba): void {
-    const x0 = Math.max(0, Math.round(x));
-    const y0 = Math.max(0, Math.round(y));
-    const x1 = Math.min(this.width, Math.round(x + w));
-    const y1 = Math.min(this.height, Math.round(y + h));
+    const x0 = max(0, round(x));
+    const y0 = max(0, round(y));
+    const x1 = min(this.width, round(x + w));
+    const y1 = min(this.height, round(y + h));
     for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) this.setPixel(xx, yy, c);
   }
 
   /** Bresenham line, `thickness` pixels wide. */
   line(x0: number, y0: number, x1: number, y1: number, c: Rgba, thickness = 1): void {
-    let xa = Math.round(x0);
-    let ya = Math.round(y0);
-    const xb = Math.round(x1);
-    const yb = Math.round(y1);
+    let xa = round(x0);
+    let ya = round(y0);
+    const xb = round(x1);
+    const yb = round(y1);
     const dx = Math.abs(xb - xa);
     const dy = -Math.abs(yb - ya);
     const sx = xa < xb ? 1 : -1;
@@ -83,7 +86,7 @@ export class RasterCanvas {
 
   /** Draws text with the 5×7 font, top-left at (x, y), each font pixel `scale` pixels square. */
   text(x: number, y: number, str: string, c: Rgba, scale = 1): void {
-    let cx = Math.round(x);
+    let cx = round(x);
     for (const ch of str) {
       const rows = glyphRows(ch);
       for (let row = 0; row < GLYPH_HEIGHT; row++) {

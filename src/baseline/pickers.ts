@@ -1,0 +1,88 @@
+/**
+ * Baseline pickers that need no model, for side-by-side comparison with the autoencoder on the same grid
+ * and the same Seamount schema:
+ * - `peakProminenceBaseline`: the simple comparator — local maxima of the high-passed bathymetry;
+ * - `gaussianBaseline`: Kim & Wessel (2011)-style — those maxima fitted with elliptical Gaussians on a
+ *   regional plane, kept when the fit, height and size pass the tests.
+ */
+import type { BaselineConfig } from '../config/schema.js';
+import type { Logger } from '../pipeline/logger.js';
+import { CachedGrid } from '../picking/cachedGrid.js';
+import { measureSeamount, type Measurement } from '../picking/measure.js';
+import { mergeClosePicks, remeasureCrowded } from '../picking/merge.js';
+import { passesGuards } from '../picking/pick.js';
+import { fitFactor, numberSeamounts, saturating, toSeamount } from '../picking/records.js';
+import type { GridSource, Region, Seamount } from '../types.js';
+import { findHighpassPeaks, type HighpassPeak } from './highpass.js';
+
+/** Options of the Gaussian baseline: the `baseline:` config section (and a logger). */
+export interface BaselineOptions extends BaselineConfig {
+  logger?: Logger;
+}
+
+/** Options of the peak-prominence comparator. */
+export interface PeakOptions
+  extends Pick<BaselineConfig, 'highpassKm' | 'peakRadiusKm' | 'minProminenceM' | 'measureRadiusKm' | 'minSeparationKm' | 'splitDropFraction' | 'bandRows'> {
+  logger?: Logger;
+}
+
+/** Relief (m) at which the ranking score of a height or prominence reaches 0.5. */
+const RELIEF_SCALE_M = 500;
+
+interface Candidate {
+  m: Measurement;
+  peak: HighpassPeak;
+}
+
+/**
+ * The simple comparator of issue #6: local maxima of the high-passed bathymetry (highest within
+ * peakRadiusKm) with prominence ≥ minProminenceM, each measured like a pick. Confidence rises with the
+ * prominence (p / (p + 500 m)). Reads the grid in bounded row bands.
+ *
+ * @example
+ * const picks = await peakProminenceBaseline(grid, null, { ...config.baseline });
+ */
+export async function peakProminenceBaseline(grid: GridSource, region: Region | null, o: PeakOptions): Promise<Seamount[]> {
+  const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
+  const peaks = await findHighpassPeaks(source, region, { highpassKm: o.highpassKm, peakRadiusKm: o.peakRadiusKm, minReliefM: o.minProminenceM, bandRows: o.bandRows });
+  const candidates: Candidate[] = [];
+  for (const peak of peaks) {
+    const m = await measure(source, peak, o);
+    if (m) candidates.push({ m, peak });
+  }
+  const kept = await mergeClosePicks(source, candidates, o, (a, b) => b.peak.reliefM - a.peak.reliefM || a.peak.lon - b.peak.lon || a.peak.lat - b.peak.lat, () => {});
+  const seamounts = numberSeamounts(kept.map((c) => toSeamount(c.m, { reconstructionError: NaN, confidence: saturating(c.peak.reliefM, RELIEF_SCALE_M), windows: 0 })));
+  o.logger?.info({ grid: grid.path, peaks: peaks.length, seamounts: seamounts.length }, `peak-prominence baseline: ${seamounts.length} seamounts`);
+  return seamounts;
+}
+
+/**
+ * Kim & Wessel-style: high-pass the bathymetry, find peaks, fit elliptical Gaussians, keep those whose fit,
+ * height and size pass the tests; same Seamount records (confidence from fit quality and height:
+ * R² × h / (h + 500 m)). Reads the grid in bounded row bands.
+ *
+ * @example
+ * const picks = await gaussianBaseline(grid, parseRegion('-118/-107/-49/-42'), config.baseline);
+ */
+export async function gaussianBaseline(grid: GridSource, region: Region | null, o: BaselineOptions): Promise<Seamount[]> {
+  const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
+  const peaks = await findHighpassPeaks(source, region, { highpassKm: o.highpassKm, peakRadiusKm: o.peakRadiusKm, minReliefM: o.minReliefM, bandRows: o.bandRows });
+  const candidates: Candidate[] = [];
+  for (const peak of peaks) {
+    const m = await measure(source, peak, o);
+    if (m && passesGuards(m, o)) candidates.push({ m, peak });
+  }
+  const kept = await mergeClosePicks(source, candidates, o, (a, b) => score(b.m) - score(a.m) || a.peak.lon - b.peak.lon || a.peak.lat - b.peak.lat, () => {});
+  const cellKm = Math.abs(grid.dLat) * 111.19492664455873;
+  await remeasureCrowded(source, kept, { measureRadiusKm: o.measureRadiusKm, highpassKm: o.highpassKm, searchRadiusKm: 1.5 * cellKm }, (m) => passesGuards(m, o));
+  const seamounts = numberSeamounts(kept.map((c) => toSeamount(c.m, { reconstructionError: NaN, confidence: score(c.m), windows: 0 })));
+  o.logger?.info({ grid: grid.path, peaks: peaks.length, fitted: candidates.length, seamounts: seamounts.length }, `gaussian baseline: ${seamounts.length} seamounts`);
+  return seamounts;
+}
+
+const score = (m: Measurement): number => fitFactor(m.fitR2) * saturating(m.heightM, RELIEF_SCALE_M);
+
+function measure(grid: GridSource, peak: HighpassPeak, o: Pick<BaselineConfig, 'measureRadiusKm' | 'highpassKm'>): Promise<Measurement | null> {
+  const cellKm = Math.abs(grid.dLat) * 111.19492664455873;
+  return measureSeamount(grid, peak.lon, peak.lat, { measureRadiusKm: o.measureRadiusKm, highpassKm: o.highpassKm, searchRadiusKm: 1.5 * cellKm });
+}

@@ -1,0 +1,118 @@
+/**
+ * A GridSource that keeps recently read square tiles of another one in memory (least recently used
+ * first out), so the many small overlapping reads of picking and measurement cost one file read per
+ * tile. Memory is bounded by `maxTiles × tileSize² × 4` bytes.
+ */
+import { lonPeriodColumns } from '../grid/geometry.js';
+import type { GridFormat, GridSource, PixelWindow, Registration } from '../types.js';
+// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
+const { floor, max, min } = Math;
+
+export interface CachedGridOptions {
+  /** Tile side, cells (default 256). */
+  tileSize?: number;
+  /** Tiles kept (default 64: 16 MiB of float32 at 256²). */
+  maxTiles?: number;
+}
+
+export class CachedGrid implements GridSource {
+  readonly path: string;
+  readonly format: GridFormat;
+  readonly variable: string;
+  readonly width: number;
+  readonly height: number;
+  readonly lon0: number;
+  readonly dLon: number;
+  readonly lat0: number;
+  readonly dLat: number;
+  readonly registration: Registration;
+  readonly periodicLon: boolean;
+  /** Tiles read from the underlying grid so far (for tests and logs). */
+  tilesRead = 0;
+  private readonly source: GridSource;
+  private readonly tileSize: number;
+  private readonly maxTiles: number;
+  private readonly tiles = new Map<number, Promise<Float32Array>>();
+  private readonly period: number;
+
+  constructor(source: GridSource, o: CachedGridOptions = {}) {
+    this.source = source;
+    this.path = source.path;
+    this.format = source.format;
+    this.variable = source.variable;
+    this.width = source.width;
+    this.height = source.height;
+    this.lon0 = source.lon0;
+    this.dLon = source.dLon;
+    this.lat0 = source.lat0;
+    this.dLat = source.dLat;
+    this.registration = source.registration;
+    this.periodicLon = source.periodicLon;
+    this.tileSize = o.tileSize ?? 256;
+    this.maxTiles = max(1, o.maxTiles ?? 64);
+    // columns repeat every `period` on a periodic grid (a gridline global grid repeats its seam column)
+    this.period = source.periodicLon ? lonPeriodColumns(source) : source.width;
+  }
+
+  async read(win: PixelWindow): Promise<Float32Array> {
+    if (win.y0 < 0 || win.y0 + win.h > this.height || win.w < 0 || win.h < 0) {
+      throw new Error(`${this.path}: rows ${win.y0}..${win.y0 + win.h - 1} outside 0..${this.height - 1}`);
+    }
+    if (!this.periodicLon && (win.x0 < 0 || win.x0 + win.w > this.width)) {
+      throw new Error(`${this.path}: columns ${win.x0}..${win.x0 + win.w - 1} outside 0..${this.width - 1}`);
+    }
+    const out = new Float32Array(win.w * win.h);
+    const ts = this.tileSize;
+    for (let ty = floor(win.y0 / ts); ty * ts < win.y0 + win.h; ty++) {
+      const rowStart = max(win.y0, ty * ts);
+      const rowEnd = min(win.y0 + win.h, (ty + 1) * ts);
+      // walk the columns in spans that stay inside one tile (and one period)
+      let i = 0;
+      while (i < win.w) {
+        const x = this.wrap(win.x0 + i);
+        const tx = floor(x / ts);
+        const spanEnd = min((tx + 1) * ts, this.period);
+        const span = min(win.w - i, spanEnd - x);
+        const tile = await this.tile(tx, ty);
+        const tileW = min(ts, this.period - tx * ts);
+        for (let y = rowStart; y < rowEnd; y++) {
+          const src = (y - ty * ts) * tileW + (x - tx * ts);
+          out.set(tile.subarray(src, src + span), (y - win.y0) * win.w + i);
+        }
+        i += span;
+      }
+    }
+    return out;
+  }
+
+  /** Drops the cached tiles. The underlying grid stays open: its owner closes it. */
+  async close(): Promise<void> {
+    this.tiles.clear();
+  }
+
+  private wrap(x: number): number {
+    return ((x % this.period) + this.period) % this.period;
+  }
+
+  private tile(tx: number, ty: number): Promise<Float32Array> {
+    const key = ty * 1_000_003 + tx;
+    const hit = this.tiles.get(key);
+    if (hit) {
+      // refresh its place in the LRU order
+      this.tiles.delete(key);
+      this.tiles.set(key, hit);
+      return hit;
+    }
+    const ts = this.tileSize;
+    const win = { x0: tx * ts, y0: ty * ts, w: min(ts, this.period - tx * ts), h: min(ts, this.height - ty * ts) };
+    const p = this.source.read(win);
+    this.tilesRead++;
+    this.tiles.set(key, p);
+    p.catch(() => this.tiles.delete(key));
+    while (this.tiles.size > this.maxTiles) {
+      const oldest = this.tiles.keys().next().value as number;
+      this.tiles.delete(oldest);
+    }
+    return p;
+  }
+}

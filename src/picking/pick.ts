@@ -1,0 +1,143 @@
+/**
+ * Scored windows → one measured Seamount per seamount.
+ *
+ * 1. Hits: windows whose (optionally Gaussian-smoothed) reconstruction error lies under the threshold.
+ * 2. Clustering by the bathymetry: each hit walks uphill (SummitClimber) to the summit it sits under;
+ *    hits reaching the same summit form one cluster. A low-error patch covering two seamounts thus splits
+ *    at the saddle between them — error minima alone cannot separate a chain whose windows all look
+ *    alike.
+ * 3. Each summit is measured (elliptical Gaussian fit) and kept if prominent, Gaussian-like and of a
+ *    plausible size: the guards against smooth slopes and abyssal hills that also reconstruct well.
+ * 4. Picks closer than minSeparationKm merge (the lower error is kept) unless a saddle separates them.
+ */
+import type { PickingConfig } from '../config/schema.js';
+import type { Logger } from '../pipeline/logger.js';
+import type { GridSource, ScoredWindow, Seamount } from '../types.js';
+import { CachedGrid } from './cachedGrid.js';
+import { SummitClimber, type SummitCell } from './climb.js';
+import { findHits } from './errorField.js';
+import { measureSeamount, type Measurement } from './measure.js';
+import { mergeClosePicks, remeasureCrowded } from './merge.js';
+import { fitFactor, numberSeamounts, toSeamount } from './records.js';
+import { columnLon, rowLat } from '../grid/geometry.js';
+
+export interface PickOptions {
+  /** Windows with (smoothed) error under this are hits. */
+  threshold: number;
+  /** Calibrated 0..1 confidence of a reconstruction error (the model bundle's `confidenceOf`). */
+  confidence: (error: number) => number;
+  /** Distance between window centres of the plan, km. */
+  strideKm: number;
+  picking: PickingConfig;
+  logger?: Logger;
+}
+
+interface Cluster {
+  summit: SummitCell;
+  windows: number;
+  /** Lowest raw error among the windows. */
+  error: number;
+}
+
+interface MeasuredPick {
+  m: Measurement;
+  windows: number;
+  error: number;
+}
+
+/**
+ * Windows (all scored windows of a run, in any order) → one Seamount per seamount, ids SMT-000001...
+ * ordered by confidence descending (ties by lon, lat). Deterministic: the same windows in any order give
+ * the same output.
+ *
+ * Confidence = confidence(lowest error) × (0.5 + 0.5 × fit R²): the model's calibrated score, discounted
+ * by at most half for a shape the Gaussian explains poorly.
+ *
+ * @example
+ * const picks = await pickSeamounts(windows, grid, { threshold: 0.02, confidence: (e) => confidenceOf(cal, e),
+ *   strideKm: 4, picking: config.picking });
+ */
+export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o: PickOptions): Promise<Seamount[]> {
+  const cfg = o.picking;
+  const sorted = [...windows].sort((a, b) => a.id - b.id || a.lon - b.lon || a.lat - b.lat || a.error - b.error);
+  const hits = findHits(sorted, o.threshold, cfg.smoothingKm);
+
+  const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
+  const cellKm = Math.abs(grid.dLat) * 111.19492664455873;
+  const climber = new SummitClimber(source, {
+    stepKm: Math.max(2 * cellKm, 1),
+    // a hit further than this from its summit is not on the seamount (plus a stride of slack)
+    limitKm: Math.max(cfg.measureRadiusKm / 2, o.strideKm * 1.5),
+  });
+  const clusters = new Map<number, Cluster>();
+  for (const h of hits) {
+    const w = sorted[h.index];
+    const summit = await climber.climb(w.lon, w.lat);
+    if (!summit) continue;
+    const c = clusters.get(summit.key);
+    if (c) {
+      c.windows++;
+      c.error = Math.min(c.error, w.error);
+    } else clusters.set(summit.key, { summit, windows: 1, error: w.error });
+  }
+
+  const measured: MeasuredPick[] = [];
+  let rejected = 0;
+  const ordered = [...clusters.values()].sort((a, b) => a.summit.key - b.summit.key);
+  for (const c of ordered) {
+    const lon = columnLon(grid, c.summit.x);
+    const lat = rowLat(grid, c.summit.y);
+    const m = await measureSeamount(source, lon, lat, {
+      measureRadiusKm: cfg.measureRadiusKm,
+      highpassKm: cfg.highpassKm,
+      searchRadiusKm: 1.5 * cellKm,
+    });
+    if (m && passesGuards(m, cfg)) measured.push({ m, windows: c.windows, error: c.error });
+    else rejected++;
+  }
+
+  const merged = await mergeClosePicks(
+    source,
+    measured,
+    { minSeparationKm: cfg.minSeparationKm, splitDropFraction: cfg.splitDropFraction },
+    (a, b) => a.error - b.error || b.m.prominenceM - a.m.prominenceM || a.m.lon - b.m.lon || a.m.lat - b.m.lat,
+    (kept, merged) => {
+      kept.windows += merged.windows;
+      kept.error = Math.min(kept.error, merged.error);
+    },
+  );
+  const remeasured = await remeasureCrowded(
+    source,
+    merged,
+    { measureRadiusKm: cfg.measureRadiusKm, highpassKm: cfg.highpassKm, searchRadiusKm: 1.5 * cellKm },
+    (m) => passesGuards(m, cfg),
+  );
+  const seamounts = numberSeamounts(
+    merged.map((p) =>
+      toSeamount(p.m, {
+        reconstructionError: p.error,
+        confidence: o.confidence(p.error) * (0.5 + 0.5 * fitFactor(p.m.fitR2)),
+        windows: p.windows,
+      }),
+    ),
+  );
+  o.logger?.info(
+    { grid: grid.path, windows: windows.length, hits: hits.length, summits: clusters.size, rejected, remeasured, seamounts: seamounts.length },
+    `picked ${seamounts.length} seamounts from ${hits.length} windows under the threshold ${o.threshold}`,
+  );
+  return seamounts;
+}
+
+/** Prominence, fit quality and size tests of a measured summit. */
+export function passesGuards(
+  m: Measurement,
+  g: Pick<PickingConfig, 'minProminenceM' | 'minFitR2' | 'minRadiusKm' | 'maxRadiusKm'>,
+): boolean {
+  return (
+    m.heightM > 0 &&
+    m.prominenceM >= g.minProminenceM &&
+    m.fitR2 >= g.minFitR2 &&
+    m.radiusKm >= g.minRadiusKm &&
+    m.radiusKm <= g.maxRadiusKm
+  );
+}
