@@ -98,11 +98,16 @@ export interface ScoredWindow {
   error: number;
 }
 
-/** Basal ellipse of a seamount from a 2-D Gaussian fit. */
+/**
+ * Basal ellipse of a seamount from a 2-D Gaussian fit: where the Gaussian falls to exp(−4.5) ≈ 1.1 % of
+ * its height, i.e. 3 σ (the convention of SyntheticGrid and `gmt grdseamount -Cg`).
+ */
 export interface BasalEllipse {
   /** Azimuth of the major axis, degrees clockwise from north, 0..180. */
   azimuthDeg: number;
+  /** Semi-major axis (3 σ along the major axis), km. */
   majorKm: number;
+  /** Semi-minor axis (3 σ across it), km. */
   minorKm: number;
 }
 
@@ -119,10 +124,14 @@ export interface Seamount {
   baseDepthM: number;
   /** summit − base, m. */
   heightM: number;
-  /** Basal radius, km (sqrt(major × minor) of the basal ellipse). */
+  /** Basal radius, km: sqrt(majorKm × minorKm) of the basal ellipse's semi-axes (the equal-area circle). */
   radiusKm: number;
   ellipse: BasalEllipse;
-  /** Coefficient of determination of the Gaussian fit, 0..1 (NaN where the fit failed). */
+  /**
+   * Coefficient of determination of the Gaussian fit: the share of the relief left after the regional
+   * plane (in a disc of twice the basal radius) that the Gaussian explains; ≤ 1, negative when the bump
+   * fits worse than none, NaN where the fit failed.
+   */
   fitR2: number;
   /** Lowest reconstruction error among the supporting windows. */
   reconstructionError: number;

@@ -14,6 +14,7 @@ import { passesGuards } from '../picking/pick.js';
 import { fitFactor, numberSeamounts, saturating, toSeamount } from '../picking/records.js';
 import type { GridSource, Region, Seamount } from '../types.js';
 import { findHighpassPeaks, type HighpassPeak } from './highpass.js';
+import { KM_PER_DEG } from '../grid/geometry.js';
 
 /** Options of the Gaussian baseline: the `baseline:` config section (and a logger). */
 export interface BaselineOptions extends BaselineConfig {
@@ -73,7 +74,7 @@ export async function gaussianBaseline(grid: GridSource, region: Region | null, 
     if (m && passesGuards(m, o)) candidates.push({ m, peak });
   }
   const kept = await mergeClosePicks(source, candidates, o, (a, b) => score(b.m) - score(a.m) || a.peak.lon - b.peak.lon || a.peak.lat - b.peak.lat, () => {});
-  const cellKm = Math.abs(grid.dLat) * 111.19492664455873;
+  const cellKm = Math.abs(grid.dLat) * KM_PER_DEG;
   await remeasureCrowded(source, kept, { measureRadiusKm: o.measureRadiusKm, highpassKm: o.highpassKm, searchRadiusKm: 1.5 * cellKm }, (m) => passesGuards(m, o));
   const seamounts = numberSeamounts(kept.map((c) => toSeamount(c.m, { reconstructionError: NaN, confidence: score(c.m), windows: 0 })));
   o.logger?.info({ grid: grid.path, peaks: peaks.length, fitted: candidates.length, seamounts: seamounts.length }, `gaussian baseline: ${seamounts.length} seamounts`);
@@ -83,6 +84,6 @@ export async function gaussianBaseline(grid: GridSource, region: Region | null, 
 const score = (m: Measurement): number => fitFactor(m.fitR2) * saturating(m.heightM, RELIEF_SCALE_M);
 
 function measure(grid: GridSource, peak: HighpassPeak, o: Pick<BaselineConfig, 'measureRadiusKm' | 'highpassKm'>): Promise<Measurement | null> {
-  const cellKm = Math.abs(grid.dLat) * 111.19492664455873;
+  const cellKm = Math.abs(grid.dLat) * KM_PER_DEG;
   return measureSeamount(grid, peak.lon, peak.lat, { measureRadiusKm: o.measureRadiusKm, highpassKm: o.highpassKm, searchRadiusKm: 1.5 * cellKm });
 }

@@ -67,7 +67,7 @@ export const trainingSchema = z
     calibrationRecall: z.number().gt(0).lt(1),
     /** Each batch's gradient is the weighted sum of this many sub-batch gradients (fixed, so results do not depend on threads). */
     shards: z.number().int().min(1).max(64),
-    /** Worker threads computing sub-batch gradients; 0: one per core (at most `shards`). */
+    /** Threads computing sub-batch gradients, the calling one included; 0: one per core (at most `shards`). */
     threads: z.number().int().min(0).max(256),
     augment: augmentSchema,
   })
@@ -78,6 +78,8 @@ export const backendSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
 export const scoringSchema = z
   .object({
     backend: backendSchema,
+    /** Scoring threads (one wasm backend each); 0: one per core (1 with the native backend). */
+    threads: z.number().int().min(0).max(256),
     batchSize: z.number().int().min(1).max(65536),
   })
   .strict();
@@ -93,6 +95,8 @@ export const pickingSchema = z
     minProminenceM: z.number().min(0),
     highpassKm: z.number().min(0),
     measureRadiusKm: positive(),
+    /** A pick's error is the lowest of the windows centred this close to its summit, km (0: of any window that climbs to it). */
+    summitErrorKm: z.number().min(0),
     minFitR2: z.number().min(-1).max(1),
     minRadiusKm: z.number().min(0),
     maxRadiusKm: positive(),

@@ -4,6 +4,11 @@
  */
 import type { GridGeometry, PixelWindow, Region } from '../types.js';
 
+/** Mean Earth radius (IUGG R1), km: the sphere of every projection, distance and cell size here. */
+export const EARTH_RADIUS_KM = 6371.0088;
+/** Kilometres per degree of latitude (of longitude at the equator) on that sphere. */
+export const KM_PER_DEG = (EARTH_RADIUS_KM * Math.PI) / 180;
+
 /** Longitude of column x's centre (file convention). */
 export const columnLon = (g: GridGeometry, x: number): number => g.lon0 + x * g.dLon;
 /** Latitude of row y's centre. */
@@ -43,8 +48,7 @@ export function gridBounds(g: GridGeometry): Region {
 
 /** Mean spacing of the grid in km at a latitude: [east-west, north-south]. */
 export function cellSizeKm(g: GridGeometry, lat: number): [number, number] {
-  const kmPerDeg = 111.19492664455873;
-  return [g.dLon * kmPerDeg * Math.cos((lat * Math.PI) / 180), Math.abs(g.dLat) * kmPerDeg];
+  return [g.dLon * KM_PER_DEG * Math.cos((lat * Math.PI) / 180), Math.abs(g.dLat) * KM_PER_DEG];
 }
 
 /** Clamps a pixel window to the rows of the grid (and to the columns unless the grid wraps). */

@@ -4,9 +4,8 @@
  * tests plant seamounts, benchmarks sweep global-size grids.
  */
 import type { GridGeometry, GridSource, PixelWindow } from '../types.js';
-import { coversAllLongitudes, lonPeriodColumns } from './geometry.js';
+import { coversAllLongitudes, lonPeriodColumns, KM_PER_DEG } from './geometry.js';
 
-const KM_PER_DEG = 111.19492664455873;
 const DEG = Math.PI / 180;
 // bound once: a global lookup of Math per call is slow inside jest's sandbox (and costs nothing here)
 const { cos, sin, exp, min, round, PI } = Math;

@@ -4,12 +4,11 @@
  * Windows that climb to the same summit support the same seamount; windows on either side of a saddle
  * climb to different summits, which is what keeps adjacent seamounts apart.
  */
-import { latToRow, lonPeriodColumns, lonToColumn } from '../grid/geometry.js';
+import { latToRow, lonPeriodColumns, lonToColumn, KM_PER_DEG } from '../grid/geometry.js';
 import type { GridSource } from '../types.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, cos, floor, hypot, max, min, round } = Math;
 
-const KM_PER_DEG = 111.19492664455873;
 /** Cells remembered on walked paths (about 100 bytes each). */
 const MAX_MEMO_CELLS = 1_000_000;
 const DEG = Math.PI / 180;

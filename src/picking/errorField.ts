@@ -4,6 +4,7 @@
  */
 import type { ScoredWindow } from '../types.js';
 import { GeoIndex } from './geoIndex.js';
+import { KM_PER_DEG } from '../grid/geometry.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { cos, exp, hypot, round, sqrt } = Math;
 
@@ -65,7 +66,7 @@ export function findHits(windows: readonly ScoredWindow[], threshold: number, sm
 function planarKm(a: ScoredWindow, b: ScoredWindow): number {
   let dLon = b.lon - a.lon;
   dLon -= 360 * round(dLon / 360);
-  const kmPerDeg = 111.19492664455873;
+  const kmPerDeg = KM_PER_DEG;
   const x = dLon * kmPerDeg * cos((((a.lat + b.lat) / 2) * Math.PI) / 180);
   const y = (b.lat - a.lat) * kmPerDeg;
   return hypot(x, y);

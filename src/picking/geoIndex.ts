@@ -3,12 +3,10 @@
  * box query on degrees (split at ±180°), then an exact great-circle filter.
  */
 import KDBush from 'kdbush';
-import { wrapLon180 } from '../grid/geometry.js';
+import { wrapLon180, EARTH_RADIUS_KM, KM_PER_DEG } from '../grid/geometry.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, asin, cos, max, min, sin, sqrt } = Math;
 
-const EARTH_RADIUS_KM = 6371.0088;
-const KM_PER_DEG = (EARTH_RADIUS_KM * Math.PI) / 180;
 const DEG = Math.PI / 180;
 
 /** Great-circle distance, km (haversine). */

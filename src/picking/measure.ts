@@ -13,7 +13,7 @@
  * - `prominenceM` = summit − the regional level, the Gaussian-weighted mean (σ = highpassKm / 6, the
  *   GMT `grdfilter -Fg` width convention) of the surroundings: the high-passed height of the summit.
  */
-import { wrapLon180 } from '../grid/geometry.js';
+import { wrapLon180, KM_PER_DEG } from '../grid/geometry.js';
 import type { BasalEllipse, GridSource } from '../types.js';
 import { fitEllipticalGaussian, type GaussianParams } from './gaussianFit.js';
 import { patchToLonLat, readPatch, type Patch } from './patch.js';
@@ -67,7 +67,7 @@ const MAX_FIT_POINTS = 1500;
  * m?.heightM; // summit − regional plane, m
  */
 export async function measureSeamount(grid: GridSource, lon: number, lat: number, o: MeasureOptions): Promise<Measurement | null> {
-  const cellKm = abs(grid.dLat) * 111.19492664455873;
+  const cellKm = abs(grid.dLat) * KM_PER_DEG;
   const searchKm = o.searchRadiusKm ?? 2 * cellKm;
   const patch = await readPatch(grid, lon, lat, max(o.measureRadiusKm + searchKm, o.highpassKm / 2 + searchKm));
   if (!patch) return null;
@@ -81,7 +81,7 @@ function neighbourPoints(p: Patch, list: MeasureOptions['neighbours']): Array<[n
   return list.map((n) => {
     let dLon = n.lon - p.centreLon;
     dLon -= 360 * round(dLon / 360);
-    return [dLon * 111.19492664455873 * cosLat, (n.lat - p.centreLat) * 111.19492664455873] as [number, number];
+    return [dLon * KM_PER_DEG * cosLat, (n.lat - p.centreLat) * KM_PER_DEG] as [number, number];
   });
 }
 

@@ -3,7 +3,7 @@
  * them dips enough to make them two edifices (the lower summit stands at least `splitDropFraction` of
  * its height above the lowest point of the profile between the summits).
  */
-import { latToRow, lonPeriodColumns, lonToColumn } from '../grid/geometry.js';
+import { latToRow, lonPeriodColumns, lonToColumn, KM_PER_DEG } from '../grid/geometry.js';
 import type { GridSource } from '../types.js';
 import { distanceKm, GeoIndex } from './geoIndex.js';
 import { measureSeamount, type Measurement, type MeasureOptions } from './measure.js';
@@ -34,7 +34,7 @@ export async function mergeClosePicks<T extends { m: Measurement }>(
   const ordered = [...picks].sort(better);
   const index = new GeoIndex(ordered.map((p) => p.m.lon), ordered.map((p) => p.m.lat));
   const kept = new Uint8Array(ordered.length);
-  const cellKm = abs(grid.dLat) * 111.19492664455873;
+  const cellKm = abs(grid.dLat) * KM_PER_DEG;
   for (let i = 0; i < ordered.length; i++) {
     const p = ordered[i];
     let host = -1;

@@ -2,12 +2,12 @@
  * A small patch of grid cells around a point, with local km coordinates (equirectangular about the
  * patch centre: x east, y north). Seamount measurement works on these; only the cells needed are read.
  */
-import { clampWindow, columnLon, latToRow, lonToColumn, rowLat } from '../grid/geometry.js';
+import { clampWindow, columnLon, latToRow, lonToColumn, rowLat, KM_PER_DEG } from '../grid/geometry.js';
 import type { GridSource, PixelWindow } from '../types.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, floor, max, min } = Math;
 
-export const KM_PER_DEG = 111.19492664455873;
+export { KM_PER_DEG };
 const DEG = Math.PI / 180;
 
 export interface Patch {

@@ -16,10 +16,11 @@ import type { GridSource, ScoredWindow, Seamount } from '../types.js';
 import { CachedGrid } from './cachedGrid.js';
 import { SummitClimber, type SummitCell } from './climb.js';
 import { findHits } from './errorField.js';
+import { GeoIndex } from './geoIndex.js';
 import { measureSeamount, type Measurement } from './measure.js';
 import { mergeClosePicks, remeasureCrowded } from './merge.js';
 import { fitFactor, numberSeamounts, toSeamount } from './records.js';
-import { columnLon, rowLat } from '../grid/geometry.js';
+import { columnLon, rowLat, KM_PER_DEG } from '../grid/geometry.js';
 
 export interface PickOptions {
   /** Windows with (smoothed) error under this are hits. */
@@ -60,10 +61,17 @@ interface MeasuredPick {
 export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o: PickOptions): Promise<Seamount[]> {
   const cfg = o.picking;
   const sorted = [...windows].sort((a, b) => a.id - b.id || a.lon - b.lon || a.lat - b.lat || a.error - b.error);
-  const hits = findHits(sorted, o.threshold, cfg.smoothingKm);
+  const index = new GeoIndex(sorted.map((w) => w.lon), sorted.map((w) => w.lat));
+  const hits = findHits(sorted, o.threshold, cfg.smoothingKm, index);
+  /** Lowest error of the windows centred within summitErrorKm of a summit: does a window on it reconstruct well? */
+  const summitError = (lon: number, lat: number): number => {
+    let e = Infinity;
+    for (const j of index.within(lon, lat, cfg.summitErrorKm)) if (sorted[j].error < e) e = sorted[j].error;
+    return e;
+  };
 
   const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
-  const cellKm = Math.abs(grid.dLat) * 111.19492664455873;
+  const cellKm = Math.abs(grid.dLat) * KM_PER_DEG;
   const climber = new SummitClimber(source, {
     stepKm: Math.max(2 * cellKm, 1),
     // a hit further than this from its summit is not on the seamount (plus a stride of slack)
@@ -92,7 +100,13 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
       highpassKm: cfg.highpassKm,
       searchRadiusKm: 1.5 * cellKm,
     });
-    if (m && passesGuards(m, cfg)) measured.push({ m, windows: c.windows, error: c.error });
+    if (!m || !passesGuards(m, cfg)) {
+      rejected++;
+      continue;
+    }
+    // the summit itself must look like a seamount to the model, not only some window that climbs to it
+    const error = cfg.summitErrorKm > 0 ? summitError(m.lon, m.lat) : c.error;
+    if (error < o.threshold) measured.push({ m, windows: c.windows, error });
     else rejected++;
   }
 

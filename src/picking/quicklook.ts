@@ -3,7 +3,7 @@
  * circles of their basal radius, a title and a lon/lat frame. People look at maps before tables.
  */
 import { basename } from 'node:path';
-import { columnLon, lonPeriodColumns, lonToColumn, rowLat } from '../grid/geometry.js';
+import { columnLon, lonPeriodColumns, lonToColumn, rowLat, KM_PER_DEG } from '../grid/geometry.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { bathymetryColour, hillshade, RasterCanvas, type Rgba } from '../plot/index.js';
 import type { GridSource, Region, Seamount } from '../types.js';
@@ -11,7 +11,6 @@ import { regionCells } from './region.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, floor, hypot, max, min, round } = Math;
 
-const KM_PER_DEG = 111.19492664455873;
 const DEG = Math.PI / 180;
 /** Colour of the pick circles: a red that the blue/green/brown bathymetry ramp never produces. */
 export const PICK_COLOUR: Rgba = [255, 32, 32];

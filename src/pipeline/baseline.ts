@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { gaussianBaseline } from '../baseline/index.js';
+import { gaussianBaseline, peakProminenceBaseline } from '../baseline/index.js';
 import { writeSeamountsCsv, writeSeamountsGeoJson } from '../catalogue/index.js';
 import { formatRegion, parseRegion, type Config } from '../config/index.js';
 import { gridBounds } from '../grid/geometry.js';
@@ -14,8 +14,12 @@ import { writeJsonAtomic } from '../io/atomic.js';
 import { sha256File } from './fingerprint.js';
 import { softwareVersions } from './versions.js';
 
+/** gaussian: Kim & Wessel-style elliptical Gaussian picker; peaks: the plain peak-prominence picker. */
+export type BaselineMethod = 'gaussian' | 'peaks';
+
 export interface BaselineStageOptions {
   grid: string;
+  method?: BaselineMethod;
   out: string;
   /** Overrides config.region. */
   region?: string | null;
@@ -24,7 +28,7 @@ export interface BaselineStageOptions {
   logger: Logger;
 }
 
-export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts: number }> {
+export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts: number; method: BaselineMethod }> {
   const { config } = o;
   const log = o.logger.child({ stage: 'baseline' });
   const t0 = performance.now();
@@ -32,17 +36,20 @@ export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts:
   try {
     const regionText = o.region ?? config.region;
     const region = regionText ? parseRegion(regionText) : null;
-    log.info({ grid: o.grid, region: regionText }, `Gaussian baseline on ${o.grid}`);
-    const seamounts = await gaussianBaseline(grid, region, { ...config.baseline, logger: log });
+    const method = o.method ?? 'gaussian';
+    const label = method === 'gaussian' ? 'Gaussian baseline' : 'peak-prominence baseline';
+    log.info({ grid: o.grid, region: regionText, method }, `${label} on ${o.grid}`);
+    const options = { ...config.baseline, logger: log };
+    const seamounts = method === 'gaussian' ? await gaussianBaseline(grid, region, options) : await peakProminenceBaseline(grid, region, options);
     const meta = {
-      method: 'gaussian-baseline',
+      method: `${method}-baseline`,
       grid: o.grid,
       grid_sha256: await sha256File(o.grid),
       region: formatRegion(region ?? gridBounds(grid)),
     };
     await writeSeamountsGeoJson(join(o.out, 'seamounts.geojson'), seamounts, meta);
     if (config.output.csv) await writeSeamountsCsv(join(o.out, 'seamounts.csv'), seamounts);
-    if (config.output.png) await writeQuicklookPng(join(o.out, 'quicklook.png'), grid, region, seamounts, { title: `${seamounts.length} seamounts (Gaussian baseline)` });
+    if (config.output.png) await writeQuicklookPng(join(o.out, 'quicklook.png'), grid, region, seamounts, { title: `${seamounts.length} seamounts (${label})` });
     await writeJsonAtomic(join(o.out, 'run.json'), {
       kind: 'baseline',
       finishedAt: new Date().toISOString(),
@@ -52,8 +59,8 @@ export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts:
       counts: { seamounts: seamounts.length },
       timingsMs: { total: performance.now() - t0 },
     });
-    log.info({ seamounts: seamounts.length }, `baseline found ${seamounts.length} seamounts`);
-    return { seamounts: seamounts.length };
+    log.info({ seamounts: seamounts.length }, `${label} found ${seamounts.length} seamounts`);
+    return { seamounts: seamounts.length, method };
   } finally {
     await grid.close();
   }

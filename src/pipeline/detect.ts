@@ -15,7 +15,7 @@ import { formatRegion, parseRegion } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
 import { assertSameWindowSpec, confidenceOf, loadBundle, selectBackend, type BundleMeta } from '../model/index.js';
 import { resolveThreshold } from '../picking/index.js';
-import { reconstructionErrors } from '../scoring/index.js';
+import { createScorer, type Scorer } from '../scoring/index.js';
 import { batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
 import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
 import { writeJsonAtomic } from '../io/atomic.js';
@@ -129,7 +129,7 @@ export function readJobFile(outDir: string): JobFile | null {
 /**
  * Scores the job's (shard's) batches that are not done yet, writing one file per batch.
  */
-async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: BatchStore, shard: Shard, log: Logger) {
+async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: BatchStore, shard: Shard, scorer: Scorer, log: Logger) {
   const { config } = o;
   const total = job.identity.plan.batches;
   const mine = (k: number) => shardHasBatch(shard, k);
@@ -149,7 +149,6 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
   let tileMs = 0;
   let scoreMs = 0;
   let t = performance.now();
-  const samples = job.identity.windowSpec.samples;
   try {
     for await (const batch of streamWindowBatches(job.grid, job.plan, {
       batchSize,
@@ -161,7 +160,7 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
     })) {
       const t1 = performance.now();
       tileMs += t1 - t;
-      const errors = reconstructionErrors(job.model, batch.data, batch.ids.length, samples, config.scoring.batchSize);
+      const errors = await scorer.score(batch.data, batch.ids.length);
       const t2 = performance.now();
       scoreMs += t2 - t1;
       await store.write({ index: batch.index, ids: batch.ids, errors, skippedLand: batch.skippedLand, skippedNodata: batch.skippedNodata });
@@ -274,7 +273,17 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
     );
     const store = new BatchStore(join(o.outDir, 'scores'));
     t = performance.now();
-    const s = await scoreMissingBatches(job, o, store, shard, log);
+    const scorer = await createScorer(job.model, {
+      backend: backend.name,
+      threads: o.config.scoring.threads === 0 ? undefined : o.config.scoring.threads,
+      batchSize: o.config.scoring.batchSize,
+    });
+    let s: Awaited<ReturnType<typeof scoreMissingBatches>>;
+    try {
+      s = await scoreMissingBatches(job, o, store, shard, scorer, log);
+    } finally {
+      await scorer.close();
+    }
     timingsMs.tile = s.tileMs;
     timingsMs.score = s.scoreMs;
     timingsMs.scoreStage = performance.now() - t;

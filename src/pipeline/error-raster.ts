@@ -6,8 +6,8 @@
  * scored window are no-data.
  */
 import type { GridGeometry, ScoredWindow } from '../types.js';
+import { KM_PER_DEG } from '../grid/geometry.js';
 
-const KM_PER_DEG = 111.19492664455873;
 
 export interface ErrorRaster {
   values: Float32Array;

@@ -41,7 +41,13 @@ const compareStage = z
   .strict();
 
 const baselineStage = z
-  .object({ grid: path(), out: path(), region: z.string().nullable().optional(), variable: z.string().optional() })
+  .object({
+    grid: path(),
+    out: path(),
+    method: z.enum(['gaussian', 'peaks']).optional(),
+    region: z.string().nullable().optional(),
+    variable: z.string().optional(),
+  })
   .strict();
 
 const trainStage = z

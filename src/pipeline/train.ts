@@ -9,12 +9,11 @@ import { readCatalogue, type CatalogueEntry } from '../catalogue/index.js';
 import { formatRegion, parseRegion, type Config } from '../config/index.js';
 import { lonToColumn, latToRow } from '../grid/geometry.js';
 import { openGrid } from '../grid/index.js';
-import { BUNDLE_FORMAT_VERSION, loadBundle, saveBundle, selectBackend, trainAutoencoder, createRandom, type BundleMeta, type TrainingSet } from '../model/index.js';
+import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, selectBackend, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
 import type { GridSource, Region, WindowSpec } from '../types.js';
 import { sha256File, sha256Folder } from './fingerprint.js';
 import { createProgress } from './progress.js';
-import { softwareVersions } from './versions.js';
 
 export interface TrainJobOptions {
   cataloguePaths: string[];
@@ -130,12 +129,9 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
     log.info({ usable: usable.length, outside, rejected }, `${usable.length} seamounts usable (${outside} outside the grids, ${rejected} rejected by the rules)`);
 
     // 2. hold out whole seamounts (not windows) for early stopping and threshold calibration
-    const rng = createRandom(config.seed);
-    const order = usable.map((_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    const prng = createPrng(config.seed);
+    const rng = prng.next;
+    const order = prng.shuffle(usable.map((_, i) => i));
     const nVal = Math.max(1, Math.round(usable.length * config.training.validationFraction));
     const valIdx = order.slice(0, nVal).sort((a, b) => a - b);
     const trainIdx = order.slice(nVal).sort((a, b) => a - b);
@@ -184,7 +180,6 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
     progress.stop();
 
     // 5. bundle with provenance
-    const versions = await softwareVersions();
     const meta: BundleMeta = {
       formatVersion: BUNDLE_FORMAT_VERSION,
       windowSpec: spec,
@@ -195,13 +190,13 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
         epochs: result.history.length,
         bestEpoch: result.bestEpoch,
         history: result.history,
-        catalogue: await Promise.all(o.cataloguePaths.map(async (p) => ({ file: basename(p), sha256: await sha256File(p) }))),
-        grids: await Promise.all(o.gridPaths.map(async (p) => ({ file: basename(p), sha256: await sha256File(p) }))),
+        catalogues: await Promise.all(o.cataloguePaths.map(async (p) => ({ path: basename(p), sha256: await sha256File(p) }))),
+        grids: await Promise.all(o.gridPaths.map(async (p) => ({ path: basename(p), sha256: await sha256File(p) }))),
         excludedRegions: excluded.map(formatRegion),
-        count: { seamounts: usable.length, trainSeamounts: trainIdx.length, trainWindows: train.count, heldOut: val.count },
-        training: config.training,
-        backend: backend.detail,
-        versions,
+        count: { seamounts: usable.length, train: train.count, validation: val.count },
+        config: config.training,
+        backend,
+        versions: runtimeVersions(),
         createdAt: new Date().toISOString(),
         command: o.command,
         init: o.initDir ? { path: resolve(o.initDir), sha256: await sha256Folder(o.initDir) } : undefined,

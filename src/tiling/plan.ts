@@ -182,3 +182,20 @@ export function planWindows(grid: GridGeometry, region: Region | null, strideKm:
     },
   };
 }
+
+/**
+ * Refuses a grid too small to hold one whole window: its north-south or (at its widest latitude) east-west
+ * extent is under the window's side. Every window would be mostly no-data, so a run would find nothing
+ * for a reason the user should hear about.
+ */
+export function assertGridHoldsWindow(grid: GridGeometry & { path?: string }, sizeKm: number): void {
+  const bounds = gridBounds(grid);
+  const nsKm = (bounds.north - bounds.south + Math.abs(grid.dLat)) * KM_PER_DEG;
+  const widestLat = bounds.south <= 0 && bounds.north >= 0 ? 0 : Math.min(Math.abs(bounds.south), Math.abs(bounds.north));
+  const ewKm = grid.periodicLon ? Infinity : grid.width * grid.dLon * KM_PER_DEG * Math.cos((widestLat * Math.PI) / 180);
+  if (nsKm < sizeKm || ewKm < sizeKm) {
+    throw new Error(
+      `${grid.path ?? 'grid'}: the grid covers only ${ewKm.toFixed(1)} km × ${nsKm.toFixed(1)} km, smaller than one ${sizeKm} km window`,
+    );
+  }
+}

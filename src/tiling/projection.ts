@@ -3,9 +3,9 @@
  * centred on (lon0, lat0). Each window is cut on the plane of its own centre, so a seamount keeps its
  * shape and area whatever its latitude.
  */
+import { EARTH_RADIUS_KM } from '../grid/geometry.js';
 
-/** Authalic-ish mean Earth radius (IUGG R1), km. */
-export const EARTH_RADIUS_KM = 6371.0088;
+export { EARTH_RADIUS_KM };
 
 const DEG = Math.PI / 180;
 

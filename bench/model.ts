@@ -1,0 +1,262 @@
+/**
+ * Model benchmark: training samples/s and scoring windows/s per available backend, side by side with a
+ * PyTorch implementation of the same architecture (bench/peer/model_peer.py, run with /usr/bin/python3 on
+ * the same machine in the same command), and the ratio ours / PyTorch.
+ *
+ * Targets (issue #5): scoring at least as fast as PyTorch on the same CPU, training at least half as fast.
+ *
+ *   node --import tsx bench/model.ts [--samples 32,64] [--backends wasm,cpu] [--quick] [--json FILE]
+ *
+ * Ours: training is the real loop (trainAutoencoder: augmentation, Adam, batch 32 in `shards` sub-batches,
+ * `threads` threads), timed over its second epoch (cpu: its only one); scoring is createScorer (in-thread
+ * for 1 thread, else one wasm backend per worker thread; batches of 256) after a warm-up batch. Each row is
+ * one thread count used for both. The PyTorch peer trains without augmentation (a little less work).
+ * PyTorch: same layers, batch sizes, Adam and MSE, torch.set_num_threads(threads) (2 here), eager mode.
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig, TrainingConfig } from '../src/config/schema.js';
+import { type BackendInfo, type BackendName, selectBackend } from '../src/model/backend.js';
+import { buildAutoencoder } from '../src/model/autoencoder.js';
+import { trainAutoencoder } from '../src/model/train.js';
+import { createScorer } from '../src/scoring/pool.js';
+import { syntheticWindows } from '../test/model/fixtures.js';
+
+export interface ModelBenchOptions {
+  /** Window sizes (samples per side) to run. */
+  samples: number[];
+  backends: Array<Exclude<BackendName, 'auto'>>;
+  arch: ModelConfig;
+  trainBatch: number;
+  scoreBatch: number;
+  /** Windows per training epoch on fast backends (cpu uses a sixteenth). */
+  trainSamples: number;
+  /** Windows scored on fast backends (cpu uses a sixteenth). */
+  scoreWindows: number;
+  /** Threads (training replicas and scoring workers) for our side, torch threads for the peer. */
+  threads: number;
+  /** training.shards: sub-batches per batch. */
+  shards: number;
+  /** Run the PyTorch peer (needs python3-torch). */
+  peer: boolean;
+  python: string;
+}
+
+export interface ModelBenchRow {
+  samples: number;
+  implementation: string;
+  backend: string;
+  trainSamplesPerSec: number | null;
+  scoreWindowsPerSec: number | null;
+  /** Threads used for both training and scoring. */
+  threads: number;
+  note?: string;
+}
+
+export interface ModelBenchResult {
+  machine: { cpus: number; model: string; node: string };
+  options: ModelBenchOptions;
+  rows: ModelBenchRow[];
+  /** Ours (best backend) / PyTorch, per window size. */
+  ratios: Array<{ samples: number; backend: string; train: number | null; score: number | null }>;
+}
+
+export const defaultModelBenchOptions = (): ModelBenchOptions => ({
+  samples: [32, 64],
+  backends: ['tensorflow', 'wasm', 'cpu'],
+  arch: { filters: [16, 32, 64], kernelSize: 3, bottleneck: 32 },
+  trainBatch: 32,
+  scoreBatch: 256,
+  trainSamples: 2048,
+  scoreWindows: 8192,
+  threads: Math.min(2, availableParallelism()),
+  shards: 2,
+  peer: true,
+  python: '/usr/bin/python3',
+});
+
+export async function benchModel(partial: Partial<ModelBenchOptions> = {}, log: (line: string) => void = console.log): Promise<ModelBenchResult> {
+  const options = { ...defaultModelBenchOptions(), ...partial };
+  const rows: ModelBenchRow[] = [];
+  for (const samples of options.samples) {
+    // 64x64 costs 4x per window: keep each measurement about the same length
+    const scale = (32 / samples) ** 2;
+    for (const requested of options.backends) {
+      let info: BackendInfo;
+      try {
+        info = await selectBackend(requested);
+      } catch (err) {
+        log(`${samples}x${samples} ${requested}: skipped (${(err as Error).message.split(':')[0]})`);
+        continue;
+      }
+      const slow = info.name === 'cpu' ? 1 / 32 : 1;
+      // the plain-JavaScript backend is only a reference point: one thread is enough to show its scale
+      const threadCounts = info.name === 'cpu' ? [1] : [...new Set([1, options.threads])];
+      for (const threads of threadCounts) {
+        const trainCount = Math.max(options.trainBatch, Math.round(options.trainSamples * scale * slow));
+        const scoreCount = Math.max(256, Math.round(options.scoreWindows * scale * slow));
+        const row = await benchOurs(samples, info, options, threads, trainCount, scoreCount);
+        rows.push(row);
+        log(formatRow(row));
+      }
+    }
+    if (options.peer) {
+      const row = benchPeer(samples, options, Math.round(options.trainSamples * scale), Math.round(options.scoreWindows * scale));
+      rows.push(row);
+      log(formatRow(row));
+    }
+  }
+  const ratios: ModelBenchResult['ratios'] = [];
+  for (const samples of options.samples) {
+    const peer = rows.find((r) => r.samples === samples && r.implementation === 'pytorch' && r.trainSamplesPerSec !== null);
+    const ours = rows.filter((r) => r.samples === samples && r.implementation === 'seamount-detect');
+    if (!peer || ours.length === 0) continue;
+    const bestOf = (key: 'trainSamplesPerSec' | 'scoreWindowsPerSec') => ours.reduce((a, b) => ((b[key] ?? 0) > (a[key] ?? 0) ? b : a));
+    const bestTrain = bestOf('trainSamplesPerSec');
+    const bestScore = bestOf('scoreWindowsPerSec');
+    const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
+    const r = {
+      samples,
+      backend: `train: ${bestTrain.backend} x${bestTrain.threads}; score: ${bestScore.backend} x${bestScore.threads}`,
+      train: ratio(bestTrain.trainSamplesPerSec, peer.trainSamplesPerSec),
+      score: ratio(bestScore.scoreWindowsPerSec, peer.scoreWindowsPerSec),
+    };
+    ratios.push(r);
+    log(
+      `${samples}x${samples} ours / pytorch: training ${fmtRatio(r.train)} (target >= 0.5), scoring ${fmtRatio(r.score)} (target >= 1)  [${r.backend}]`,
+    );
+  }
+  return { machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version }, options, rows, ratios };
+}
+
+async function benchOurs(
+  samples: number,
+  info: BackendInfo,
+  o: ModelBenchOptions,
+  threads: number,
+  trainCount: number,
+  scoreCount: number,
+): Promise<ModelBenchRow> {
+  // fast backends: epoch 1 warms up (JIT, kernel caches), epoch 2 is measured; cpu: one epoch (minutes otherwise)
+  const epochs = info.name === 'cpu' ? 1 : 2;
+  const training: TrainingConfig = {
+    epochs,
+    batchSize: o.trainBatch,
+    learningRate: 0.001,
+    validationFraction: 0.2,
+    patience: 10,
+    minReliefM: 0,
+    calibrationRecall: 0.9,
+    shards: o.shards,
+    threads,
+    augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
+  };
+  const train = { windows: syntheticWindows({ kind: 'gaussian', count: trainCount, samples, seed: 1 }), count: trainCount, samples };
+  const val = { windows: syntheticWindows({ kind: 'gaussian', count: 32, samples, seed: 2 }), count: 32, samples };
+  let trainRate = 0;
+  const result = await trainAutoencoder(train, val, { training, seed: 1, arch: o.arch, backend: info.name, onEpoch: (e) => (trainRate = e.samplesPerSec) });
+  result.model.dispose();
+
+  const model = buildAutoencoder(o.arch, samples, 1);
+  const windows = syntheticWindows({ kind: 'gaussian', count: scoreCount, samples, seed: 3 });
+  const scorer = await createScorer(model, { backend: info.name, threads, batchSize: o.scoreBatch });
+  let scoreRate = 0;
+  try {
+    const size = samples * samples;
+    const batch = Math.min(o.scoreBatch, scoreCount);
+    await scorer.score(windows.subarray(0, batch * size), batch); // warm-up
+    const t0 = performance.now();
+    for (let start = 0; start < scoreCount; start += o.scoreBatch) {
+      const n = Math.min(o.scoreBatch, scoreCount - start);
+      await scorer.score(windows.subarray(start * size, (start + n) * size), n);
+    }
+    scoreRate = scoreCount / ((performance.now() - t0) / 1000);
+  } finally {
+    await scorer.close();
+    model.dispose();
+  }
+  return {
+    samples,
+    implementation: 'seamount-detect',
+    backend: info.detail,
+    trainSamplesPerSec: trainRate,
+    scoreWindowsPerSec: scoreRate,
+    threads,
+    note: `train ${trainCount}/epoch in ${o.shards} shards, score ${scoreCount}; tensors left ${tf.memory().numTensors}`,
+  };
+}
+
+function benchPeer(samples: number, o: ModelBenchOptions, trainCount: number, scoreCount: number): ModelBenchRow {
+  const script = fileURLToPath(new URL('./peer/model_peer.py', import.meta.url));
+  const args = [
+    script,
+    `--samples=${samples}`,
+    `--filters=${o.arch.filters.join(',')}`,
+    `--kernel=${o.arch.kernelSize}`,
+    `--bottleneck=${o.arch.bottleneck}`,
+    `--train-batch=${o.trainBatch}`,
+    `--train-samples=${trainCount}`,
+    `--score-batch=${o.scoreBatch}`,
+    `--score-windows=${scoreCount}`,
+    `--threads=${o.threads}`,
+  ];
+  const run = spawnSync(o.python, args, { encoding: 'utf8', timeout: 600_000 });
+  const base = { samples, implementation: 'pytorch', threads: o.threads };
+  if (run.status !== 0) {
+    const why = (run.error?.message ?? run.stderr ?? '').trim().split('\n').pop();
+    return { ...base, backend: 'torch (failed)', trainSamplesPerSec: null, scoreWindowsPerSec: null, note: why };
+  }
+  const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
+    torch: string;
+    threads: number;
+    trainSamplesPerSec: number;
+    scoreWindowsPerSec: number;
+  };
+  return {
+    ...base,
+    backend: `torch ${out.torch}, ${out.threads} threads`,
+    trainSamplesPerSec: out.trainSamplesPerSec,
+    scoreWindowsPerSec: out.scoreWindowsPerSec,
+    threads: out.threads,
+    note: `train ${trainCount}, score ${scoreCount}`,
+  };
+}
+
+const fmt = (v: number | null) => (v === null ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const fmtRatio = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}x`);
+function formatRow(r: ModelBenchRow): string {
+  return (
+    `${r.samples}x${r.samples} ${r.implementation.padEnd(15)} ${r.backend.padEnd(28)} ` +
+    `x${r.threads}  train ${fmt(r.trainSamplesPerSec).padStart(6)} samples/s   score ${fmt(r.scoreWindowsPerSec).padStart(6)} windows/s`
+  );
+}
+
+function parseArgs(argv: string[]): { options: Partial<ModelBenchOptions>; json?: string } {
+  const options: Partial<ModelBenchOptions> = {};
+  let json: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--samples') options.samples = value().split(',').map(Number);
+    else if (a === '--backends') options.backends = value().split(',') as ModelBenchOptions['backends'];
+    else if (a === '--threads') options.threads = Number(value());
+    else if (a === '--no-peer') options.peer = false;
+    else if (a === '--quick') Object.assign(options, { trainSamples: 512, scoreWindows: 2048 });
+    else if (a === '--json') json = value();
+    else throw new Error(`unknown option ${a}`);
+  }
+  return { options, json };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { options, json } = parseArgs(process.argv.slice(2));
+  const result = await benchModel(options);
+  if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,0 +1,28 @@
+export { type BackendInfo, type BackendName, NATIVE_PACKAGES, currentBackend, selectBackend } from './backend.js';
+export { bottleneckSide, buildAutoencoder } from './autoencoder.js';
+export { type Dihedral, IDENTITY, allowedTransforms, dihedral, transformWindow } from './augment.js';
+export { type Calibration, calibrate, confidenceOf, thresholdAtRecall } from './calibration.js';
+export { type Prng, createPrng } from './prng.js';
+export {
+  type EpochReport,
+  type TrainOptions,
+  type TrainResult,
+  type TrainingSet,
+  splitTrainValidation,
+  trainAutoencoder,
+  trainingThreads,
+} from './train.js';
+export { type GradientRunner, type Shard, type ShardResult, flatWeights, setFlatWeights } from './gradients.js';
+export {
+  BUNDLE_FILES,
+  BUNDLE_FORMAT_VERSION,
+  type BundleMeta,
+  type FileRef,
+  type TrainingProvenance,
+  assertSameWindowSpec,
+  bundleWeightsSha256,
+  loadBundle,
+  runtimeVersions,
+  saveBundle,
+} from './bundle.js';
+export { WASM_TRAINING_KERNELS, registerWasmTrainingKernels } from './kernels/wasm.js';

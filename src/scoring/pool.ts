@@ -1,0 +1,126 @@
+/**
+ * Scoring on every core. tfjs's wasm backend runs one thread per process in Node (see model/backend.ts),
+ * so a scorer with `threads > 1` runs one wasm backend and one copy of the model per worker thread
+ * (piscina) and splits each batch between them. Errors are identical to in-thread scoring: each window's
+ * error depends on that window alone.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { Piscina } from 'piscina';
+import type { BackendInfo } from '../model/backend.js';
+import { reconstructionErrors } from './score.js';
+import type { ScoreTask, WorkerModel } from './worker.js';
+
+/** Scores batches of normalised windows. */
+export interface Scorer {
+  /** Reconstruction errors of `count` windows (`samples × samples` each) in `windows`. */
+  score(windows: Float32Array, count: number): Promise<Float32Array>;
+  /** Worker threads in use (0: scoring in the calling thread). */
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+export interface ScorerOptions {
+  /** Backend the workers select (the one the calling thread selected). */
+  backend: BackendInfo['name'];
+  /** Worker threads; 0 or 1: score in the calling thread; undefined: defaultScoringThreads(backend). */
+  threads?: number;
+  /** Windows per inference call inside each thread. */
+  batchSize: number;
+}
+
+/** One thread per core for wasm and cpu; the native backend parallelises inside each op already. */
+export function defaultScoringThreads(backend: BackendInfo['name']): number {
+  return backend === 'tensorflow' ? 1 : Math.max(1, availableParallelism());
+}
+
+/**
+ * A scorer for `model`: in the calling thread when one thread is asked for, else a worker pool. The pool is
+ * ready (workers started, model loaded, backend checked) when the promise resolves.
+ * @example
+ * const scorer = await createScorer(model, { backend: 'wasm', batchSize: 256 });
+ * const errors = await scorer.score(batch.data, batch.ids.length);
+ * await scorer.close();
+ */
+export async function createScorer(model: tf.LayersModel, options: ScorerOptions): Promise<Scorer> {
+  const threads = options.threads ?? defaultScoringThreads(options.backend);
+  const samples = model.inputs[0].shape[1] as number;
+  if (threads <= 1) {
+    return {
+      threads: 0,
+      score: async (windows, count) => reconstructionErrors(model, windows, count, samples, options.batchSize),
+      close: async () => undefined,
+    };
+  }
+  const workerModel = await serialiseModel(model);
+  const entry = workerEntry();
+  const pool = new Piscina<ScoreTask, Float32Array>({
+    filename: entry.filename,
+    execArgv: entry.execArgv,
+    minThreads: threads,
+    maxThreads: threads,
+    // every task needs a warm worker (tfjs, wasm and the model loaded): keep them for the pool's life
+    idleTimeout: Number.POSITIVE_INFINITY,
+    workerData: { backend: options.backend, model: workerModel },
+  });
+  const run = (windows: Float32Array, count: number): Promise<Float32Array> => {
+    const own = windows.slice(0, count * samples * samples); // a private copy can be transferred
+    return pool.run({ windows: own, count, samples, batchSize: options.batchSize }, { transferList: [own.buffer] });
+  };
+  try {
+    // start every worker now, so a backend or model problem surfaces here rather than mid-run
+    const probe = new Float32Array(samples * samples);
+    await Promise.all(Array.from({ length: threads }, () => run(probe, 1)));
+  } catch (err) {
+    await pool.destroy();
+    throw new Error(`scoring workers failed to start: ${(err as Error).message}`);
+  }
+  return {
+    threads,
+    async score(windows, count) {
+      const size = samples * samples;
+      if (windows.length < count * size) throw new Error(`score: ${windows.length} values for ${count} windows of ${samples} x ${samples}`);
+      // one share per thread, at least a few windows each (tiny batches are not worth a round trip)
+      const shares = Math.max(1, Math.min(threads, Math.ceil(count / 8)));
+      const per = Math.ceil(count / shares);
+      const parts: Array<Promise<Float32Array>> = [];
+      for (let start = 0; start < count; start += per) {
+        const n = Math.min(per, count - start);
+        parts.push(run(windows.subarray(start * size, (start + n) * size), n));
+      }
+      const errors = new Float32Array(count);
+      (await Promise.all(parts)).forEach((part, k) => errors.set(part, k * per));
+      return errors;
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+/** Topology and weights of a model, as plain data a worker can rebuild it from. */
+export async function serialiseModel(model: tf.LayersModel): Promise<WorkerModel> {
+  let out: WorkerModel | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      out = {
+        modelTopology: artifacts.modelTopology as object,
+        weightSpecs: artifacts.weightSpecs ?? [],
+        weightData: tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []),
+      };
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  if (!out) throw new Error('serialiseModel: the model produced no artifacts');
+  return out;
+}
+
+/** The worker module next to this one: TS source under jest / tsx (loaded through tsx), JS in dist. */
+function workerEntry(): { filename: string; execArgv: string[] | undefined } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const tsxLoader = pathToFileURL(createRequire(here).resolve('tsx')).href;
+    return { filename: fileURLToPath(new URL('./worker.ts', here)), execArgv: ['--import', tsxLoader] };
+  }
+  return { filename: fileURLToPath(new URL('./worker.js', here)), execArgv: undefined };
+}

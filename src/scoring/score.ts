@@ -1,0 +1,42 @@
+/**
+ * Reconstruction error of windows: the detector. Batched so memory stays bounded whatever the count,
+ * every tensor released before returning.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Mean squared reconstruction error of each of `count` windows (`samples × samples` each, row-major,
+ * consecutive in `windows`), computed `batchSize` windows at a time.
+ * @example
+ * const errors = reconstructionErrors(model, windows, 1000, 32, 256); // Float32Array(1000)
+ */
+export function reconstructionErrors(
+  model: tf.LayersModel,
+  windows: Float32Array,
+  count: number,
+  samples: number,
+  batchSize: number,
+): Float32Array {
+  const size = samples * samples;
+  if (!Number.isInteger(count) || count < 0) throw new Error(`reconstructionErrors: count must be a non-negative integer, got ${count}`);
+  if (windows.length < count * size) {
+    throw new Error(`reconstructionErrors: ${windows.length} values for ${count} windows of ${samples} x ${samples}`);
+  }
+  if (!(batchSize >= 1)) throw new Error(`reconstructionErrors: batchSize must be >= 1, got ${batchSize}`);
+  const inputShape = model.inputs[0].shape;
+  if (inputShape[1] !== samples || inputShape[2] !== samples) {
+    throw new Error(`reconstructionErrors: the model takes ${inputShape[1]} x ${inputShape[2]} windows, got ${samples} x ${samples}`);
+  }
+  const errors = new Float32Array(count);
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const batch = tf.tidy(() => {
+      const x = tf.tensor4d(windows.subarray(start * size, (start + n) * size), [n, samples, samples, 1]);
+      const y = model.apply(x, { training: false }) as tf.Tensor;
+      return tf.mean(tf.squaredDifference(y, x), [1, 2, 3]);
+    });
+    errors.set(batch.dataSync() as Float32Array, start);
+    batch.dispose();
+  }
+  return errors;
+}
