@@ -9,18 +9,15 @@ import { registerDetect } from './detect.js';
 import { registerMerge } from './merge.js';
 import { registerRun } from './run.js';
 import { registerTrain } from './train.js';
-import { softwareVersions } from '../pipeline/versions.js';
+import { runtimeVersions } from '../model/bundle.js';
 
 export function buildProgram(): Command {
   const program = new Command('seamount')
     .description('Find seamounts in gridded bathymetry with an autoencoder trained on seamount patches (Valentine et al. 2013)')
     .showHelpAfterError()
     .exitOverride();
-  program.option('-V, --version', 'print the version').on('option:version', async () => {
-    const v = await softwareVersions();
-    process.stdout.write(`seamount-detect ${v.seamountDetect} (node ${v.node}, tfjs ${v.tfjs})\n`);
-    process.exit(0);
-  });
+  const v = runtimeVersions();
+  program.version(`seamount-detect ${v['seamount-detect']} (node ${v.node}, tfjs ${v['@tensorflow/tfjs']})`, '-V, --version', 'print the version');
   registerDetect(program);
   registerTrain(program);
   registerCompare(program);

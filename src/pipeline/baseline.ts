@@ -12,7 +12,7 @@ import { openGrid } from '../grid/index.js';
 import { writeQuicklookPng } from '../picking/index.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { sha256File } from './fingerprint.js';
-import { softwareVersions } from './versions.js';
+import { runtimeVersions } from '../model/index.js';
 
 /** gaussian: Kim & Wessel-style elliptical Gaussian picker; peaks: the plain peak-prominence picker. */
 export type BaselineMethod = 'gaussian' | 'peaks';
@@ -55,7 +55,7 @@ export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts:
       finishedAt: new Date().toISOString(),
       grid: meta,
       config,
-      versions: await softwareVersions(),
+      versions: runtimeVersions(),
       counts: { seamounts: seamounts.length },
       timingsMs: { total: performance.now() - t0 },
     });

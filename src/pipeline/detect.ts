@@ -13,10 +13,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
-import { assertSameWindowSpec, confidenceOf, loadBundle, selectBackend, type BundleMeta } from '../model/index.js';
+import { assertSameWindowSpec, confidenceOf, currentBackend, loadBundle, runtimeVersions, selectBackend, type BundleMeta } from '../model/index.js';
 import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
-import { batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
+import { assertGridHoldsWindow, batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
 import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { BatchStore } from './batch-store.js';
@@ -24,7 +24,6 @@ import { canonicalJson, sha256File, sha256Folder, sha256Text } from './fingerpri
 import { writeDetectOutputs } from './outputs.js';
 import { createProgress } from './progress.js';
 import { formatShard, shardHasBatch, WHOLE_JOB, type Shard } from './shard.js';
-import { softwareVersions } from './versions.js';
 import type * as tf from '@tensorflow/tfjs';
 
 export const JOB_FORMAT_VERSION = 1;
@@ -95,6 +94,7 @@ export async function openDetectJob(o: DetectOptions): Promise<OpenedJob> {
   const spec = resolveWindowSpec(meta, o.userWindow, o.modelDir);
   const grid = await openGrid(o.gridPath, { variable: config.grid.variable, cacheMB: config.grid.cacheMB });
   try {
+    assertGridHoldsWindow(grid, spec.sizeKm);
     const region = config.region ? parseRegion(config.region) : null;
     const plan = planWindows(grid, region, config.window.strideKm, config.plan);
     const scoringConfig = { window: spec, stride: config.window.strideKm, plan: config.plan, batchSize: config.tiling.batchSize, backend: config.scoring.backend };
@@ -237,7 +237,7 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
     finishedAt: new Date().toISOString(),
     job: job.identity,
     config,
-    versions: await softwareVersions(),
+    versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none' },
     threshold: resolved,
     counts: { ...summary.windows, seamounts: seamounts.length, batches: summary.batches },
     timingsMs,
@@ -295,7 +295,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
         job: job.identity,
         shard,
         config: o.config,
-        versions: await softwareVersions(),
+        versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none' },
         counts: { batches },
         timingsMs,
       });

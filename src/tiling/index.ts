@@ -5,7 +5,7 @@
  */
 export { windowSpecFromConfig, checkWindowSpec, windowSpecDifferences, assertSameWindowSpec, sampleSpacingKm } from './spec.js';
 export { laeaForward, laeaInverse, EARTH_RADIUS_KM } from './projection.js';
-export { planWindows, type WindowPlan } from './plan.js';
+export { assertGridHoldsWindow, planWindows, type WindowPlan } from './plan.js';
 export {
   resampleWindow,
   extractWindow,
