@@ -25,6 +25,16 @@ export interface RunContext {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+let invocation: string[] = process.argv;
+
+/** Records the argv `main` was called with (tests call it in process, with their own argv). */
+export function setInvocation(argv: string[]): void {
+  invocation = argv;
+}
+
+/** The command line as the user typed it, for reports and provenance: `seamount detect grid.nc ...`. */
+export const commandLine = (): string => ['seamount', ...invocation.slice(2)].join(' ');
+
 export function addCommonOptions(cmd: Command, o: { backend?: boolean; seed?: boolean } = {}): Command {
   cmd
     .option('--config <file>', 'YAML file of settings over config/default.yaml (only the keys you change)')

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatRatio, runCompareStage } from '../pipeline/compare.js';
-import { addCommonOptions, runContext, type CommonFlags } from './common.js';
+import { addCommonOptions, runContext, type CommonFlags, commandLine } from './common.js';
 
 interface CompareFlags extends CommonFlags {
   catalogue: string;
@@ -37,7 +37,7 @@ export function registerCompare(program: Command): void {
       grid: flags.grid,
       config: ctx.config,
       logger: ctx.logger,
-      command: ['seamount', ...process.argv.slice(2)].join(' '),
+      command: commandLine(),
     });
     process.stderr.write(
       `precision ${formatRatio(r.precision)}  recall ${formatRatio(r.recall)}  F1 ${formatRatio(r.f1)}  (TP ${r.tp}, FP ${r.fp}, FN ${r.fn}) → ${flags.out}/report.md\n`,

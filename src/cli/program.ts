@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBaseline } from './baseline.js';
+import { setInvocation } from './common.js';
 import { registerCompare } from './compare.js';
 import { registerDetect } from './detect.js';
 import { registerMerge } from './merge.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  setInvocation(argv);
   try {
     await buildProgram().parseAsync(argv);
     return 0;

@@ -4,7 +4,7 @@ import { runPipeline } from '../pipeline/run-pipeline.js';
 import { parseShard } from '../pipeline/shard.js';
 import { createLogger } from '../pipeline/logger.js';
 import { loadConfig } from '../config/index.js';
-import { addCommonOptions, flagLayer, type CommonFlags } from './common.js';
+import { addCommonOptions, flagLayer, type CommonFlags, commandLine } from './common.js';
 
 interface RunFlags extends CommonFlags {
   shard?: string;
@@ -49,7 +49,7 @@ export function registerRun(program: Command): void {
       shard: parseShard(flags.shard, process.env),
       logger,
       fresh: flags.fresh,
-      command: ['seamount', ...process.argv.slice(2)].join(' '),
+      command: commandLine(),
     });
     process.stderr.write(`pipeline ${pipeline.name}: ran ${r.ran.join(', ') || 'nothing'}${r.skipped.length ? `; skipped ${r.skipped.join(', ')}` : ''}\n`);
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runTrain } from '../pipeline/train.js';
-import { addCommonOptions, runContext, type CommonFlags } from './common.js';
+import { addCommonOptions, runContext, type CommonFlags, commandLine } from './common.js';
 
 interface TrainFlags extends CommonFlags {
   catalogue: string[];
@@ -35,7 +35,7 @@ export function registerTrain(program: Command): void {
       excludeRegions: flags.excludeRegion ?? [],
       config: ctx.config,
       logger: ctx.logger,
-      command: ['seamount', ...process.argv.slice(2)].join(' '),
+      command: commandLine(),
     });
     process.stderr.write(`model bundle → ${flags.out} (${r.trainCount} training windows, threshold ${r.threshold.toPrecision(4)})\n`);
   });

@@ -75,3 +75,16 @@ export function coversAllLongitudes(width: number, dLon: number): boolean {
 
 /** Number of distinct columns in 360° (the wrap period of a periodic grid). */
 export const lonPeriodColumns = (g: Pick<GridGeometry, 'dLon'>): number => Math.round(360 / g.dLon);
+
+/**
+ * Checks a read request against the GridSource contract: rows inside the grid, columns inside it unless
+ * the grid wraps in longitude. Throws naming the grid's file.
+ */
+export function assertReadable(g: GridGeometry & { path: string }, win: PixelWindow): void {
+  if (win.w < 0 || win.h < 0 || win.y0 < 0 || win.y0 + win.h > g.height) {
+    throw new Error(`${g.path}: rows ${win.y0}..${win.y0 + win.h - 1} outside 0..${g.height - 1}`);
+  }
+  if (!g.periodicLon && (win.x0 < 0 || win.x0 + win.w > g.width)) {
+    throw new Error(`${g.path}: columns ${win.x0}..${win.x0 + win.w - 1} outside 0..${g.width - 1}`);
+  }
+}

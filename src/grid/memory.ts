@@ -3,7 +3,7 @@
  * cut-outs. Honours the same contract as the file readers (NaN no-data, wrap when periodic).
  */
 import type { GridGeometry, GridSource, PixelWindow } from '../types.js';
-import { coversAllLongitudes, lonPeriodColumns } from './geometry.js';
+import { assertReadable, coversAllLongitudes, lonPeriodColumns } from './geometry.js';
 
 export interface MemoryGridOptions extends Omit<GridGeometry, 'periodicLon' | 'registration'> {
   values: Float32Array;
@@ -48,12 +48,7 @@ export class MemoryGrid implements GridSource {
   async read(win: PixelWindow): Promise<Float32Array> {
     const values = this.values;
     if (!values) throw new Error(`${this.path}: read after close`);
-    if (win.y0 < 0 || win.y0 + win.h > this.height || win.w < 0 || win.h < 0) {
-      throw new Error(`${this.path}: rows ${win.y0}..${win.y0 + win.h - 1} outside 0..${this.height - 1}`);
-    }
-    if (!this.periodicLon && (win.x0 < 0 || win.x0 + win.w > this.width)) {
-      throw new Error(`${this.path}: columns ${win.x0}..${win.x0 + win.w - 1} outside 0..${this.width - 1}`);
-    }
+    assertReadable(this, win);
     const out = new Float32Array(win.w * win.h);
     const period = this.periodicLon ? lonPeriodColumns(this) : this.width;
     for (let j = 0; j < win.h; j++) {

@@ -4,7 +4,7 @@
  * tests plant seamounts, benchmarks sweep global-size grids.
  */
 import type { GridGeometry, GridSource, PixelWindow } from '../types.js';
-import { coversAllLongitudes, lonPeriodColumns, KM_PER_DEG } from './geometry.js';
+import { assertReadable, coversAllLongitudes, lonPeriodColumns, KM_PER_DEG } from './geometry.js';
 
 const DEG = Math.PI / 180;
 // bound once: a global lookup of Math per call is slow inside jest's sandbox (and costs nothing here)
@@ -111,12 +111,7 @@ export class SyntheticGrid implements GridSource {
 
   async read(win: PixelWindow): Promise<Float32Array> {
     if (this.closed) throw new Error(`${this.path}: read after close`);
-    if (win.y0 < 0 || win.y0 + win.h > this.height) {
-      throw new Error(`${this.path}: rows ${win.y0}..${win.y0 + win.h - 1} outside 0..${this.height - 1}`);
-    }
-    if (!this.periodicLon && (win.x0 < 0 || win.x0 + win.w > this.width)) {
-      throw new Error(`${this.path}: columns ${win.x0}..${win.x0 + win.w - 1} outside 0..${this.width - 1}`);
-    }
+    assertReadable(this, win);
     const period = this.periodicLon ? lonPeriodColumns(this) : Infinity;
     const out = new Float32Array(win.w * win.h);
     for (let j = 0; j < win.h; j++) {

@@ -12,15 +12,24 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}`);
 }
 
+export interface AtomicWriteOptions {
+  /**
+   * Flush to disk before the rename (default true). Without it a process crash still never leaves a partial
+   * file under the final name, but an operating-system crash may: callers that skip it must validate what
+   * they read back.
+   */
+  fsync?: boolean;
+}
+
 /** Writes `data` to `path` atomically. Creates the folder if needed. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(data);
-      await fh.sync();
+      if (options.fsync !== false) await fh.sync();
     } finally {
       await fh.close();
     }

@@ -4,12 +4,11 @@
  * the current weights); the batch gradient is their weighted sum in shard order, applied once by the
  * caller's optimizer. The result depends on the shard count, never on the thread count.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
 import type { ModelConfig } from '../config/schema.js';
 import type { BackendInfo } from './backend.js';
+import { workerEntry } from '../io/worker-entry.js';
 
 /** A shard: `count` windows of `samples × samples`. */
 export interface Shard {
@@ -109,7 +108,7 @@ export function localGradients(): GradientRunner {
 export async function workerGradients(backend: BackendInfo['name'], threads: number, arch: ModelConfig, samples: number): Promise<GradientRunner> {
   const workers = threads - 1;
   if (workers < 1) return localGradients();
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, 'gradient-worker');
   const pool = new Piscina<GradientTask, ShardResult[]>({
     filename: entry.filename,
     execArgv: entry.execArgv,
@@ -147,12 +146,3 @@ export async function workerGradients(backend: BackendInfo['name'], threads: num
   return runner;
 }
 
-/** The worker module: TS source under jest / tsx (loaded through tsx), JS in dist. */
-function workerEntry(): { filename: string; execArgv: string[] | undefined } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsxLoader = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return { filename: fileURLToPath(new URL('./gradient-worker.ts', here)), execArgv: ['--import', tsxLoader] };
-  }
-  return { filename: fileURLToPath(new URL('./gradient-worker.js', here)), execArgv: undefined };
-}

@@ -32,6 +32,13 @@ export interface MeasureOptions {
    * out of the fit, so a seamount's neighbour in a chain does not lift its plane or widen its Gaussian.
    */
   neighbours?: ReadonlyArray<{ lon: number; lat: number }>;
+  /**
+   * Skip the Gaussian fit (return null) when even the highest cell within an eighth of the disc (at least 3
+   * cells) of the summit stands
+   * less than this above the regional level at the summit: such a summit cannot pass a prominence guard a
+   * comfortable margin above this value, and the fit is most of the cost of picking. Off when undefined.
+   */
+  prescreenProminenceM?: number;
 }
 
 export interface Measurement {
@@ -109,6 +116,11 @@ export function measurePatch(patch: Patch, o: MeasureOptions, neighbours: Array<
   const sx = p.xKm[summit % p.w];
   const sy = p.yKm[floor(summit / p.w)];
   const h0 = detrended(summit);
+  if (o.prescreenProminenceM !== undefined && o.highpassKm > 0) {
+    let top = p.values[summit];
+    for (const k of cellsWithin(p, sx, sy, max(3 * cellKm, discKm / 8))) if (p.values[k] > top) top = p.values[k];
+    if (top - regionalLevel(patch, sx, sy, o.highpassKm / 6) < o.prescreenProminenceM) return null;
+  }
 
   // 3. starting size from the area above half the summit's height (connected to the summit)
   const halfArea = floodArea(p, summit, (k) => detrended(k) > h0 / 2, discKm) * p.cellXKm * p.cellYKm;

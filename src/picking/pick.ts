@@ -33,6 +33,9 @@ export interface PickOptions {
   logger?: Logger;
 }
 
+/** How far under the prominence guard a summit's crude prominence may be and still be fitted, m. */
+const PRESCREEN_MARGIN_M = 150;
+
 interface Cluster {
   summit: SummitCell;
   windows: number;
@@ -99,6 +102,8 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
       measureRadiusKm: cfg.measureRadiusKm,
       highpassKm: cfg.highpassKm,
       searchRadiusKm: 1.5 * cellKm,
+      // a summit far below the prominence guard is not worth a Gaussian fit (the fit is most of the cost)
+      prescreenProminenceM: cfg.minProminenceM - PRESCREEN_MARGIN_M,
     });
     if (!m || !passesGuards(m, cfg)) {
       rejected++;

@@ -133,7 +133,9 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
   const { config } = o;
   const total = job.identity.plan.batches;
   const mine = (k: number) => shardHasBatch(shard, k);
-  const done = new Set(store.doneBatches());
+  const checked = await store.validDoneBatches();
+  if (checked.removed.length > 0) log.warn({ removed: checked.removed }, `${checked.removed.length} damaged batch files removed; their batches are scored again`);
+  const done = new Set(checked.done);
   let inShard = 0;
   for (let k = 0; k < total; k++) if (mine(k)) inShard++;
   const resumed = [...done].filter(mine).length;

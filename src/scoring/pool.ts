@@ -5,13 +5,12 @@
  * error depends on that window alone.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
 import type { BackendInfo } from '../model/backend.js';
 import { reconstructionErrors } from './score.js';
 import type { ScoreTask, WorkerModel } from './worker.js';
+import { workerEntry } from '../io/worker-entry.js';
 
 /** Scores batches of normalised windows. */
 export interface Scorer {
@@ -55,7 +54,7 @@ export async function createScorer(model: tf.LayersModel, options: ScorerOptions
     };
   }
   const workerModel = await serialiseModel(model);
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, 'worker');
   const pool = new Piscina<ScoreTask, Float32Array>({
     filename: entry.filename,
     execArgv: entry.execArgv,
@@ -115,12 +114,3 @@ export async function serialiseModel(model: tf.LayersModel): Promise<WorkerModel
   return out;
 }
 
-/** The worker module next to this one: TS source under jest / tsx (loaded through tsx), JS in dist. */
-function workerEntry(): { filename: string; execArgv: string[] | undefined } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsxLoader = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return { filename: fileURLToPath(new URL('./worker.ts', here)), execArgv: ['--import', tsxLoader] };
-  }
-  return { filename: fileURLToPath(new URL('./worker.js', here)), execArgv: undefined };
-}

@@ -4,8 +4,6 @@
  * windows and transfers them back. At most `workers + 1` batches are in flight and the next ones are
  * started only when the consumer asks, so memory is bounded by the batch size, not the grid size.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { PlanConfig } from '../config/schema.js';
 import type { Logger } from '../pipeline/logger.js';
@@ -14,6 +12,7 @@ import { buildBatch, groupPatches, KEPT, SKIPPED_LAND, SKIPPED_NODATA, type Batc
 import { readPatch } from './extract.js';
 import type { WindowPlan } from './plan.js';
 import { checkWindowSpec } from './spec.js';
+import { workerEntry } from '../io/worker-entry.js';
 
 export interface WindowBatch {
   /** Batch index k: the batch covers plan ids k·batchSize .. (k+1)·batchSize − 1. */
@@ -50,15 +49,6 @@ export function batchCount(plan: WindowPlan, batchSize: number): number {
   return Math.ceil(plan.count / batchSize);
 }
 
-/** The worker module next to this one: TS sources under jest / tsx (loaded through tsx), JS in dist. */
-function workerEntry(): { filename: string; execArgv: string[] | undefined } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsxLoader = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return { filename: fileURLToPath(new URL('./worker.ts', here)), execArgv: ['--import', tsxLoader] };
-  }
-  return { filename: fileURLToPath(new URL('./worker.js', here)), execArgv: undefined };
-}
 
 /** A typed array's buffer when it can be transferred without detaching anyone else's data; else a copy's. */
 function ownBuffer(values: Float32Array): Float32Array {
@@ -95,7 +85,7 @@ export async function* streamWindowBatches(grid: GridSource, plan: WindowPlan, o
 
   let pool: Piscina<BatchTask, BatchResult> | null = null;
   if (workers > 0) {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, 'worker');
     pool = new Piscina<BatchTask, BatchResult>({ filename: entry.filename, execArgv: entry.execArgv, minThreads: workers, maxThreads: workers });
   }
 

@@ -27,3 +27,24 @@ describe('BatchStore', () => {
     expect(() => decodeBatch(new Uint8Array(40), 'y.bin')).toThrow(/y\.bin: not a batch score file/);
   });
 });
+
+describe('BatchStore.validDoneBatches', () => {
+  it('keeps whole files and removes damaged ones so their batches are scored again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'batches-valid-'));
+    const store = new BatchStore(dir);
+    const b = { index: 7, ids: Int32Array.from([1, 2, 3]), errors: Float32Array.from([0.5, 0.25, 0.125]), skippedLand: 0, skippedNodata: 1 };
+    await store.write(b);
+    await store.write({ ...b, index: 8 });
+    // what a machine crash can leave under a final name: an empty file and a truncated one
+    writeFileSync(join(dir, '0000', 'batch-00000009.bin'), '');
+    const whole = encodeBatch({ ...b, index: 10 });
+    writeFileSync(join(dir, '0000', 'batch-00000010.bin'), whole.slice(0, whole.length - 3));
+    writeFileSync(join(dir, '0000', '.batch-00000011.bin.tmp-0badf00d'), 'interrupted');
+    expect(store.doneBatches()).toEqual([7, 8, 9, 10]);
+    const { done, removed } = await store.validDoneBatches();
+    expect(readdirSync(join(dir, '0000')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(done).toEqual([7, 8]);
+    expect(removed.map((p) => p.slice(-18))).toEqual(['batch-00000009.bin', 'batch-00000010.bin']);
+    expect(store.doneBatches()).toEqual([7, 8]);
+  });
+});
