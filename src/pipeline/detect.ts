@@ -126,6 +126,14 @@ export function readJobFile(outDir: string): JobFile | null {
   }
 }
 
+/** "1h02m", "3m10s", "45s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
 /**
  * Scores the job's (shard's) batches that are not done yet, writing one file per batch.
  */
@@ -151,6 +159,7 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
   let tileMs = 0;
   let scoreMs = 0;
   let t = performance.now();
+  const started = t;
   try {
     for await (const batch of streamWindowBatches(job.grid, job.plan, {
       batchSize,
@@ -170,7 +179,13 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
       windowsScored += batch.ids.length;
       progress.increment(batch.ids.length + batch.skippedLand + batch.skippedNodata);
       if (scored % 50 === 0) {
-        log.info({ batches: resumed + scored, of: inShard, windows: windowsScored }, `scored ${resumed + scored}/${inShard} batches`);
+        // progress in the logs too (the bar is drawn only on a terminal): done / total and ETA
+        const remaining = inShard - resumed - scored;
+        const etaSeconds = Math.round(((performance.now() - started) / scored) * remaining / 1000);
+        log.info(
+          { batches: resumed + scored, of: inShard, windows: windowsScored, etaSeconds },
+          `scored ${resumed + scored}/${inShard} batches (${windowsScored} windows this run), about ${formatDuration(etaSeconds)} left`,
+        );
       }
       t = performance.now();
     }

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { greatCircleKm } from '../../src/catalogue/index.js';
-import { runDetect } from '../../src/pipeline/detect.js';
+import { formatDuration, runDetect } from '../../src/pipeline/detect.js';
 import { DEFAULT_MODEL, quietLogger, sharedGrid, tempDir, testConfig, writeSyntheticGrid } from './fixtures.js';
 
 describe('seamount detect, end to end', () => {
@@ -113,5 +113,14 @@ describe('seamount detect, end to end', () => {
       ).rejects.toThrow(/sizeKm/);
       expectNoOutput(out);
     });
+  });
+});
+
+describe('formatDuration', () => {
+  it('reads like a person would say it', () => {
+    expect(formatDuration(45.4)).toBe('45s');
+    expect(formatDuration(190)).toBe('3m10s');
+    expect(formatDuration(3720)).toBe('1h02m');
+    expect(formatDuration(-3)).toBe('0s');
   });
 });
