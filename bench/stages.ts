@@ -223,27 +223,30 @@ async function stageScore(job: StageJob): Promise<StageResult> {
 }
 
 async function stagePick(job: StageJob): Promise<StageResult> {
-  const { batchCount } = await tilingModule();
   const { confidenceOf } = await import('../src/model/calibration.js');
-  const { pickSeamounts, resolveThreshold } = await import('../src/picking/index.js');
+  const { resolveThreshold } = await import('../src/picking/index.js');
   const { BatchStore } = await import('../src/pipeline/batch-store.js');
-  const { collectScores } = await import('../src/pipeline/detect.js');
+  const { pickInBands, readRows } = await import('../src/pipeline/banded-picks.js');
   if (!job.outDir) throw new Error('pick stage: outDir (a finished e2e run) is required');
   const config = await configFor(job);
   const { grid, plan } = await openPlan(job, config);
   const meta = readBundleMeta(job.model);
   try {
     const t0 = performance.now();
-    const batches = batchCount(plan, config.tiling.batchSize);
-    const { windows, missing } = await collectScores(plan, batches, [new BatchStore(join(job.outDir, 'scores'))]);
-    if (missing.length > 0) throw new Error(`${job.outDir}: ${missing.length} batches have no scores`);
+    const stores = [new BatchStore(join(job.outDir, 'scores'))];
+    const windows = await readRows(plan, config.tiling.batchSize, stores, [0, plan.rows]);
+    if (windows.length === 0) throw new Error(`${job.outDir}: no scored windows`);
     const t1 = performance.now();
     const c1 = process.cpuUsage();
     const threshold = resolveThreshold(config.picking, meta.calibration).threshold;
-    const seamounts = await pickSeamounts(windows, grid, {
+    // what detect does: picking in bands of plan rows
+    const seamounts = await pickInBands({
+      plan,
+      batchSize: config.tiling.batchSize,
+      stores,
+      grid,
       threshold,
       confidence: (e) => confidenceOf(meta.calibration, e),
-      strideKm: config.window.strideKm,
       picking: config.picking,
     });
     const t2 = performance.now();

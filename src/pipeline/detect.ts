@@ -21,7 +21,9 @@ import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js
 import { writeJsonAtomic } from '../io/atomic.js';
 import { BatchStore } from './batch-store.js';
 import { canonicalJson, sha256File, sha256Folder, sha256Text } from './fingerprint.js';
-import { writeDetectOutputs } from './outputs.js';
+import { ERROR_NODATA, writeDetectOutputs } from './outputs.js';
+import { pickInBands } from './banded-picks.js';
+import { ErrorRasterBuilder } from './error-raster.js';
 import { createProgress } from './progress.js';
 import { formatShard, shardHasBatch, WHOLE_JOB, type Shard } from './shard.js';
 import type * as tf from '@tensorflow/tfjs';
@@ -195,9 +197,13 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
   return { inShard, resumed, scored, tileMs, scoreMs };
 }
 
-/** Gathers every scored window of the plan from one or more batch stores (shards). */
-export async function collectScores(plan: WindowPlan, batches: number, stores: BatchStore[]) {
-  const windows: ScoredWindow[] = [];
+/**
+ * One pass over every batch of the plan (from one or more stores, e.g. shards): counts, the batches that
+ * have no scores yet, and the error raster. Windows are not kept: picking reads them again band by band.
+ */
+export async function surveyScores(plan: WindowPlan, batches: number, stores: BatchStore[], nodata: number) {
+  const raster = new ErrorRasterBuilder(plan, nodata);
+  let scored = 0;
   let skippedLand = 0;
   let skippedNodata = 0;
   const missing: number[] = [];
@@ -210,40 +216,43 @@ export async function collectScores(plan: WindowPlan, batches: number, stores: B
     const b = await store.read(k);
     skippedLand += b.skippedLand;
     skippedNodata += b.skippedNodata;
+    scored += b.ids.length;
     for (let i = 0; i < b.ids.length; i++) {
       const { lon, lat } = plan.centre(b.ids[i]);
-      windows.push({ id: b.ids[i], lon, lat, error: b.errors[i] });
+      raster.add(lon, lat, b.errors[i]);
     }
   }
-  return { windows, skippedLand, skippedNodata, missing };
+  return { scored, skippedLand, skippedNodata, missing, raster: scored > 0 ? raster.raster : null };
 }
 
 /** Picks, measures and writes the final outputs of a job whose batches are all scored. */
 export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches'] }): Promise<DetectSummary> {
   const { config, logger: log } = o;
   const t0 = performance.now();
-  const { windows, skippedLand, skippedNodata, missing } = await collectScores(job.plan, job.identity.plan.batches, stores);
+  const { scored, skippedLand, skippedNodata, missing, raster } = await surveyScores(job.plan, job.identity.plan.batches, stores, ERROR_NODATA);
   if (missing.length > 0) {
     throw new Error(`${o.outDir}: ${missing.length} batches have no scores (first: ${missing.slice(0, 5).join(', ')}); run the missing shards first`);
   }
   const resolved = resolveThreshold(config.picking, job.meta.calibration);
   const threshold = resolved.threshold;
   const t1 = performance.now();
-  const seamounts = await writeDetectOutputs({
-    outDir: o.outDir,
-    job,
-    windows,
+  const seamounts = await pickInBands({
+    plan: job.plan,
+    batchSize: job.identity.plan.batchSize,
+    stores,
+    grid: job.grid,
     threshold,
     confidence: (e: number) => confidenceOf(job.meta.calibration, e),
-    config,
-    logger: log,
+    picking: config.picking,
+    logger: log.child({ stage: 'pick' }),
   });
+  await writeDetectOutputs({ outDir: o.outDir, job, seamounts, raster, windowsScored: scored, threshold, config });
   const t2 = performance.now();
-  const timingsMs = { ...extra.timingsMs, collect: t1 - t0, pickAndWrite: t2 - t1 };
+  const timingsMs = { ...extra.timingsMs, survey: t1 - t0, pickAndWrite: t2 - t1 };
   const summary: DetectSummary = {
     outDir: o.outDir,
     shard: extra.shard,
-    windows: { planned: job.plan.count, scored: windows.length, skippedLand, skippedNodata },
+    windows: { planned: job.plan.count, scored, skippedLand, skippedNodata },
     batches: extra.batches,
     seamounts,
     threshold,
@@ -259,7 +268,7 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
     counts: { ...summary.windows, seamounts: seamounts.length, batches: summary.batches },
     timingsMs,
   });
-  log.info({ seamounts: seamounts.length, windows: windows.length, threshold }, `found ${seamounts.length} seamounts in ${windows.length} windows`);
+  log.info({ seamounts: seamounts.length, windows: scored, threshold }, `found ${seamounts.length} seamounts in ${scored} windows`);
   return summary;
 }
 

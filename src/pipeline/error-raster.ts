@@ -3,53 +3,71 @@
  * (error.tif). Window centres lie on km-regular rows whose longitude step grows with latitude; the
  * raster uses the rows' latitude step and the smallest longitude step of any row, and each cell takes the
  * error of the window whose along-row interval covers it (nearest window in its row). Cells with no
- * scored window are no-data.
+ * scored window are no-data. Built window by window from the plan's layout, so the windows themselves
+ * never need to be in memory together.
  */
-import type { GridGeometry, ScoredWindow } from '../types.js';
+import type { WindowPlan } from '../tiling/index.js';
+import type { GridGeometry } from '../types.js';
 import { KM_PER_DEG } from '../grid/geometry.js';
-
 
 export interface ErrorRaster {
   values: Float32Array;
   geometry: GridGeometry;
 }
 
-export function errorRaster(windows: ScoredWindow[], strideKm: number, nodata: number): ErrorRaster | null {
-  if (windows.length === 0) return null;
-  const dLat = strideKm / KM_PER_DEG;
-  let south = Infinity;
-  let north = -Infinity;
-  let maxAbsLat = 0;
-  // longitudes unwrapped around the first window so a region across the antimeridian stays contiguous
-  const ref = windows[0].lon;
-  const unwrap = (lon: number) => lon - 360 * Math.round((lon - ref) / 360);
-  let west = Infinity;
-  let east = -Infinity;
-  for (const w of windows) {
-    south = Math.min(south, w.lat);
-    north = Math.max(north, w.lat);
-    maxAbsLat = Math.max(maxAbsLat, Math.abs(w.lat));
-    const lon = unwrap(w.lon);
-    west = Math.min(west, lon);
-    east = Math.max(east, lon);
-  }
-  const rowStepDeg = (lat: number) => strideKm / (KM_PER_DEG * Math.max(Math.cos((lat * Math.PI) / 180), 1e-6));
-  const dLon = rowStepDeg(maxAbsLat);
-  const width = Math.max(1, Math.round((east - west) / dLon) + 1);
-  const height = Math.max(1, Math.round((north - south) / dLat) + 1);
-  const values = new Float32Array(width * height).fill(nodata);
-  for (const w of windows) {
-    const row = Math.round((north - w.lat) / dLat);
-    const half = rowStepDeg(w.lat) / 2;
-    const lon = unwrap(w.lon);
-    const c0 = Math.max(0, Math.ceil((lon - half - west) / dLon - 1e-9));
-    const c1 = Math.min(width - 1, Math.floor((lon + half - west) / dLon - 1e-9));
-    for (let c = Math.min(c0, Math.round((lon - west) / dLon)); c <= Math.max(c1, Math.round((lon - west) / dLon)); c++) {
-      values[row * width + c] = w.error;
+const rowStepDeg = (strideKm: number, lat: number) => strideKm / (KM_PER_DEG * Math.max(Math.cos((lat * Math.PI) / 180), 1e-6));
+
+export class ErrorRasterBuilder {
+  readonly raster: ErrorRaster;
+  private readonly strideKm: number;
+  private readonly north: number;
+  private readonly west: number;
+
+  /** A raster over the plan's window centres, all no-data until windows are added. */
+  constructor(plan: Pick<WindowPlan, 'rows' | 'rowLatDeg' | 'rowLon0Deg' | 'rowStepDeg' | 'rowFirstId' | 'strideKm'>, nodata: number) {
+    this.strideKm = plan.strideKm;
+    let west = Infinity;
+    let east = -Infinity;
+    let north = -Infinity;
+    let south = Infinity;
+    let maxAbsLat = 0;
+    for (let r = 0; r < plan.rows; r++) {
+      const n = plan.rowFirstId[r + 1] - plan.rowFirstId[r];
+      if (n <= 0) continue;
+      const lat = plan.rowLatDeg[r];
+      north = Math.max(north, lat);
+      south = Math.min(south, lat);
+      maxAbsLat = Math.max(maxAbsLat, Math.abs(lat));
+      west = Math.min(west, plan.rowLon0Deg[r]);
+      east = Math.max(east, plan.rowLon0Deg[r] + (n - 1) * plan.rowStepDeg[r]);
     }
+    if (!Number.isFinite(west)) {
+      west = 0;
+      east = 0;
+      north = 0;
+      south = 0;
+    }
+    const dLat = plan.strideKm / KM_PER_DEG;
+    const dLon = rowStepDeg(plan.strideKm, maxAbsLat);
+    const width = Math.max(1, Math.round((east - west) / dLon) + 1);
+    const height = Math.max(1, Math.round((north - south) / dLat) + 1);
+    this.north = north;
+    this.west = west;
+    this.raster = {
+      values: new Float32Array(width * height).fill(nodata),
+      geometry: { width, height, lon0: west, dLon, lat0: north, dLat: -dLat, registration: 'gridline', periodicLon: false },
+    };
   }
-  return {
-    values,
-    geometry: { width, height, lon0: west, dLon, lat0: north, dLat: -dLat, registration: 'gridline', periodicLon: false },
-  };
+
+  /** Puts one window's error on the cells its along-row interval covers (lon in the plan's convention). */
+  add(lon: number, lat: number, error: number): void {
+    const { values, geometry: g } = this.raster;
+    const row = Math.round((this.north - lat) / -g.dLat);
+    if (row < 0 || row >= g.height) return;
+    const half = rowStepDeg(this.strideKm, lat) / 2;
+    const centre = Math.round((lon - this.west) / g.dLon);
+    const c0 = Math.min(centre, Math.max(0, Math.ceil((lon - half - this.west) / g.dLon - 1e-9)));
+    const c1 = Math.max(centre, Math.min(g.width - 1, Math.floor((lon + half - this.west) / g.dLon - 1e-9)));
+    for (let c = Math.max(0, c0); c <= Math.min(g.width - 1, c1); c++) values[row * g.width + c] = error;
+  }
 }

@@ -1,39 +1,58 @@
-import { errorRaster } from '../../src/pipeline/error-raster.js';
-import type { ScoredWindow } from '../../src/types.js';
+import { ErrorRasterBuilder } from '../../src/pipeline/error-raster.js';
 import { KM_PER_DEG } from '../../src/grid/geometry.js';
 
-describe('errorRaster', () => {
+/** A plan-like layout: rows north to south, `n` centres per row `strideKm` apart from `lon0`. */
+function layout(lats: number[], lon0: number, n: number, strideKm: number) {
+  const rowStepDeg = Float64Array.from(lats, (lat) => strideKm / (KM_PER_DEG * Math.cos((lat * Math.PI) / 180)));
+  return {
+    rows: lats.length,
+    strideKm,
+    rowLatDeg: Float64Array.from(lats),
+    rowLon0Deg: Float64Array.from(lats, () => lon0),
+    rowStepDeg,
+    rowFirstId: Int32Array.from([...lats.keys(), lats.length], (r) => r * n),
+  };
+}
+
+describe('ErrorRasterBuilder', () => {
   it('places each window on its row and covers the row without gaps', () => {
     const stride = 10;
-    const windows: ScoredWindow[] = [];
-    let id = 0;
-    for (const lat of [60, 60 + stride / KM_PER_DEG]) {
-      const step = stride / (KM_PER_DEG * Math.cos((lat * Math.PI) / 180));
-      for (let i = 0; i < 5; i++) windows.push({ id: id++, lon: 10 + i * step, lat, error: id });
-    }
-    const r = errorRaster(windows, stride, -1)!;
-    expect(r.geometry.height).toBe(2);
-    expect(r.geometry.dLat).toBeCloseTo(-stride / KM_PER_DEG, 12);
-    // north row first: the windows of the second (northern) row, errors 6..10, left to right
-    const north = Array.from(r.values.slice(0, r.geometry.width));
-    expect(north[0]).toBe(6);
-    expect(north[north.length - 1]).toBe(10);
+    const lats = [60 + stride / KM_PER_DEG, 60];
+    const plan = layout(lats, 10, 5, stride);
+    const b = new ErrorRasterBuilder(plan, -1);
+    let e = 0;
+    lats.forEach((lat, r) => {
+      for (let i = 0; i < 5; i++) b.add(10 + i * plan.rowStepDeg[r], lat, ++e);
+    });
+    const { values, geometry: g } = b.raster;
+    expect(g.height).toBe(2);
+    expect(g.dLat).toBeCloseTo(-stride / KM_PER_DEG, 12);
+    const north = Array.from(values.slice(0, g.width));
+    expect(north[0]).toBe(1);
+    expect(north[north.length - 1]).toBe(5);
     expect(north).not.toContain(-1);
-    expect([...new Set(north)]).toEqual([6, 7, 8, 9, 10]);
-    const south = Array.from(r.values.slice(r.geometry.width));
-    expect(south[0]).toBe(1);
-    expect([...new Set(south.filter((v) => v !== -1))]).toEqual([1, 2, 3, 4, 5]);
+    expect([...new Set(north)]).toEqual([1, 2, 3, 4, 5]);
+    const south = Array.from(values.slice(g.width));
+    expect(south[0]).toBe(6);
+    expect([...new Set(south.filter((v) => v !== -1))]).toEqual([6, 7, 8, 9, 10]);
   });
 
-  it('keeps a region across the antimeridian contiguous', () => {
-    const windows: ScoredWindow[] = [179.95, -179.95, -179.85].map((lon, i) => ({ id: i, lon, lat: 0, error: i + 1 }));
-    const r = errorRaster(windows, 0.1 * KM_PER_DEG, -1)!;
-    expect(r.geometry.lon0).toBeCloseTo(179.95, 9);
-    expect(r.geometry.width).toBe(3);
-    expect(Array.from(r.values)).toEqual([1, 2, 3]);
+  it('keeps a row across the antimeridian contiguous (plan longitudes run on past 180)', () => {
+    const stride = 0.1 * KM_PER_DEG;
+    const plan = layout([0], 179.95, 3, stride);
+    const b = new ErrorRasterBuilder(plan, -1);
+    [179.95, 180.05, 180.15].forEach((lon, i) => b.add(lon, 0, i + 1));
+    expect(b.raster.geometry.lon0).toBeCloseTo(179.95, 9);
+    expect(b.raster.geometry.width).toBe(3);
+    expect(Array.from(b.raster.values)).toEqual([1, 2, 3]);
   });
 
-  it('returns null without windows', () => {
-    expect(errorRaster([], 5, -1)).toBeNull();
+  it('leaves cells of windows never added as no-data', () => {
+    const plan = layout([10, 9.9], 0, 4, 11.1);
+    const b = new ErrorRasterBuilder(plan, -9999);
+    b.add(0, 10, 0.5);
+    const v = Array.from(b.raster.values);
+    expect(v.filter((x) => x === 0.5).length).toBeGreaterThan(0);
+    expect(v.filter((x) => x === -9999).length).toBeGreaterThan(v.length / 2);
   });
 });
