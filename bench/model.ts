@@ -104,25 +104,31 @@ export async function benchModel(partial: Partial<ModelBenchOptions> = {}, log: 
       }
     }
     if (options.peer) {
-      const row = benchPeer(samples, options, Math.round(options.trainSamples * scale), Math.round(options.scoreWindows * scale));
-      rows.push(row);
-      log(formatRow(row));
+      // PyTorch at every thread count up to ours: on a small machine one thread is often its fastest
+      for (let t = 1; t <= options.threads; t++) {
+        const row = benchPeer(samples, { ...options, threads: t }, Math.round(options.trainSamples * scale), Math.round(options.scoreWindows * scale));
+        rows.push(row);
+        log(formatRow(row));
+      }
     }
   }
   const ratios: ModelBenchResult['ratios'] = [];
   for (const samples of options.samples) {
-    const peer = rows.find((r) => r.samples === samples && r.implementation === 'pytorch' && r.trainSamplesPerSec !== null);
+    const peers = rows.filter((r) => r.samples === samples && r.implementation === 'pytorch' && r.trainSamplesPerSec !== null);
     const ours = rows.filter((r) => r.samples === samples && r.implementation === 'seamount-detect');
-    if (!peer || ours.length === 0) continue;
-    const bestOf = (key: 'trainSamplesPerSec' | 'scoreWindowsPerSec') => ours.reduce((a, b) => ((b[key] ?? 0) > (a[key] ?? 0) ? b : a));
-    const bestTrain = bestOf('trainSamplesPerSec');
-    const bestScore = bestOf('scoreWindowsPerSec');
+    if (peers.length === 0 || ours.length === 0) continue;
+    // best against best: each side at its fastest thread count
+    const bestOf = (list: ModelBenchRow[], key: 'trainSamplesPerSec' | 'scoreWindowsPerSec') => list.reduce((a, b) => ((b[key] ?? 0) > (a[key] ?? 0) ? b : a));
+    const bestTrain = bestOf(ours, 'trainSamplesPerSec');
+    const bestScore = bestOf(ours, 'scoreWindowsPerSec');
+    const peerTrain = bestOf(peers, 'trainSamplesPerSec');
+    const peerScore = bestOf(peers, 'scoreWindowsPerSec');
     const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
     const r = {
       samples,
-      backend: `train: ${bestTrain.backend} x${bestTrain.threads}; score: ${bestScore.backend} x${bestScore.threads}`,
-      train: ratio(bestTrain.trainSamplesPerSec, peer.trainSamplesPerSec),
-      score: ratio(bestScore.scoreWindowsPerSec, peer.scoreWindowsPerSec),
+      backend: `train: ${bestTrain.backend} x${bestTrain.threads} vs torch x${peerTrain.threads}; score: ${bestScore.backend} x${bestScore.threads} vs torch x${peerScore.threads}`,
+      train: ratio(bestTrain.trainSamplesPerSec, peerTrain.trainSamplesPerSec),
+      score: ratio(bestScore.scoreWindowsPerSec, peerScore.scoreWindowsPerSec),
     };
     ratios.push(r);
     log(
