@@ -7,6 +7,7 @@
  */
 import type { GridFormat, GridGeometry, GridSource, PixelWindow, Region } from '../types.js';
 import { lonPeriodColumns } from './geometry.js';
+import { GridSourceBase } from './base.js';
 import { GridError, asGridError } from './errors.js';
 
 /** What a file reader provides: fixed-size blocks, decoded to metres (NaN for no-data). */
@@ -102,18 +103,7 @@ export function makeInfo(
   };
 }
 
-export class BlockGrid implements FileGrid {
-  readonly path: string;
-  readonly format: GridFormat;
-  readonly variable: string;
-  readonly width: number;
-  readonly height: number;
-  readonly lon0: number;
-  readonly dLon: number;
-  readonly lat0: number;
-  readonly dLat: number;
-  readonly registration: GridGeometry['registration'];
-  readonly periodicLon: boolean;
+export class BlockGrid extends GridSourceBase implements FileGrid {
   readonly info: GridInfo;
   /** Counters for tests and benchmarks: blocks fetched from the file, and served from the cache. */
   readonly stats = { blocksRead: 0, cacheHits: 0 };
@@ -127,17 +117,7 @@ export class BlockGrid implements FileGrid {
   private readonly period: number;
 
   constructor(geometry: GridGeometry, info: GridInfo, source: BlockSource, options: BlockGridOptions) {
-    this.path = info.path;
-    this.format = info.format;
-    this.variable = info.variable;
-    this.width = geometry.width;
-    this.height = geometry.height;
-    this.lon0 = geometry.lon0;
-    this.dLon = geometry.dLon;
-    this.lat0 = geometry.lat0;
-    this.dLat = geometry.dLat;
-    this.registration = geometry.registration;
-    this.periodicLon = geometry.periodicLon;
+    super(info, geometry);
     this.info = info;
     this.source = source;
     this.cacheBytes = options.cacheBytes;

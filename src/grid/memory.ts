@@ -2,7 +2,8 @@
  * A GridSource over an array already in memory: synthetic grids in tests and benchmarks, and small
  * cut-outs. Honours the same contract as the file readers (NaN no-data, wrap when periodic).
  */
-import type { GridGeometry, GridSource, PixelWindow } from '../types.js';
+import type { GridGeometry, PixelWindow } from '../types.js';
+import { GridSourceBase } from './base.js';
 import { assertReadable, coversAllLongitudes, lonPeriodColumns } from './geometry.js';
 
 export interface MemoryGridOptions extends Omit<GridGeometry, 'periodicLon' | 'registration'> {
@@ -14,35 +15,18 @@ export interface MemoryGridOptions extends Omit<GridGeometry, 'periodicLon' | 'r
   variable?: string;
 }
 
-export class MemoryGrid implements GridSource {
-  readonly path: string;
-  readonly format = 'memory' as const;
-  readonly variable: string;
-  readonly width: number;
-  readonly height: number;
-  readonly lon0: number;
-  readonly dLon: number;
-  readonly lat0: number;
-  readonly dLat: number;
-  readonly registration: GridGeometry['registration'];
-  readonly periodicLon: boolean;
+export class MemoryGrid extends GridSourceBase {
   private values: Float32Array | null;
 
   constructor(o: MemoryGridOptions) {
     if (o.values.length !== o.width * o.height) {
       throw new Error(`memory grid: ${o.values.length} values for ${o.width} x ${o.height} cells`);
     }
+    super(
+      { path: o.path ?? '(memory)', format: 'memory', variable: o.variable ?? 'z' },
+      { ...o, registration: o.registration ?? 'gridline', periodicLon: o.periodicLon ?? coversAllLongitudes(o.width, o.dLon) },
+    );
     this.values = o.values;
-    this.width = o.width;
-    this.height = o.height;
-    this.lon0 = o.lon0;
-    this.dLon = o.dLon;
-    this.lat0 = o.lat0;
-    this.dLat = o.dLat;
-    this.registration = o.registration ?? 'gridline';
-    this.periodicLon = o.periodicLon ?? coversAllLongitudes(o.width, o.dLon);
-    this.path = o.path ?? '(memory)';
-    this.variable = o.variable ?? 'z';
   }
 
   async read(win: PixelWindow): Promise<Float32Array> {

@@ -3,7 +3,8 @@
  * rough sea floor. Values are computed on demand in `read`, so a grid of any size costs no memory —
  * tests plant seamounts, benchmarks sweep global-size grids.
  */
-import type { GridGeometry, GridSource, PixelWindow } from '../types.js';
+import type { GridGeometry, PixelWindow } from '../types.js';
+import { GridSourceBase } from './base.js';
 import { assertReadable, coversAllLongitudes, lonPeriodColumns, KM_PER_DEG } from './geometry.js';
 
 const DEG = Math.PI / 180;
@@ -62,34 +63,18 @@ export function seamountElevation(s: PlantedSeamount, lon: number, lat: number):
   return min(h, cap);
 }
 
-export class SyntheticGrid implements GridSource {
-  readonly format = 'memory' as const;
-  readonly variable = 'z';
-  readonly path: string;
-  readonly width: number;
-  readonly height: number;
-  readonly lon0: number;
-  readonly dLon: number;
-  readonly lat0: number;
-  readonly dLat: number;
-  readonly registration: GridGeometry['registration'];
-  readonly periodicLon: boolean;
+export class SyntheticGrid extends GridSourceBase {
   private readonly o: SyntheticGridOptions;
   private readonly centreLon: number;
   private readonly centreLat: number;
   private closed = false;
 
   constructor(o: SyntheticGridOptions) {
+    super(
+      { path: o.path ?? '(synthetic)', format: 'memory', variable: 'z' },
+      { ...o, registration: o.registration ?? 'gridline', periodicLon: o.periodicLon ?? coversAllLongitudes(o.width, o.dLon) },
+    );
     this.o = o;
-    this.width = o.width;
-    this.height = o.height;
-    this.lon0 = o.lon0;
-    this.dLon = o.dLon;
-    this.lat0 = o.lat0;
-    this.dLat = o.dLat;
-    this.registration = o.registration ?? 'gridline';
-    this.periodicLon = o.periodicLon ?? coversAllLongitudes(o.width, o.dLon);
-    this.path = o.path ?? '(synthetic)';
     this.centreLon = o.lon0 + ((o.width - 1) / 2) * o.dLon;
     this.centreLat = o.lat0 + ((o.height - 1) / 2) * o.dLat;
   }

@@ -4,7 +4,8 @@
  * tile. Memory is bounded by `maxTiles × tileSize² × 4` bytes.
  */
 import { lonPeriodColumns } from '../grid/geometry.js';
-import type { GridFormat, GridSource, PixelWindow, Registration } from '../types.js';
+import { GridSourceBase } from '../grid/base.js';
+import type { GridSource, PixelWindow } from '../types.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { floor, max, min } = Math;
 
@@ -15,18 +16,7 @@ export interface CachedGridOptions {
   maxTiles?: number;
 }
 
-export class CachedGrid implements GridSource {
-  readonly path: string;
-  readonly format: GridFormat;
-  readonly variable: string;
-  readonly width: number;
-  readonly height: number;
-  readonly lon0: number;
-  readonly dLon: number;
-  readonly lat0: number;
-  readonly dLat: number;
-  readonly registration: Registration;
-  readonly periodicLon: boolean;
+export class CachedGrid extends GridSourceBase {
   /** Tiles read from the underlying grid so far (for tests and logs). */
   tilesRead = 0;
   private readonly source: GridSource;
@@ -36,18 +26,8 @@ export class CachedGrid implements GridSource {
   private readonly period: number;
 
   constructor(source: GridSource, o: CachedGridOptions = {}) {
+    super(source, source);
     this.source = source;
-    this.path = source.path;
-    this.format = source.format;
-    this.variable = source.variable;
-    this.width = source.width;
-    this.height = source.height;
-    this.lon0 = source.lon0;
-    this.dLon = source.dLon;
-    this.lat0 = source.lat0;
-    this.dLat = source.dLat;
-    this.registration = source.registration;
-    this.periodicLon = source.periodicLon;
     this.tileSize = o.tileSize ?? 256;
     this.maxTiles = max(1, o.maxTiles ?? 64);
     // columns repeat every `period` on a periodic grid (a gridline global grid repeats its seam column)
