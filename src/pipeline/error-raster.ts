@@ -30,14 +30,14 @@ export class ErrorRasterBuilder {
     let east = -Infinity;
     let north = -Infinity;
     let south = Infinity;
-    let maxAbsLat = 0;
+    let minAbsLat = 90;
     for (let r = 0; r < plan.rows; r++) {
       const n = plan.rowFirstId[r + 1] - plan.rowFirstId[r];
       if (n <= 0) continue;
       const lat = plan.rowLatDeg[r];
       north = Math.max(north, lat);
       south = Math.min(south, lat);
-      maxAbsLat = Math.max(maxAbsLat, Math.abs(lat));
+      minAbsLat = Math.min(minAbsLat, Math.abs(lat));
       west = Math.min(west, plan.rowLon0Deg[r]);
       east = Math.max(east, plan.rowLon0Deg[r] + (n - 1) * plan.rowStepDeg[r]);
     }
@@ -48,7 +48,8 @@ export class ErrorRasterBuilder {
       south = 0;
     }
     const dLat = plan.strideKm / KM_PER_DEG;
-    const dLon = rowStepDeg(plan.strideKm, maxAbsLat);
+    // the row nearest the equator has the smallest step in degrees: every window gets at least one cell
+    const dLon = rowStepDeg(plan.strideKm, minAbsLat);
     const width = Math.max(1, Math.round((east - west) / dLon) + 1);
     const height = Math.max(1, Math.round((north - south) / dLat) + 1);
     this.north = north;

@@ -84,10 +84,20 @@ function inputStamps(stage: PipelineStage): Record<string, string> {
   return stamps;
 }
 
+/** Settings a stage gives as its own keys (a detect stage's region and variable). */
+function stageKeysLayer(stage: PipelineStage): ConfigLayer {
+  const layer: ConfigLayer = {};
+  const d = stage.detect;
+  if (d?.region !== undefined) layer.region = d.region;
+  if (d?.variable !== undefined) layer.grid = { variable: d.variable };
+  return layer;
+}
+
 function stageConfig(o: RunPipelineOptions, stage: PipelineStage): LoadedConfig {
   const baseLayers: Array<[string, ConfigLayer]> = [];
   if (o.pipeline.config) baseLayers.push([`${o.source}: config`, o.pipeline.config]);
   if (stage.config) baseLayers.push([`${o.source}: stage ${stage.name} config`, stage.config]);
+  baseLayers.push([`${o.source}: stage ${stage.name}`, stageKeysLayer(stage)]);
   return loadConfigLayers({
     baseLayers,
     file: o.configFile,

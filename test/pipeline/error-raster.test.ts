@@ -56,3 +56,22 @@ describe('ErrorRasterBuilder', () => {
     expect(v.filter((x) => x === -9999).length).toBeGreaterThan(v.length / 2);
   });
 });
+
+describe('ErrorRasterBuilder sampling', () => {
+  it('gives every window of every row a cell of its own (step of the row nearest the equator)', () => {
+    const stride = 10;
+    const lats = [60, 30, 0.5];
+    const n = 8;
+    const plan = layout(lats, 0, n, stride);
+    const b = new ErrorRasterBuilder(plan, -1);
+    const ids: number[] = [];
+    lats.forEach((lat, r) => {
+      for (let i = 0; i < n; i++) {
+        ids.push(r * n + i + 1);
+        b.add(i * plan.rowStepDeg[r], lat, r * n + i + 1);
+      }
+    });
+    const seen = new Set(Array.from(b.raster.values).filter((v) => v !== -1));
+    expect([...seen].sort((x, y) => x - y)).toEqual(ids);
+  });
+});

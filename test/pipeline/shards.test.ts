@@ -60,11 +60,10 @@ describe('shards and merge', () => {
     const text = `name: basin
 workdir: ${work}/state
 config:
-  region: "${REGION}"
   tiling: { batchSize: 64, workers: 1 }
 stages:
   - name: detect
-    detect: { grid: ${GRID}, model: ${DEFAULT_MODEL}, out: ${work}/detect }
+    detect: { grid: ${GRID}, model: ${DEFAULT_MODEL}, out: ${work}/detect, region: "${REGION}" }
   - name: compare-kw
     compare: { picks: ${work}/detect/seamounts.geojson, catalogue: ${sharedCatalogue('KWSMTSv01.txt')}, out: ${work}/compare }
 `;
