@@ -204,21 +204,6 @@ export async function loadBundle(dir: string): Promise<{ model: tf.LayersModel; 
   return { model, meta };
 }
 
-/**
- * Detection must cut windows exactly as training did: throws, naming every key that differs and both
- * values, when `requested` is not the bundle's WindowSpec (strideKm is not part of it and may differ).
- */
-export function assertSameWindowSpec(bundleSpec: WindowSpec, requested: WindowSpec, bundleDir: string): void {
-  const keys = Object.keys(windowSpecSchema.shape) as Array<keyof WindowSpec>;
-  const differ = keys.filter((k) => bundleSpec[k] !== requested[k]);
-  if (differ.length === 0) return;
-  const list = differ.map((k) => `${k}: bundle ${JSON.stringify(bundleSpec[k])}, requested ${JSON.stringify(requested[k])}`).join('; ');
-  throw new Error(
-    `model bundle ${bundleDir} was trained on other windows (${list}). ` +
-      'Use the bundle\'s window settings (they are in its bundle.json) or retrain with seamount train.',
-  );
-}
-
 /** The sha256 of a bundle's weights file: how a fine-tuned bundle records its parent. */
 export function bundleWeightsSha256(dir: string): string {
   return sha256(readFileSync(join(dir, BUNDLE_FILES.weights)));

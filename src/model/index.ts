@@ -19,7 +19,6 @@ export {
   type BundleMeta,
   type FileRef,
   type TrainingProvenance,
-  assertSameWindowSpec,
   bundleWeightsSha256,
   loadBundle,
   runtimeVersions,

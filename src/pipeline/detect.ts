@@ -13,10 +13,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
-import { assertSameWindowSpec, confidenceOf, currentBackend, loadBundle, runtimeVersions, selectBackend, type BundleMeta } from '../model/index.js';
+import { confidenceOf, currentBackend, loadBundle, runtimeVersions, selectBackend, type BundleMeta } from '../model/index.js';
 import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
-import { assertGridHoldsWindow, batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
+import { assertGridHoldsWindow, assertSameWindowSpec, batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
 import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { BatchStore } from './batch-store.js';
@@ -85,7 +85,7 @@ export function resolveWindowSpec(meta: BundleMeta, userWindow: Record<string, u
   if (userWindow) {
     const requested = { ...meta.windowSpec } as Record<string, unknown>;
     for (const [k, v] of Object.entries(userWindow)) if (k !== 'strideKm') requested[k] = v;
-    assertSameWindowSpec(meta.windowSpec, requested as unknown as WindowSpec, modelDir);
+    assertSameWindowSpec(meta.windowSpec, requested as unknown as WindowSpec, `model bundle ${modelDir}`);
   }
   return meta.windowSpec;
 }

@@ -8,7 +8,6 @@ import { selectBackend } from '../../src/model/backend.js';
 import {
   BUNDLE_FORMAT_VERSION,
   type BundleMeta,
-  assertSameWindowSpec,
   bundleWeightsSha256,
   loadBundle,
   runtimeVersions,
@@ -176,12 +175,3 @@ describe('loadBundle errors name the folder and the problem', () => {
   });
 });
 
-describe('assertSameWindowSpec', () => {
-  test('accepts the same spec and names every key that differs', () => {
-    expect(() => assertSameWindowSpec(windowSpec, { ...windowSpec }, 'm')).not.toThrow();
-    expect(() => assertSameWindowSpec(windowSpec, { ...windowSpec, sizeKm: 100, normalisation: 'median-scale' }, 'models/x')).toThrow(
-      /models\/x was trained on other windows \(sizeKm: bundle 64, requested 100; normalisation: bundle "median-maxabs", requested "median-scale"\)/,
-    );
-    expect(() => assertSameWindowSpec(windowSpec, { ...windowSpec, samples: 32 }, 'm')).toThrow(/samples: bundle 16, requested 32/);
-  });
-});
