@@ -5,13 +5,12 @@
  */
 import { basename, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { readCatalogue, type CatalogueEntry } from '../catalogue/index.js';
+import { readCatalogue, SearchArea, type CatalogueEntry } from '../catalogue/index.js';
 import { formatRegion, parseRegion, type Config } from '../config/index.js';
-import { lonToColumn, latToRow } from '../grid/geometry.js';
 import { openGrid } from '../grid/index.js';
 import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, selectBackend, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
-import type { GridSource, Region, WindowSpec } from '../types.js';
+import type { GridSource, WindowSpec } from '../types.js';
 import { sha256File, sha256Folder } from './fingerprint.js';
 import { createProgress } from './progress.js';
 
@@ -41,30 +40,14 @@ interface UsableSeamount {
   grid: number;
 }
 
-export function insideRegion(r: Region, lon: number, lat: number): boolean {
-  if (lat < r.south || lat > r.north) return false;
-  const span = (((r.east - r.west) % 360) + 360) % 360 || 360;
-  const offset = (((lon - r.west) % 360) + 360) % 360;
-  return offset <= span;
+/** The plan's land and no-data rules, as detection applies them. */
+function withinPlanRules(sample: WindowSample, config: Config): boolean {
+  return sample.nodataFraction <= config.plan.maxNodataFraction && sample.landFraction <= config.plan.maxLandFraction;
 }
 
-function insideGrid(g: GridSource, lon: number, lat: number): boolean {
-  const x = lonToColumn(g, lon);
-  const y = latToRow(g, lat);
-  return y >= 0 && y <= g.height - 1 && (g.periodicLon || (x >= 0 && x <= g.width - 1));
-}
-
-/** Relief a window must show to count as a seamount patch: the summit region above the median, m. */
-function windowRelief(sample: WindowSample): number {
-  return sample.reliefM;
-}
-
+/** A catalogue position is a training seamount when its window passes the rules and shows enough relief. */
 function acceptable(sample: WindowSample, config: Config): boolean {
-  return (
-    sample.nodataFraction <= config.plan.maxNodataFraction &&
-    sample.landFraction <= config.plan.maxLandFraction &&
-    windowRelief(sample) >= config.training.minReliefM
-  );
+  return withinPlanRules(sample, config) && sample.reliefM >= config.training.minReliefM;
 }
 
 function packWindows(windows: Float32Array[], samples: number): TrainingSet {
@@ -84,9 +67,10 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
   if (init) log.info({ init: o.initDir }, `fine-tuning ${o.initDir} (its window spec and architecture are kept)`);
 
   const excluded = o.excludeRegions.map(parseRegion);
+  const excludedAreas = excluded.map((r) => SearchArea.fromRegion(r));
   const entries: CatalogueEntry[] = [];
   for (const path of o.cataloguePaths) entries.push(...(await readCatalogue(path)));
-  const candidates = entries.filter((e) => !excluded.some((r) => insideRegion(r, e.lon, e.lat)));
+  const candidates = entries.filter((e) => !excludedAreas.some((a) => a.contains(e.lon, e.lat)));
   log.info(
     { catalogued: entries.length, excluded: entries.length - candidates.length },
     `${entries.length} catalogue seamounts, ${entries.length - candidates.length} in excluded regions`,
@@ -96,6 +80,7 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
   try {
     for (const path of o.gridPaths) grids.push(await openGrid(path, { variable: config.grid.variable, cacheMB: config.grid.cacheMB }));
     const landLevel = config.plan.landLevelM;
+    const gridAreas = grids.map((g) => SearchArea.fromGrid(g));
 
     // 1. which seamounts have a usable centred window, on which grid
     const usable: UsableSeamount[] = [];
@@ -105,7 +90,7 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
     const scan = createProgress('catalogue', config.logging.progress, candidates.length);
     for (const entry of candidates) {
       scan.increment();
-      const g = grids.findIndex((grid) => insideGrid(grid, entry.lon, entry.lat));
+      const g = gridAreas.findIndex((area) => area.contains(entry.lon, entry.lat));
       if (g < 0) {
         outside++;
         continue;
@@ -154,9 +139,7 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
         };
         const sample = await extractWindow(grids[grid], pose, spec, landLevel);
         cut.increment();
-        if (sample.nodataFraction <= config.plan.maxNodataFraction && sample.landFraction <= config.plan.maxLandFraction) {
-          trainWindows.push(sample.data);
-        }
+        if (withinPlanRules(sample, config)) trainWindows.push(sample.data);
       }
     }
     cut.stop();
