@@ -7,6 +7,7 @@
  */
 import type { GridGeometry, Registration } from '../types.js';
 import { fitRegularAxis, geographicGeometry, type RegularAxis } from './axes.js';
+import { makeInfo, type GridInfo } from './block-grid.js';
 import { GridError } from './errors.js';
 import { asStoredType, makeCodec, metresPerUnit, type StoredType, type ValueCodec } from './values.js';
 
@@ -52,6 +53,32 @@ export interface ResolvedNcGrid {
   addOffset: number;
   nodata: number[];
   warnings: string[];
+}
+
+/**
+ * The GridInfo of a resolved netCDF grid (both netCDF readers): what the conventions made of the stored
+ * variable, plus the reader's own `format`, `layout` and block shape.
+ */
+export function ncGridInfo(
+  path: string,
+  g: ResolvedNcGrid,
+  reader: { format: 'netcdf3' | 'netcdf4'; layout: string; blockShape: [number, number] },
+): GridInfo {
+  return makeInfo(g.geometry, {
+    path,
+    format: reader.format,
+    variable: g.variable.name,
+    dataType: g.storedType,
+    units: g.units,
+    metresPerStoredUnit: g.metresPerStoredUnit,
+    positiveDown: g.positiveDown,
+    scaleFactor: g.scaleFactor,
+    addOffset: g.addOffset,
+    nodata: g.nodata,
+    layout: reader.layout,
+    blockShape: reader.blockShape,
+    warnings: g.warnings,
+  });
 }
 
 const LON_NAME = /^(lon|lons|long|longs|longitude|longitudes|lng|x|xc|xlon|nav_lon|.*_x)$/i;

@@ -7,8 +7,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { NetCDFReader } from 'netcdfjs';
 import type { Header } from 'netcdfjs';
-import { BlockGrid, makeInfo, type BlockSource, type FileGrid } from './block-grid.js';
-import { resolveNetcdfGrid, type AttrValue, type NcModel, type NcVariable, type ResolvedNcGrid } from './cf.js';
+import { BlockGrid, type BlockSource, type FileGrid } from './block-grid.js';
+import { ncGridInfo, resolveNetcdfGrid, type AttrValue, type NcModel, type NcVariable, type ResolvedNcGrid } from './cf.js';
 import { GridError, asGridError } from './errors.js';
 import { readExactly } from './file-read.js';
 import { decodeRect, storedTypeBytes, type StoredType } from './values.js';
@@ -224,20 +224,10 @@ export async function openNetcdf3(path: string, options: Netcdf3Options): Promis
     const blocks = new Nc3Blocks(fh, path, v.offset, g, strides);
     return new BlockGrid(
       g.geometry,
-      makeInfo(g.geometry, {
-        path,
+      ncGridInfo(path, g, {
         format: 'netcdf3',
-        variable: v.name,
-        dataType: g.storedType,
-        units: g.units,
-        metresPerStoredUnit: g.metresPerStoredUnit,
-        positiveDown: g.positiveDown,
-        scaleFactor: g.scaleFactor,
-        addOffset: g.addOffset,
-        nodata: g.nodata,
         layout: `netCDF-3 ${header.version === 2 ? '64-bit offset' : 'classic'}, ${v.record ? 'record variable' : 'contiguous'}, ${g.xDim < g.yDim ? 'stored transposed (lon slowest)' : 'rows contiguous'}`,
         blockShape: [blocks.blockWidth, blocks.blockHeight],
-        warnings: g.warnings,
       }),
       blocks,
       { cacheBytes: options.cacheBytes },

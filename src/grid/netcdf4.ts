@@ -7,8 +7,8 @@ import { open } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import type { Dataset, File as H5File, Group as H5Group, Attribute as H5Attribute } from 'h5wasm/node';
-import { BlockGrid, makeInfo, type BlockSource, type FileGrid } from './block-grid.js';
-import { resolveNetcdfGrid, type AttrValue, type NcModel, type NcVariable, type ResolvedNcGrid } from './cf.js';
+import { BlockGrid, type BlockSource, type FileGrid } from './block-grid.js';
+import { ncGridInfo, resolveNetcdfGrid, type AttrValue, type NcModel, type NcVariable, type ResolvedNcGrid } from './cf.js';
 import { findHdf5Superblock } from './detect.js';
 import { GridError, asGridError } from './errors.js';
 import { decodeRect, type StoredType } from './values.js';
@@ -252,21 +252,7 @@ export async function openNetcdf4(path: string, options: Netcdf4Options): Promis
     const layout = chunks ? `netCDF-4 chunked ${chunks.join('×')}, ${filterText}` : `netCDF-4 contiguous, ${filterText}`;
     return new BlockGrid(
       g.geometry,
-      makeInfo(g.geometry, {
-        path,
-        format: 'netcdf4',
-        variable: g.variable.name,
-        dataType: g.storedType,
-        units: g.units,
-        metresPerStoredUnit: g.metresPerStoredUnit,
-        positiveDown: g.positiveDown,
-        scaleFactor: g.scaleFactor,
-        addOffset: g.addOffset,
-        nodata: g.nodata,
-        layout,
-        blockShape: [blocks.blockWidth, blocks.blockHeight],
-        warnings: g.warnings,
-      }),
+      ncGridInfo(path, g, { format: 'netcdf4', layout, blockShape: [blocks.blockWidth, blocks.blockHeight] }),
       blocks,
       { cacheBytes: options.cacheBytes },
     );
