@@ -3,9 +3,8 @@
  * the ones recorded in the picks file (detect and baseline write them), so reference seamounts outside
  * the searched area or on its no-data cells do not count as missed.
  */
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { compareCatalogues } from '../catalogue/index.js';
+import { compareCatalogues, readCatalogueFile } from '../catalogue/index.js';
 import { parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
 import type { GridSource } from '../types.js';
@@ -38,21 +37,12 @@ export interface CompareSummary {
 
 export const formatRatio = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
 
-/** The `seamount_detect` metadata block detect/baseline write into their GeoJSON (grid, region ...). */
-function picksMetadata(path: string): { grid?: string; region?: string } {
-  if (!path.toLowerCase().endsWith('.geojson') && !path.toLowerCase().endsWith('.json')) return {};
-  try {
-    const doc = JSON.parse(readFileSync(path, 'utf8')) as { seamount_detect?: { grid?: string; region?: string } };
-    return doc.seamount_detect ?? {};
-  } catch {
-    return {}; // the catalogue reader reports a broken file properly
-  }
-}
-
 export async function runCompareStage(o: CompareStageOptions): Promise<CompareSummary> {
-  const meta = picksMetadata(o.picks);
-  const regionText = o.region ?? o.config.region ?? meta.region ?? null;
-  const gridPath = o.grid ?? meta.grid;
+  // the searched grid from the picks' own metadata (detect and baseline record it); the region falls back
+  // to the picks' inside compareCatalogues
+  const meta = (await readCatalogueFile(o.picks)).meta as { grid?: unknown } | null;
+  const regionText = o.region ?? o.config.region ?? null;
+  const gridPath = o.grid ?? (typeof meta?.grid === 'string' ? meta.grid : undefined);
   let grid: GridSource | null = null;
   if (gridPath) grid = await openGrid(gridPath, { variable: o.config.grid.variable, cacheMB: o.config.grid.cacheMB });
   try {
