@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { readPipeline } from '../pipeline/pipeline-file.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
+import { runPipeline, stageConfig } from '../pipeline/run-pipeline.js';
 import { parseShard } from '../pipeline/shard.js';
 import { createLogger } from '../pipeline/logger.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, parseRegion } from '../config/index.js';
 import { addCommonOptions, flagLayer, type CommonFlags, commandLine } from './common.js';
 
 interface RunFlags extends CommonFlags {
@@ -27,15 +27,8 @@ export function registerRun(program: Command): void {
     const logger = createLogger({ level: base.logging.level, file: base.logging.file });
     if (flags.check) {
       for (const stage of pipeline.stages) {
-        loadConfig({
-          baseLayers: [
-            [`${file}: config`, pipeline.config ?? {}],
-            [`${file}: stage ${stage.name} config`, stage.config ?? {}],
-          ],
-          file: flags.config,
-          env: process.env,
-          overrides,
-        });
+        const { config } = stageConfig({ pipeline, source: file, configFile: flags.config, env: process.env, overrides }, stage);
+        if (config.region !== null) parseRegion(config.region);
       }
       process.stderr.write(`${file}: valid (${pipeline.stages.length} stages: ${pipeline.stages.map((s) => s.name).join(', ')})\n`);
       return;

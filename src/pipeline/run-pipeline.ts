@@ -93,7 +93,8 @@ function stageKeysLayer(stage: PipelineStage): ConfigLayer {
   return layer;
 }
 
-function stageConfig(o: RunPipelineOptions, stage: PipelineStage): LoadedConfig {
+/** The configuration one stage runs with: defaults < pipeline < stage < --config < environment < flags. */
+export function stageConfig(o: Pick<RunPipelineOptions, 'pipeline' | 'source' | 'configFile' | 'env' | 'overrides'>, stage: PipelineStage): LoadedConfig {
   const baseLayers: Array<[string, ConfigLayer]> = [];
   if (o.pipeline.config) baseLayers.push([`${o.source}: config`, o.pipeline.config]);
   if (stage.config) baseLayers.push([`${o.source}: stage ${stage.name} config`, stage.config]);

@@ -72,3 +72,11 @@ describe('seamount CLI', () => {
     expect(existsSync(join(out, 'x'))).toBe(false);
   });
 });
+
+describe('run --check', () => {
+  it('checks each stage with its own settings, region included', async () => {
+    const r = await runCapturing('run', resolve('pipelines', 'ocean-basin.yaml'), '--check', '--set', 'region=1/2/3', ...quiet);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/region "1\/2\/3": expected W\/E\/S\/N/);
+  });
+});
