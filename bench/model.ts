@@ -5,7 +5,11 @@
  *
  * Targets (issue #5): scoring at least as fast as PyTorch on the same CPU, training at least half as fast.
  *
- *   node --import tsx bench/model.ts [--samples 32,64] [--backends wasm,cpu] [--quick] [--json FILE]
+ *   node --import tsx bench/model.ts [--samples 32,64] [--backends wasm,cpu] [--repeats 5] [--quick] [--json FILE]
+ *
+ * Also run by `npm run bench` (bench/run.ts) after the pipeline benchmark. Every configuration runs once per
+ * round, ours and PyTorch interleaved; rows and ratios are the medians over the rounds (the cpu backend, a
+ * reference point of minutes, runs in the first round only).
  *
  * Ours: training is the real loop (trainAutoencoder: augmentation, Adam, batch 32 in `shards` sub-batches,
  * `threads` threads), timed over its second epoch (cpu: its only one); scoring is createScorer (in-thread
@@ -43,6 +47,12 @@ export interface ModelBenchOptions {
   /** Run the PyTorch peer (needs python3-torch). */
   peer: boolean;
   python: string;
+  /**
+   * Rounds: every configuration (ours and the peer) runs once per round, rounds back to back, and each
+   * row reports the median round. A shared machine's speed drifts by ±30 % within minutes (measured
+   * here): interleaving puts both sides in the same conditions, the median drops the outliers.
+   */
+  repeats: number;
 }
 
 export interface ModelBenchRow {
@@ -54,13 +64,18 @@ export interface ModelBenchRow {
   /** Threads used for both training and scoring. */
   threads: number;
   note?: string;
+  /** Slowest and fastest round, [train, score] (rounds > 1). */
+  spread?: { train: [number, number] | null; score: [number, number] | null };
 }
 
 export interface ModelBenchResult {
   machine: { cpus: number; model: string; node: string };
   options: ModelBenchOptions;
+  /** Median of the rounds per configuration. */
   rows: ModelBenchRow[];
-  /** Ours (best backend) / PyTorch, per window size. */
+  /** Every round's rows, in order. */
+  rounds: ModelBenchRow[][];
+  /** Ours (best backend) / PyTorch, per window size, from the medians. */
   ratios: Array<{ samples: number; backend: string; train: number | null; score: number | null }>;
 }
 
@@ -76,41 +91,20 @@ export const defaultModelBenchOptions = (): ModelBenchOptions => ({
   shards: 2,
   peer: true,
   python: '/usr/bin/python3',
+  repeats: 5,
 });
 
 export async function benchModel(partial: Partial<ModelBenchOptions> = {}, log: (line: string) => void = console.log): Promise<ModelBenchResult> {
   const options = { ...defaultModelBenchOptions(), ...partial };
-  const rows: ModelBenchRow[] = [];
-  for (const samples of options.samples) {
-    // 64x64 costs 4x per window: keep each measurement about the same length
-    const scale = (32 / samples) ** 2;
-    for (const requested of options.backends) {
-      let info: BackendInfo;
-      try {
-        info = await selectBackend(requested);
-      } catch (err) {
-        log(`${samples}x${samples} ${requested}: skipped (${(err as Error).message.split(':')[0]})`);
-        continue;
-      }
-      const slow = info.name === 'cpu' ? 1 / 32 : 1;
-      // the plain-JavaScript backend is only a reference point: one thread is enough to show its scale
-      const threadCounts = info.name === 'cpu' ? [1] : [...new Set([1, options.threads])];
-      for (const threads of threadCounts) {
-        const trainCount = Math.max(options.trainBatch, Math.round(options.trainSamples * scale * slow));
-        const scoreCount = Math.max(256, Math.round(options.scoreWindows * scale * slow));
-        const row = await benchOurs(samples, info, options, threads, trainCount, scoreCount);
-        rows.push(row);
-        log(formatRow(row));
-      }
-    }
-    if (options.peer) {
-      // PyTorch at every thread count up to ours: on a small machine one thread is often its fastest
-      for (let t = 1; t <= options.threads; t++) {
-        const row = benchPeer(samples, { ...options, threads: t }, Math.round(options.trainSamples * scale), Math.round(options.scoreWindows * scale));
-        rows.push(row);
-        log(formatRow(row));
-      }
-    }
+  const rounds: ModelBenchRow[][] = [];
+  for (let round = 1; round <= Math.max(1, options.repeats); round++) {
+    if (options.repeats > 1) log(`round ${round} of ${options.repeats}`);
+    rounds.push(await benchRound(options, round, log));
+  }
+  const rows = medianRows(rounds);
+  if (options.repeats > 1) {
+    log(`medians of ${options.repeats} rounds (slowest..fastest):`);
+    for (const row of rows) log(formatRow(row));
   }
   const ratios: ModelBenchResult['ratios'] = [];
   for (const samples of options.samples) {
@@ -135,7 +129,73 @@ export async function benchModel(partial: Partial<ModelBenchOptions> = {}, log: 
       `${samples}x${samples} ours / pytorch: training ${fmtRatio(r.train)} (target >= 0.5), scoring ${fmtRatio(r.score)} (target >= 1)  [${r.backend}]`,
     );
   }
-  return { machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version }, options, rows, ratios };
+  return { machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version }, options, rows, rounds, ratios };
+}
+
+/** One round: every window size, backend and thread count of ours, then the peer at each thread count. */
+async function benchRound(options: ModelBenchOptions, round: number, log: (line: string) => void): Promise<ModelBenchRow[]> {
+  const rows: ModelBenchRow[] = [];
+  for (const samples of options.samples) {
+    // 64x64 costs 4x per window: keep each measurement about the same length
+    const scale = (32 / samples) ** 2;
+    for (const requested of options.backends) {
+      let info: BackendInfo;
+      try {
+        info = await selectBackend(requested);
+      } catch (err) {
+        log(`${samples}x${samples} ${requested}: skipped (${(err as Error).message.split(':')[0]})`);
+        continue;
+      }
+      // the plain-JavaScript backend is a reference point (minutes per round): the first round only
+      if (info.name === 'cpu' && round > 1) continue;
+      const slow = info.name === 'cpu' ? 1 / 32 : 1;
+      // the plain-JavaScript backend is only a reference point: one thread is enough to show its scale
+      const threadCounts = info.name === 'cpu' ? [1] : [...new Set([1, options.threads])];
+      for (const threads of threadCounts) {
+        const trainCount = Math.max(options.trainBatch, Math.round(options.trainSamples * scale * slow));
+        const scoreCount = Math.max(256, Math.round(options.scoreWindows * scale * slow));
+        const row = await benchOurs(samples, info, options, threads, trainCount, scoreCount);
+        rows.push(row);
+        log(formatRow(row));
+      }
+    }
+    if (options.peer) {
+      // PyTorch at every thread count up to ours: on a small machine one thread is often its fastest
+      for (let t = 1; t <= options.threads; t++) {
+        const row = benchPeer(samples, { ...options, threads: t }, Math.round(options.trainSamples * scale), Math.round(options.scoreWindows * scale));
+        rows.push(row);
+        log(formatRow(row));
+      }
+    }
+  }
+  return rows;
+}
+
+/** Per configuration (same order as a round), the median of each rate over the rounds, with its spread. */
+export function medianRows(rounds: ModelBenchRow[][]): ModelBenchRow[] {
+  const key = (r: ModelBenchRow) => `${r.samples}|${r.implementation}|${r.backend}|${r.threads}`;
+  const first = rounds[0] ?? [];
+  return first.map((row) => {
+    const same = rounds.flatMap((rs) => rs.filter((r) => key(r) === key(row)));
+    const rates = (k: 'trainSamplesPerSec' | 'scoreWindowsPerSec') =>
+      same.map((r) => r[k]).filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+    const train = rates('trainSamplesPerSec');
+    const score = rates('scoreWindowsPerSec');
+    const range = (v: number[]): [number, number] | null => (v.length ? [v[0], v[v.length - 1]] : null);
+    return {
+      ...row,
+      trainSamplesPerSec: median(train),
+      scoreWindowsPerSec: median(score),
+      ...(rounds.length > 1 ? { spread: { train: range(train), score: range(score) } } : {}),
+    };
+  });
+}
+
+/** Median of sorted values (mean of the middle two for an even count); null when empty. */
+function median(sorted: number[]): number | null {
+  if (sorted.length === 0) return null;
+  const h = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
 }
 
 async function benchOurs(
@@ -236,8 +296,12 @@ const fmtRatio = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}x`);
 function formatRow(r: ModelBenchRow): string {
   return (
     `${r.samples}x${r.samples} ${r.implementation.padEnd(15)} ${r.backend.padEnd(28)} ` +
-    `x${r.threads}  train ${fmt(r.trainSamplesPerSec).padStart(6)} samples/s   score ${fmt(r.scoreWindowsPerSec).padStart(6)} windows/s`
+    `x${r.threads}  train ${fmt(r.trainSamplesPerSec).padStart(6)} samples/s${fmtSpread(r.spread?.train)}   ` +
+    `score ${fmt(r.scoreWindowsPerSec).padStart(6)} windows/s${fmtSpread(r.spread?.score)}`
   );
+}
+function fmtSpread(s: [number, number] | null | undefined): string {
+  return s ? ` (${fmt(s[0])}..${fmt(s[1])})` : '';
 }
 
 function parseArgs(argv: string[]): { options: Partial<ModelBenchOptions>; json?: string } {
@@ -254,7 +318,8 @@ function parseArgs(argv: string[]): { options: Partial<ModelBenchOptions>; json?
     else if (a === '--backends') options.backends = value().split(',') as ModelBenchOptions['backends'];
     else if (a === '--threads') options.threads = Number(value());
     else if (a === '--no-peer') options.peer = false;
-    else if (a === '--quick') Object.assign(options, { trainSamples: 512, scoreWindows: 2048 });
+    else if (a === '--quick') Object.assign(options, { trainSamples: 512, scoreWindows: 2048, repeats: 1 });
+    else if (a === '--repeats') options.repeats = Number(value());
     else if (a === '--json') json = value();
     else throw new Error(`unknown option ${a}`);
   }
