@@ -22,19 +22,17 @@ Needs numpy, scipy and GDAL's Python bindings (Debian: python3-numpy python3-sci
 """
 import argparse
 import csv
+import os
+import sys
+
 import numpy as np
 from osgeo import gdal
 from scipy.io import netcdf_file
 from scipy.ndimage import gaussian_filter
 from scipy.stats import rankdata
 
-R_EARTH_KM = 6371.0
-
-
-def distance_km(lon1, lat1, lon2, lat2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return 2 * R_EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'peer'))
+from peer_pick import haversine_km as distance_km  # noqa: E402  (the peer's great-circle distance)
 
 
 def read_catalogue(path):

@@ -23,8 +23,20 @@ export interface BlockSource {
   close(): Promise<void>;
 }
 
+/** How stored values become metres, as the file states it. */
+export interface StoredValues {
+  /** Units as stored (null when the file says none) and the factor applied to reach metres. */
+  units: string | null;
+  metresPerStoredUnit: number;
+  positiveDown: boolean;
+  scaleFactor: number;
+  addOffset: number;
+  /** Raw values read as no-data. */
+  nodata: number[];
+}
+
 /** What was opened, in the user's terms: for logs, manifests and `seamount info`. */
-export interface GridInfo {
+export interface GridInfo extends StoredValues {
   path: string;
   format: GridFormat;
   variable: string;
@@ -43,14 +55,6 @@ export interface GridInfo {
   periodicLon: boolean;
   /** True when row 0 is the northernmost row. */
   northUp: boolean;
-  /** Units as stored (null when the file says none) and the factor applied to reach metres. */
-  units: string | null;
-  metresPerStoredUnit: number;
-  positiveDown: boolean;
-  scaleFactor: number;
-  addOffset: number;
-  /** Raw values read as no-data. */
-  nodata: number[];
   /** Storage layout, e.g. "tiled 256×256, deflate" or "chunked 134×145, shuffle+deflate". */
   layout: string;
   /** Block size used for reads [width, height]. */

@@ -7,7 +7,7 @@
  */
 import type { GridGeometry, Registration } from '../types.js';
 import { fitRegularAxis, geographicGeometry, type RegularAxis } from './axes.js';
-import { makeInfo, type GridInfo } from './block-grid.js';
+import { makeInfo, type GridInfo, type StoredValues } from './block-grid.js';
 import { GridError } from './errors.js';
 import { asStoredType, makeCodec, metresPerUnit, type StoredType, type ValueCodec } from './values.js';
 
@@ -33,7 +33,7 @@ export interface NcModel {
 }
 
 /** The grid found in a netCDF file and how its cells map to the stored variable. */
-export interface ResolvedNcGrid {
+export interface ResolvedNcGrid extends StoredValues {
   variable: NcVariable;
   /** Stored type after `_Unsigned` is applied. */
   storedType: StoredType;
@@ -46,12 +46,6 @@ export interface ResolvedNcGrid {
   storageShape: number[];
   yDim: number;
   xDim: number;
-  units: string | null;
-  metresPerStoredUnit: number;
-  positiveDown: boolean;
-  scaleFactor: number;
-  addOffset: number;
-  nodata: number[];
   warnings: string[];
 }
 
@@ -223,7 +217,7 @@ function registrationOf(model: NcModel, v: NcVariable): Registration {
 const DEPTH_NAMES = new Set(['depth', 'sea_floor_depth', 'sea_floor_depth_below_sea_level', 'sea_floor_depth_below_geoid', 'sea_floor_depth_below_mean_sea_level', 'sea_floor_depth_below_reference_ellipsoid']);
 
 /** Packing, fills, units and sign of a variable. */
-function valueConventions(v: NcVariable, storedType: StoredType, path: string, warnings: string[]) {
+function valueConventions(v: NcVariable, storedType: StoredType, path: string, warnings: string[]): StoredValues & { codec: ValueCodec } {
   const units = str(v.attrs.units);
   const perUnit = metresPerUnit(units);
   if (perUnit === null) warnings.push(`units '${units}' of '${v.name}' are not a length we know (m, km, ft): values taken as metres`);

@@ -14,7 +14,7 @@
  *   GMT `grdfilter -Fg` width convention) of the surroundings: the high-passed height of the summit.
  */
 import { wrapLon180, KM_PER_DEG } from '../grid/geometry.js';
-import type { BasalEllipse, GridSource } from '../types.js';
+import type { GridSource, Seamount } from '../types.js';
 import { fitEllipticalGaussian, type GaussianParams } from './gaussianFit.js';
 import { patchToLonLat, readPatch, type Patch } from './patch.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
@@ -41,20 +41,11 @@ export interface MeasureOptions {
   prescreenProminenceM?: number;
 }
 
-export interface Measurement {
-  /** Summit (fitted centre), lon in −180..180. */
-  lon: number;
-  lat: number;
-  summitDepthM: number;
-  baseDepthM: number;
-  heightM: number;
-  /** sqrt(major × minor) of the basal ellipse's semi-axes, km. */
-  radiusKm: number;
-  ellipse: BasalEllipse;
-  /** Share of the non-planar variance the Gaussian explains in the fit disc; NaN when the fit failed. */
-  fitR2: number;
+/** A seamount's shape as measured on the grid (the Seamount fields documented in types.ts), plus its prominence. */
+export type Measurement = Pick<Seamount, 'lon' | 'lat' | 'summitDepthM' | 'baseDepthM' | 'heightM' | 'radiusKm' | 'ellipse' | 'fitR2'> & {
+  /** Summit − the Gaussian-weighted regional level (σ = highpassKm / 6), m; summit − base without a high-pass. */
   prominenceM: number;
-}
+};
 
 /** The basal radius is this many σ of the fitted Gaussian (as in SyntheticGrid's RADIUS_IN_SIGMAS). */
 export const BASAL_RADIUS_SIGMAS = 3;

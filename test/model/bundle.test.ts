@@ -17,20 +17,11 @@ import { calibrate } from '../../src/model/calibration.js';
 import { reconstructionErrors } from '../../src/scoring/score.js';
 import type { WindowSpec } from '../../src/types.js';
 import { syntheticWindows } from './fixtures.js';
+import { baseSpec } from '../tiling/helpers.js';
 
 const S = 16;
 const arch: ModelConfig = { filters: [8, 16], kernelSize: 3, bottleneck: 8 };
-const windowSpec: WindowSpec = {
-  sizeKm: 64,
-  samples: S,
-  projection: 'laea',
-  interpolation: 'bilinear',
-  antiAlias: true,
-  taper: 'cosine',
-  taperStart: 0.7,
-  normalisation: 'median-maxabs',
-  scaleM: 2000,
-};
+const windowSpec: WindowSpec = { ...baseSpec, samples: S };
 const meta = (): BundleMeta => ({
   formatVersion: BUNDLE_FORMAT_VERSION,
   windowSpec,
