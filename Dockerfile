@@ -20,11 +20,15 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev --omit=optional --ignore-scripts
 
 # ---- native TensorFlow for the CPU image (downloads libtensorflow: needs the network at build time) ---
+# plus ONNX Runtime (its CPU libraries are inside the npm package; its install script only fetches CUDA
+# extras, so it is skipped) for `--engine onnxruntime`; other platforms' libraries are dropped (~240 MB)
 FROM ${NODE_IMAGE} AS native-cpu
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
-RUN npm install --no-save --no-package-lock @tensorflow/tfjs-node@4.22.0
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-package-lock @tensorflow/tfjs-node@4.22.0 onnxruntime-node@1.30.0 \
+    && find node_modules/onnxruntime-node/bin -mindepth 2 -maxdepth 2 ! -name linux -exec rm -rf {} + \
+    && node -e "require('onnxruntime-node'); require('@tensorflow/tfjs-node')"
 
 # ---- CPU image -------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS cpu

@@ -1,7 +1,7 @@
 /** Jest runs the TypeScript sources as native ESM (node --experimental-vm-modules), transpiled by swc.
  *  Type checking is done by `tsc --noEmit` in `npm test`, so swc only strips types here. */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],

@@ -5,7 +5,7 @@
  *
  * Targets (issue #5): scoring at least as fast as PyTorch on the same CPU, training at least half as fast.
  *
- *   node --import tsx bench/model.ts [--samples 32,64] [--backends wasm,cpu] [--repeats 5] [--quick] [--json FILE]
+ *   node --import tsx bench/model.ts [--samples 32,64] [--backends wasm,cpu] [--repeats 5] [--quick] [--no-onnx] [--json FILE]
  *
  * Also run by `npm run bench` (bench/run.ts) after the pipeline benchmark. Every configuration runs once per
  * round, ours and PyTorch interleaved; rows and ratios are the medians over the rounds (the cpu backend, a
@@ -14,7 +14,9 @@
  * Ours: training is the real loop (trainAutoencoder: augmentation, Adam, batch 32 in `shards` sub-batches,
  * `threads` threads), timed over its second epoch (cpu: its only one); scoring is createScorer (in-thread
  * for 1 thread, else one wasm backend per worker thread; batches of 256) after a warm-up batch. Each row is
- * one thread count used for both. The PyTorch peer trains without augmentation (a little less work).
+ * one thread count used for both. Where onnxruntime-node is installed, rows "onnxruntime-node" measure the
+ * same loops with engine onnxruntime (the model exported to ONNX graphs, src/model/onnx/; Adam stays on
+ * tfjs wasm; threads = ONNX Runtime's intra-op threads); the ratios take each side's fastest row. The PyTorch peer trains without augmentation (a little less work).
  * PyTorch: same layers, batch sizes, Adam and MSE, torch.set_num_threads(threads) (2 here), eager mode.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,11 +24,11 @@ import { availableParallelism, cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig, TrainingConfig } from '../src/config/schema.js';
+import type { Engine, ModelConfig, TrainingConfig } from '../src/config/schema.js';
 import { type BackendInfo, type BackendName, selectBackend } from '../src/model/backend.js';
 import { buildAutoencoder } from '../src/model/autoencoder.js';
 import { trainAutoencoder } from '../src/model/train.js';
-import { createScorer } from '../src/scoring/pool.js';
+import { type Scorer, type ScorerOptions, createScorer } from '../src/scoring/pool.js';
 import { syntheticWindows } from '../test/model/fixtures.js';
 
 export interface ModelBenchOptions {
@@ -44,6 +46,8 @@ export interface ModelBenchOptions {
   threads: number;
   /** training.shards: sub-batches per batch. */
   shards: number;
+  /** Also train and score on ONNX Runtime (engine onnxruntime), when onnxruntime-node is installed. */
+  onnx: boolean;
   /** Run the PyTorch peer (needs python3-torch). */
   peer: boolean;
   python: string;
@@ -89,6 +93,7 @@ export const defaultModelBenchOptions = (): ModelBenchOptions => ({
   scoreWindows: 8192,
   threads: Math.min(2, availableParallelism()),
   shards: 2,
+  onnx: true,
   peer: true,
   python: '/usr/bin/python3',
   repeats: 5,
@@ -159,6 +164,19 @@ async function benchRound(options: ModelBenchOptions, round: number, log: (line:
         log(formatRow(row));
       }
     }
+    if (options.onnx) {
+      // Adam and the model's weights live on tfjs: wasm, as in a real run (the loop above may have left cpu selected)
+      await selectBackend('wasm');
+      for (const threads of [...new Set([1, options.threads])]) {
+        const row = await benchOnnx(samples, options, threads, Math.max(options.trainBatch, Math.round(options.trainSamples * scale)), Math.max(256, Math.round(options.scoreWindows * scale)));
+        if (!row) {
+          log(`${samples}x${samples} onnxruntime: skipped (onnxruntime-node is not installed)`);
+          break;
+        }
+        rows.push(row);
+        log(formatRow(row));
+      }
+    }
     if (options.peer) {
       // PyTorch at every thread count up to ours: on a small machine one thread is often its fastest
       for (let t = 1; t <= options.threads; t++) {
@@ -206,44 +224,9 @@ async function benchOurs(
   trainCount: number,
   scoreCount: number,
 ): Promise<ModelBenchRow> {
-  // fast backends: epoch 1 warms up (JIT, kernel caches), epoch 2 is measured; cpu: one epoch (minutes otherwise)
-  const epochs = info.name === 'cpu' ? 1 : 2;
-  const training: TrainingConfig = {
-    epochs,
-    batchSize: o.trainBatch,
-    learningRate: 0.001,
-    validationFraction: 0.2,
-    patience: 10,
-    minReliefM: 0,
-    calibrationRecall: 0.9,
-    shards: o.shards,
-    threads,
-    augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
-  };
-  const train = { windows: syntheticWindows({ kind: 'gaussian', count: trainCount, samples, seed: 1 }), count: trainCount, samples };
-  const val = { windows: syntheticWindows({ kind: 'gaussian', count: 32, samples, seed: 2 }), count: 32, samples };
-  let trainRate = 0;
-  const result = await trainAutoencoder(train, val, { training, seed: 1, arch: o.arch, backend: info.name, onEpoch: (e) => (trainRate = e.samplesPerSec) });
-  result.model.dispose();
+  const trainRate = await trainingRate(samples, o, threads, trainCount, info.name, 'tfjs');
 
-  const model = buildAutoencoder(o.arch, samples, 1);
-  const windows = syntheticWindows({ kind: 'gaussian', count: scoreCount, samples, seed: 3 });
-  const scorer = await createScorer(model, { backend: info.name, threads, batchSize: o.scoreBatch });
-  let scoreRate = 0;
-  try {
-    const size = samples * samples;
-    const batch = Math.min(o.scoreBatch, scoreCount);
-    await scorer.score(windows.subarray(0, batch * size), batch); // warm-up
-    const t0 = performance.now();
-    for (let start = 0; start < scoreCount; start += o.scoreBatch) {
-      const n = Math.min(o.scoreBatch, scoreCount - start);
-      await scorer.score(windows.subarray(start * size, (start + n) * size), n);
-    }
-    scoreRate = scoreCount / ((performance.now() - t0) / 1000);
-  } finally {
-    await scorer.close();
-    model.dispose();
-  }
+  const scoreRate = (await scoringRate(samples, o, scoreCount, { backend: info.name, threads, batchSize: o.scoreBatch, engine: 'tfjs' })).rate;
   return {
     samples,
     implementation: 'seamount-detect',
@@ -253,6 +236,77 @@ async function benchOurs(
     threads,
     note: `train ${trainCount}/epoch in ${o.shards} shards, score ${scoreCount}; tensors left ${tf.memory().numTensors}`,
   };
+}
+
+/**
+ * Ours on ONNX Runtime (training.engine and scoring.engine onnxruntime; Adam still on tfjs): `threads` is its
+ * intra-op thread count for both. Null when onnxruntime-node is not installed.
+ */
+async function benchOnnx(samples: number, o: ModelBenchOptions, threads: number, trainCount: number, scoreCount: number): Promise<ModelBenchRow | null> {
+  let scored: { rate: number; detail: string };
+  try {
+    scored = await scoringRate(samples, o, scoreCount, { backend: 'wasm', threads, batchSize: o.scoreBatch, engine: 'onnxruntime' });
+  } catch (err) {
+    if (/ONNX Runtime scoring unavailable/.test((err as Error).message)) return null;
+    throw err;
+  }
+  const trainRate = await trainingRate(samples, o, threads, trainCount, 'wasm', 'onnxruntime');
+  return {
+    samples,
+    implementation: 'seamount-detect',
+    backend: scored.detail.split(',')[0],
+    trainSamplesPerSec: trainRate,
+    scoreWindowsPerSec: scored.rate,
+    threads,
+    note: `train ${trainCount}/epoch in ${o.shards} shards (gradients on ONNX Runtime, Adam on tfjs wasm), score ${scoreCount}; tensors left ${tf.memory().numTensors}`,
+  };
+}
+
+/** Training samples/s of trainAutoencoder on `engine`. */
+async function trainingRate(samples: number, o: ModelBenchOptions, threads: number, trainCount: number, backend: BackendInfo['name'], engine: Engine): Promise<number> {
+  // fast backends: epoch 1 warms up (JIT, kernel caches), epoch 2 is measured; cpu: one epoch (minutes otherwise)
+  const epochs = backend === 'cpu' ? 1 : 2;
+  const training: TrainingConfig = {
+    epochs,
+    batchSize: o.trainBatch,
+    learningRate: 0.001,
+    validationFraction: 0.2,
+    patience: 10,
+    minReliefM: 0,
+    calibrationRecall: 0.9,
+    shards: o.shards,
+    engine,
+    threads,
+    augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
+  };
+  const train = { windows: syntheticWindows({ kind: 'gaussian', count: trainCount, samples, seed: 1 }), count: trainCount, samples };
+  const val = { windows: syntheticWindows({ kind: 'gaussian', count: 32, samples, seed: 2 }), count: 32, samples };
+  let rate = 0;
+  const result = await trainAutoencoder(train, val, { training, seed: 1, arch: o.arch, backend, onEpoch: (e) => (rate = e.samplesPerSec) });
+  result.model.dispose();
+  return rate;
+}
+
+/** Windows/s of createScorer over `scoreCount` synthetic windows, after one warm-up batch. */
+async function scoringRate(samples: number, o: ModelBenchOptions, scoreCount: number, options: ScorerOptions): Promise<{ rate: number; detail: string }> {
+  const model = buildAutoencoder(o.arch, samples, 1);
+  const windows = syntheticWindows({ kind: 'gaussian', count: scoreCount, samples, seed: 3 });
+  let scorer: Scorer | null = null;
+  try {
+    scorer = await createScorer(model, options);
+    const size = samples * samples;
+    const batch = Math.min(o.scoreBatch, scoreCount);
+    await scorer.score(windows.subarray(0, batch * size), batch); // warm-up
+    const t0 = performance.now();
+    for (let start = 0; start < scoreCount; start += o.scoreBatch) {
+      const n = Math.min(o.scoreBatch, scoreCount - start);
+      await scorer.score(windows.subarray(start * size, (start + n) * size), n);
+    }
+    return { rate: scoreCount / ((performance.now() - t0) / 1000), detail: scorer.detail };
+  } finally {
+    await scorer?.close();
+    model.dispose();
+  }
 }
 
 function benchPeer(samples: number, o: ModelBenchOptions, trainCount: number, scoreCount: number): ModelBenchRow {
@@ -318,6 +372,7 @@ function parseArgs(argv: string[]): { options: Partial<ModelBenchOptions>; json?
     else if (a === '--backends') options.backends = value().split(',') as ModelBenchOptions['backends'];
     else if (a === '--threads') options.threads = Number(value());
     else if (a === '--no-peer') options.peer = false;
+    else if (a === '--no-onnx') options.onnx = false;
     else if (a === '--quick') Object.assign(options, { trainSamples: 512, scoreWindows: 2048, repeats: 1 });
     else if (a === '--repeats') options.repeats = Number(value());
     else if (a === '--json') json = value();

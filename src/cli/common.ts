@@ -14,6 +14,7 @@ export interface CommonFlags {
   logFile?: string;
   progress?: boolean;
   backend?: string;
+  engine?: string;
   seed?: string;
 }
 
@@ -43,7 +44,10 @@ export function addCommonOptions(cmd: Command, o: { backend?: boolean; seed?: bo
     .option('--log-file <file>', 'write JSON-lines logs to this file instead of stdout')
     .addOption(new Option('--progress', 'always draw the progress bar on stderr'))
     .addOption(new Option('--no-progress', 'never draw the progress bar'));
-  if (o.backend) cmd.option('--backend <name>', 'auto | tensorflow | wasm | cpu (default: config scoring.backend)');
+  if (o.backend) {
+    cmd.option('--backend <name>', 'auto | tensorflow | wasm | cpu (default: config scoring.backend)');
+    cmd.option('--engine <name>', 'what runs the model: auto | tfjs | onnxruntime (sets scoring.engine and training.engine)');
+  }
   if (o.seed) cmd.option('--seed <n>', 'random seed (default: config seed)');
   return cmd;
 }
@@ -71,6 +75,7 @@ export function flagLayer(flags: CommonFlags, commandLayer: ConfigLayer = {}): C
   if (flags.progress !== undefined) logging.progress = flags.progress ? 'on' : 'off';
   if (Object.keys(logging).length) overrides = mergeLayers(overrides, { logging });
   if (flags.backend) overrides = mergeLayers(overrides, { scoring: { backend: flags.backend } });
+  if (flags.engine) overrides = mergeLayers(overrides, { scoring: { engine: flags.engine }, training: { engine: flags.engine } });
   if (flags.seed !== undefined) overrides = mergeLayers(overrides, { seed: Number(flags.seed) });
   return mergeLayers(overrides, commandLayer);
 }

@@ -56,6 +56,9 @@ export const augmentSchema = z
   })
   .strict();
 
+/** What runs the model's arithmetic: tfjs on the backend, or the model exported to ONNX Runtime (src/model/onnx/). */
+export const engineSchema = z.enum(['auto', 'tfjs', 'onnxruntime']);
+
 export const trainingSchema = z
   .object({
     epochs: z.number().int().min(1).max(10000),
@@ -67,7 +70,9 @@ export const trainingSchema = z
     calibrationRecall: z.number().gt(0).lt(1),
     /** Each batch's gradient is the weighted sum of this many sub-batch gradients (fixed, so results do not depend on threads). */
     shards: z.number().int().min(1).max(64),
-    /** Threads computing sub-batch gradients, the calling one included; 0: one per core (at most `shards`). */
+    /** What computes the gradients (Adam always runs on tfjs). */
+    engine: engineSchema,
+    /** Threads computing sub-batch gradients, the calling one included; 0: one per core (at most `shards`); onnxruntime: its threads, 0 = 1. */
     threads: z.number().int().min(0).max(256),
     augment: augmentSchema,
   })
@@ -75,9 +80,12 @@ export const trainingSchema = z
 
 export const backendSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
 
+
 export const scoringSchema = z
   .object({
     backend: backendSchema,
+    /** What runs the scoring pass: tfjs on `backend`, or the model exported to ONNX Runtime (src/scoring/pool.ts). */
+    engine: engineSchema,
     /** Scoring threads (one wasm backend each); 0: one per core (1 with the native backend). */
     threads: z.number().int().min(0).max(256),
     batchSize: z.number().int().min(1).max(65536),
@@ -186,3 +194,4 @@ export type TrainingConfig = z.infer<typeof trainingSchema>;
 export type PickingConfig = z.infer<typeof pickingSchema>;
 export type BaselineConfig = z.infer<typeof baselineSchema>;
 export type BackendName = z.infer<typeof backendSchema>;
+export type Engine = z.infer<typeof engineSchema>;

@@ -51,6 +51,8 @@ export interface TrainingProvenance {
   /** Windows (training includes shifted copies) and seamounts used. */
   count: { train: number; validation: number; seamounts?: number };
   backend: BackendInfo;
+  /** What computed the gradients, e.g. "onnxruntime-node 1.30.0, 1 thread" (absent in older bundles). */
+  engine?: string;
   /** Package versions, e.g. { 'seamount-detect': '0.1.0', '@tensorflow/tfjs': '4.22.0', node: 'v20...' }. */
   versions: Record<string, string>;
   /** ISO 8601. */
@@ -59,8 +61,8 @@ export interface TrainingProvenance {
   command?: string;
   /** The bundle fine-tuned from (retraining), with its weights' sha256. */
   init?: FileRef;
-  /** The training settings used (epochs, batch size, learning rate, shards, augmentation ...). */
-  config?: TrainingConfig;
+  /** The training settings used (epochs, batch size, learning rate, shards, augmentation ...); older bundles lack `engine`. */
+  config?: Omit<TrainingConfig, 'engine'> & Partial<Pick<TrainingConfig, 'engine'>>;
 }
 
 export interface BundleMeta {
@@ -93,11 +95,13 @@ const metaSchema = z.object({
     excludedRegions: z.array(z.string()).optional(),
     count: z.object({ train: z.number().int().min(0), validation: z.number().int().min(0), seamounts: z.number().int().min(0).optional() }),
     backend: z.object({ name: z.enum(['tensorflow', 'wasm', 'cpu']), detail: z.string() }),
+    engine: z.string().optional(),
     versions: z.record(z.string(), z.string()),
     createdAt: z.string(),
     command: z.string().optional(),
     init: fileRefSchema.optional(),
-    config: trainingSchema.optional(),
+    // bundles written before training.engine existed lack it
+    config: trainingSchema.partial({ engine: true }).optional(),
   }),
 });
 const storedMetaSchema = metaSchema.extend({

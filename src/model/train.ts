@@ -16,6 +16,7 @@ import { buildAutoencoder } from './autoencoder.js';
 import { type Calibration, calibrate } from './calibration.js';
 import { createPrng } from './prng.js';
 import { type GradientRunner, type Shard, localGradients, workerGradients } from './gradients.js';
+import { onnxGradients, onnxRuntimeDetail } from './onnx/runtime.js';
 
 /** `count` normalised windows of `samples × samples`, row-major, one after another. */
 export interface TrainingSet {
@@ -50,6 +51,9 @@ export interface TrainOptions {
   backend?: 'tensorflow' | 'wasm' | 'cpu';
 }
 
+/** What computed the gradients, for logs and the bundle, e.g. "onnxruntime-node 1.30.0, 1 thread". */
+export type EngineDetail = string;
+
 export interface TrainResult {
   model: tf.LayersModel;
   history: Array<{ epoch: number; loss: number; valLoss: number }>;
@@ -57,6 +61,8 @@ export interface TrainResult {
   bestEpoch: number;
   stoppedEarly: boolean;
   calibration: Calibration;
+  /** What computed the gradients. */
+  engine: EngineDetail;
 }
 
 /**
@@ -103,15 +109,18 @@ export async function trainAutoencoder(train: TrainingSet, val: TrainingSet, opt
   let bestWeights: tf.Tensor[] | null = null;
   let stoppedEarly = false;
   let runner: GradientRunner | null = null;
+  let engine: EngineDetail = '';
   const optimizer = tf.train.adam(training.learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   logger?.info(
-    { train: train.count, validation: val.count, samples, batchSize, shards: shardCount, threads, epochs: training.epochs, fineTune: Boolean(options.init) },
+    { train: train.count, validation: val.count, samples, batchSize, shards: shardCount, epochs: training.epochs, fineTune: Boolean(options.init) },
     `training on ${train.count} seamount windows, ${val.count} held out`,
   );
 
   try {
-    runner = threads > 1 ? await workerGradients(backend, threads, arch, samples) : localGradients();
+    const chosen = await gradientRunner(model, training, backend, threads, arch, samples, logger);
+    runner = chosen.runner;
+    engine = chosen.detail;
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
       const t0 = performance.now();
       rng.shuffle(order);
@@ -165,7 +174,38 @@ export async function trainAutoencoder(train: TrainingSet, val: TrainingSet, opt
     { bestEpoch, threshold: calibration.threshold, recall: calibration.recall },
     `kept epoch ${bestEpoch}; threshold ${calibration.threshold.toExponential(3)} at recall ${calibration.recall}`,
   );
-  return { model, history, bestEpoch, stoppedEarly, calibration };
+  return { model, history, bestEpoch, stoppedEarly, calibration, engine };
+}
+
+/**
+ * The gradient runner `training.engine` asks for. `auto`: ONNX Runtime unless the backend is the native
+ * `tensorflow` one, falling back to tfjs (logged) when onnxruntime-node is missing or cannot export the
+ * model; `onnxruntime` makes that an error. ONNX Runtime runs the shards one after another with
+ * `training.threads` intra-op threads (0: 1; two were slower than one on this graph's small operators here).
+ */
+async function gradientRunner(
+  model: tf.LayersModel,
+  training: TrainingConfig,
+  backend: NonNullable<TrainOptions['backend']>,
+  threads: number,
+  arch: ModelConfig,
+  samples: number,
+  logger?: Logger,
+): Promise<{ runner: GradientRunner; detail: EngineDetail }> {
+  const engine = training.engine ?? 'tfjs';
+  if (engine === 'onnxruntime' || (engine === 'auto' && backend !== 'tensorflow')) {
+    try {
+      const ortThreads = Math.max(1, training.threads);
+      const runner = await onnxGradients(model, ortThreads);
+      return { runner, detail: `${await onnxRuntimeDetail()}, ${ortThreads} thread${ortThreads > 1 ? 's' : ''}` };
+    } catch (err) {
+      const reason = `ONNX Runtime gradients unavailable: ${(err as Error).message.split('\n')[0]}`;
+      if (engine === 'onnxruntime') throw new Error(`${reason} (install onnxruntime-node, or set training.engine to tfjs or auto)`);
+      logger?.info({ engine: 'tfjs', reason }, `${reason}; training with tfjs`);
+    }
+  }
+  const runner = threads > 1 ? await workerGradients(backend, threads, arch, samples) : localGradients();
+  return { runner, detail: `tfjs ${backend}, ${threads} thread${threads > 1 ? 's' : ''}` };
 }
 
 /** Worker threads for training: 0 = one per core; the native backend parallelises inside each op. */

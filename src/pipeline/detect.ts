@@ -99,7 +99,7 @@ export async function openDetectJob(o: DetectOptions): Promise<OpenedJob> {
     assertGridHoldsWindow(grid, spec.sizeKm);
     const region = config.region ? parseRegion(config.region) : null;
     const plan = planWindows(grid, region, config.window.strideKm, config.plan);
-    const scoringConfig = { window: spec, stride: config.window.strideKm, plan: config.plan, batchSize: config.tiling.batchSize, backend: config.scoring.backend };
+    const scoringConfig = { window: spec, stride: config.window.strideKm, plan: config.plan, batchSize: config.tiling.batchSize, backend: config.scoring.backend, engine: config.scoring.engine };
     const identity: JobIdentity = {
       formatVersion: JOB_FORMAT_VERSION,
       grid: { path: resolve(o.gridPath), sha256: await sha256File(o.gridPath), variable: grid.variable },
@@ -226,7 +226,7 @@ export async function surveyScores(plan: WindowPlan, batches: number, stores: Ba
 }
 
 /** Picks, measures and writes the final outputs of a job whose batches are all scored. */
-export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches'] }): Promise<DetectSummary> {
+export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches']; scorer?: string }): Promise<DetectSummary> {
   const { config, logger: log } = o;
   const t0 = performance.now();
   const { scored, skippedLand, skippedNodata, missing, raster } = await surveyScores(job.plan, job.identity.plan.batches, stores, ERROR_NODATA);
@@ -263,7 +263,7 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
     finishedAt: new Date().toISOString(),
     job: job.identity,
     config,
-    versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none' },
+    versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none', ...(extra.scorer ? { scorer: extra.scorer } : {}) },
     threshold: resolved,
     counts: { ...summary.windows, seamounts: seamounts.length, batches: summary.batches },
     timingsMs,
@@ -303,7 +303,11 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
       backend: backend.name,
       threads: o.config.scoring.threads === 0 ? undefined : o.config.scoring.threads,
       batchSize: o.config.scoring.batchSize,
+      engine: o.config.scoring.engine,
+      onFallback: (reason) => log.info({ engine: 'tfjs', reason }, `${reason}; scoring with tfjs`),
     });
+    log.info({ scorer: scorer.detail }, `scoring with ${scorer.detail}`);
+    const scorerDetail = scorer.detail;
     let s: Awaited<ReturnType<typeof scoreMissingBatches>>;
     try {
       s = await scoreMissingBatches(job, o, store, shard, scorer, log);
@@ -321,14 +325,14 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
         job: job.identity,
         shard,
         config: o.config,
-        versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none' },
+        versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none', scorer: scorerDetail },
         counts: { batches },
         timingsMs,
       });
       log.info({ batches }, `shard ${formatShard(shard)} done: ${s.inShard} batches scored; run merge over all shard folders`);
       return { outDir: o.outDir, shard, windows: { planned: job.plan.count, scored: 0, skippedLand: 0, skippedNodata: 0 }, batches, seamounts: null, threshold: null, timingsMs };
     }
-    return await finishDetect(job, o, [store], { timingsMs, shard, batches });
+    return await finishDetect(job, o, [store], { timingsMs, shard, batches, scorer: scorerDetail });
   } finally {
     job.model.dispose();
     await job.grid.close();

@@ -179,6 +179,7 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
         count: { seamounts: usable.length, train: train.count, validation: val.count },
         config: config.training,
         backend,
+        engine: result.engine,
         versions: runtimeVersions(),
         createdAt: new Date().toISOString(),
         command: o.command,

@@ -8,6 +8,8 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
 import type { BackendInfo } from '../model/backend.js';
+import type { Engine } from '../config/schema.js';
+import { createOnnxScorer, onnxRuntimeDetail } from '../model/onnx/runtime.js';
 import { reconstructionErrors } from './score.js';
 import type { ScoreTask, WorkerModel } from './worker.js';
 import { workerEntry } from '../io/worker-entry.js';
@@ -16,8 +18,10 @@ import { workerEntry } from '../io/worker-entry.js';
 export interface Scorer {
   /** Reconstruction errors of `count` windows (`samples × samples` each) in `windows`. */
   score(windows: Float32Array, count: number): Promise<Float32Array>;
-  /** Worker threads in use (0: scoring in the calling thread). */
+  /** Worker threads in use (0: scoring in the calling thread); ONNX Runtime: its intra-op threads. */
   readonly threads: number;
+  /** What scores, for logs: e.g. "onnxruntime-node 1.30.0, 2 threads" or "tfjs wasm, 2 worker threads". */
+  readonly detail: string;
   close(): Promise<void>;
 }
 
@@ -28,6 +32,14 @@ export interface ScorerOptions {
   threads?: number;
   /** Windows per inference call inside each thread. */
   batchSize: number;
+  /**
+   * `tfjs`: the model on `backend`. `onnxruntime`: the model exported to ONNX Runtime (an error if
+   * onnxruntime-node is not installed). `auto` (default): ONNX Runtime unless `backend` is the native
+   * `tensorflow` one (which may be a GPU), falling back to tfjs when ONNX Runtime is unavailable.
+   */
+  engine?: Engine;
+  /** Called with the reason when `auto` falls back to tfjs. */
+  onFallback?: (reason: string) => void;
 }
 
 /** One thread per core for wasm and cpu; the native backend parallelises inside each op already. */
@@ -44,11 +56,28 @@ export function defaultScoringThreads(backend: BackendInfo['name']): number {
  * await scorer.close();
  */
 export async function createScorer(model: tf.LayersModel, options: ScorerOptions): Promise<Scorer> {
+  const engine = options.engine ?? 'auto';
+  if (engine === 'onnxruntime' || (engine === 'auto' && options.backend !== 'tensorflow')) {
+    try {
+      const threads = options.threads ?? availableParallelism();
+      const scorer = await createOnnxScorer(model, { threads, batchSize: options.batchSize });
+      return { ...scorer, detail: `${await onnxRuntimeDetail()}, ${scorer.threads} thread${scorer.threads > 1 ? 's' : ''}` };
+    } catch (err) {
+      const reason = `ONNX Runtime scoring unavailable: ${(err as Error).message.split('\n')[0]}`;
+      if (engine === 'onnxruntime') throw new Error(`${reason} (install onnxruntime-node, or set scoring.engine to tfjs or auto)`);
+      options.onFallback?.(reason);
+    }
+  }
+  return createTfjsScorer(model, options);
+}
+
+async function createTfjsScorer(model: tf.LayersModel, options: ScorerOptions): Promise<Scorer> {
   const threads = options.threads ?? defaultScoringThreads(options.backend);
   const samples = model.inputs[0].shape[1] as number;
   if (threads <= 1) {
     return {
       threads: 0,
+      detail: `tfjs ${options.backend}, in the calling thread`,
       score: async (windows, count) => reconstructionErrors(model, windows, count, samples, options.batchSize),
       close: async () => undefined,
     };
@@ -78,6 +107,7 @@ export async function createScorer(model: tf.LayersModel, options: ScorerOptions
   }
   return {
     threads,
+    detail: `tfjs ${options.backend}, ${threads} worker threads`,
     async score(windows, count) {
       const size = samples * samples;
       if (windows.length < count * size) throw new Error(`score: ${windows.length} values for ${count} windows of ${samples} x ${samples}`);

@@ -54,6 +54,7 @@ const meta = (): BundleMeta => ({
       minReliefM: 300,
       calibrationRecall: 0.9,
       shards: 2,
+      engine: 'tfjs',
       threads: 0,
       augment: { rotations: true, flips: true, shiftKm: 4, copies: 8 },
     },

@@ -20,6 +20,7 @@ const training: TrainingConfig = {
   minReliefM: 0,
   calibrationRecall: 0.9,
   shards: 2,
+  engine: 'tfjs',
   threads: 1,
   augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
 };

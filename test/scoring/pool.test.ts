@@ -20,7 +20,7 @@ describe('createScorer', () => {
   test('worker threads give exactly the in-thread errors, in order, and leave the caller\'s array intact', async () => {
     const reference = reconstructionErrors(model, windows, count, S, 32);
     const copy = Float32Array.from(windows);
-    const scorer = await createScorer(model, { backend: 'wasm', threads: 2, batchSize: 16 });
+    const scorer = await createScorer(model, { backend: 'wasm', threads: 2, batchSize: 16, engine: 'tfjs' });
     try {
       expect(scorer.threads).toBe(2);
       expect(Array.from(await scorer.score(windows, count))).toEqual(Array.from(reference));
@@ -36,14 +36,14 @@ describe('createScorer', () => {
   });
 
   test('one thread scores in the calling thread', async () => {
-    const scorer = await createScorer(model, { backend: 'wasm', threads: 1, batchSize: 7 });
+    const scorer = await createScorer(model, { backend: 'wasm', threads: 1, batchSize: 7, engine: 'tfjs' });
     expect(scorer.threads).toBe(0);
     expect(Array.from(await scorer.score(windows, count))).toEqual(Array.from(reconstructionErrors(model, windows, count, S, 64)));
     await scorer.close();
   });
 
   test('workers that cannot start their backend fail at creation with the reason', async () => {
-    await expect(createScorer(model, { backend: 'tensorflow', threads: 2, batchSize: 16 })).rejects.toThrow(
+    await expect(createScorer(model, { backend: 'tensorflow', threads: 2, batchSize: 16, engine: 'tfjs' })).rejects.toThrow(
       /scoring workers failed to start: backend 'tensorflow' is not available/,
     );
   });
