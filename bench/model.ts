@@ -24,12 +24,13 @@ import { availableParallelism, cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import type { Engine, ModelConfig, TrainingConfig } from '../src/config/schema.js';
+import type { Engine, ModelConfig } from '../src/config/schema.js';
 import { type BackendInfo, type BackendName, selectBackend } from '../src/model/backend.js';
 import { buildAutoencoder } from '../src/model/autoencoder.js';
+import { loadOnnxRuntime } from '../src/model/onnx/runtime.js';
 import { trainAutoencoder } from '../src/model/train.js';
 import { type Scorer, type ScorerOptions, createScorer } from '../src/scoring/pool.js';
-import { syntheticWindows } from '../test/model/fixtures.js';
+import { syntheticWindows, trainingConfig } from '../test/model/fixtures.js';
 
 export interface ModelBenchOptions {
   /** Window sizes (samples per side) to run. */
@@ -243,13 +244,8 @@ async function benchOurs(
  * intra-op thread count for both. Null when onnxruntime-node is not installed.
  */
 async function benchOnnx(samples: number, o: ModelBenchOptions, threads: number, trainCount: number, scoreCount: number): Promise<ModelBenchRow | null> {
-  let scored: { rate: number; detail: string };
-  try {
-    scored = await scoringRate(samples, o, scoreCount, { backend: 'wasm', threads, batchSize: o.scoreBatch, engine: 'onnxruntime' });
-  } catch (err) {
-    if (/ONNX Runtime scoring unavailable/.test((err as Error).message)) return null;
-    throw err;
-  }
+  if (!(await loadOnnxRuntime().then(() => true, () => false))) return null;
+  const scored = await scoringRate(samples, o, scoreCount, { backend: 'wasm', threads, batchSize: o.scoreBatch, engine: 'onnxruntime' });
   const trainRate = await trainingRate(samples, o, threads, trainCount, 'wasm', 'onnxruntime');
   return {
     samples,
@@ -266,19 +262,7 @@ async function benchOnnx(samples: number, o: ModelBenchOptions, threads: number,
 async function trainingRate(samples: number, o: ModelBenchOptions, threads: number, trainCount: number, backend: BackendInfo['name'], engine: Engine): Promise<number> {
   // fast backends: epoch 1 warms up (JIT, kernel caches), epoch 2 is measured; cpu: one epoch (minutes otherwise)
   const epochs = backend === 'cpu' ? 1 : 2;
-  const training: TrainingConfig = {
-    epochs,
-    batchSize: o.trainBatch,
-    learningRate: 0.001,
-    validationFraction: 0.2,
-    patience: 10,
-    minReliefM: 0,
-    calibrationRecall: 0.9,
-    shards: o.shards,
-    engine,
-    threads,
-    augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
-  };
+  const training = trainingConfig({ epochs, batchSize: o.trainBatch, learningRate: 0.001, patience: 10, shards: o.shards, engine, threads });
   const train = { windows: syntheticWindows({ kind: 'gaussian', count: trainCount, samples, seed: 1 }), count: trainCount, samples };
   const val = { windows: syntheticWindows({ kind: 'gaussian', count: 32, samples, seed: 2 }), count: 32, samples };
   let rate = 0;

@@ -23,6 +23,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, ConfigLayer } from '../src/config/index.js';
+import { concatFloat32 } from '../src/io/float32.js';
 import type { BundleMeta } from '../src/model/bundle.js';
 import type { WindowPlan } from '../src/tiling/index.js';
 import type { GridSource, WindowSpec } from '../src/types.js';
@@ -376,18 +377,9 @@ async function stageWindows(job: StageJob): Promise<StageResult> {
     model.dispose();
   }
   mkdirSync(job.outDir, { recursive: true });
-  const cat = (list: Float32Array[]) => {
-    const out = new Float32Array(list.reduce((a, x) => a + x.length, 0));
-    let o = 0;
-    for (const x of list) {
-      out.set(x, o);
-      o += x.length;
-    }
-    return out;
-  };
   writeFileSync(join(job.outDir, 'ids.i32'), new Uint8Array(Int32Array.from(ids).buffer));
-  writeFileSync(join(job.outDir, 'windows.f32'), new Uint8Array(cat(parts).buffer));
-  writeFileSync(join(job.outDir, 'errors.f32'), new Uint8Array(cat(errs).buffer));
+  writeFileSync(join(job.outDir, 'windows.f32'), new Uint8Array(concatFloat32(parts).buffer));
+  writeFileSync(join(job.outDir, 'errors.f32'), new Uint8Array(concatFloat32(errs).buffer));
   writeFileSync(join(job.outDir, 'meta.json'), JSON.stringify({ count: ids.length, samples: spec.samples, planned: plan.count }));
   return { stage: 'windows', seconds: 0, windows: ids.length, vmHwmMB: vmHwmMB(), detail: { planned: plan.count } };
 }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
 import type { ModelConfig } from '../config/schema.js';
 import type { BackendInfo } from './backend.js';
+import { concatFloat32 } from '../io/float32.js';
 import { workerEntry } from '../io/worker-entry.js';
 
 /** A shard: `count` windows of `samples × samples`. */
@@ -42,14 +43,7 @@ export interface GradientRunner {
 
 /** Flat copy of a model's trainable weights. */
 export function flatWeights(model: tf.LayersModel): Float32Array {
-  const parts = model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatFloat32(model.trainableWeights.map((w) => w.read().dataSync() as Float32Array));
 }
 
 /** Writes flat weights into a model's trainable weights. */

@@ -16,7 +16,7 @@ import { buildAutoencoder } from './autoencoder.js';
 import { type Calibration, calibrate } from './calibration.js';
 import { createPrng } from './prng.js';
 import { type GradientRunner, type Shard, localGradients, workerGradients } from './gradients.js';
-import { onnxGradients, onnxRuntimeDetail } from './onnx/runtime.js';
+import { onOnnxRuntime, onnxGradients, onnxRuntimeDetail } from './onnx/runtime.js';
 
 /** `count` normalised windows of `samples × samples`, row-major, one after another. */
 export interface TrainingSet {
@@ -192,18 +192,15 @@ async function gradientRunner(
   samples: number,
   logger?: Logger,
 ): Promise<{ runner: GradientRunner; detail: EngineDetail }> {
-  const engine = training.engine ?? 'tfjs';
-  if (engine === 'onnxruntime' || (engine === 'auto' && backend !== 'tensorflow')) {
-    try {
-      const ortThreads = Math.max(1, training.threads);
-      const runner = await onnxGradients(model, ortThreads);
-      return { runner, detail: `${await onnxRuntimeDetail()}, ${ortThreads} thread${ortThreads > 1 ? 's' : ''}` };
-    } catch (err) {
-      const reason = `ONNX Runtime gradients unavailable: ${(err as Error).message.split('\n')[0]}`;
-      if (engine === 'onnxruntime') throw new Error(`${reason} (install onnxruntime-node, or set training.engine to tfjs or auto)`);
-      logger?.info({ engine: 'tfjs', reason }, `${reason}; training with tfjs`);
-    }
-  }
+  const ortThreads = Math.max(1, training.threads);
+  const onnx = await onOnnxRuntime(
+    training.engine ?? 'tfjs',
+    backend,
+    'training',
+    async () => ({ runner: await onnxGradients(model, ortThreads), detail: await onnxRuntimeDetail(ortThreads) }),
+    (reason) => logger?.info({ engine: 'tfjs', reason }, `${reason}; training with tfjs`),
+  );
+  if (onnx) return onnx;
   const runner = threads > 1 ? await workerGradients(backend, threads, arch, samples) : localGradients();
   return { runner, detail: `tfjs ${backend}, ${threads} thread${threads > 1 ? 's' : ''}` };
 }

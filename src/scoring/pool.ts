@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
 import type { BackendInfo } from '../model/backend.js';
 import type { Engine } from '../config/schema.js';
-import { createOnnxScorer, onnxRuntimeDetail } from '../model/onnx/runtime.js';
+import { createOnnxScorer, onOnnxRuntime, onnxRuntimeDetail } from '../model/onnx/runtime.js';
 import { reconstructionErrors } from './score.js';
 import type { ScoreTask, WorkerModel } from './worker.js';
 import { workerEntry } from '../io/worker-entry.js';
@@ -56,19 +56,17 @@ export function defaultScoringThreads(backend: BackendInfo['name']): number {
  * await scorer.close();
  */
 export async function createScorer(model: tf.LayersModel, options: ScorerOptions): Promise<Scorer> {
-  const engine = options.engine ?? 'auto';
-  if (engine === 'onnxruntime' || (engine === 'auto' && options.backend !== 'tensorflow')) {
-    try {
-      const threads = options.threads ?? availableParallelism();
-      const scorer = await createOnnxScorer(model, { threads, batchSize: options.batchSize });
-      return { ...scorer, detail: `${await onnxRuntimeDetail()}, ${scorer.threads} thread${scorer.threads > 1 ? 's' : ''}` };
-    } catch (err) {
-      const reason = `ONNX Runtime scoring unavailable: ${(err as Error).message.split('\n')[0]}`;
-      if (engine === 'onnxruntime') throw new Error(`${reason} (install onnxruntime-node, or set scoring.engine to tfjs or auto)`);
-      options.onFallback?.(reason);
-    }
-  }
-  return createTfjsScorer(model, options);
+  const onnx = await onOnnxRuntime(
+    options.engine ?? 'auto',
+    options.backend,
+    'scoring',
+    async () => {
+      const scorer = await createOnnxScorer(model, { threads: options.threads ?? availableParallelism(), batchSize: options.batchSize });
+      return { ...scorer, detail: await onnxRuntimeDetail(scorer.threads) };
+    },
+    options.onFallback,
+  );
+  return onnx ?? createTfjsScorer(model, options);
 }
 
 async function createTfjsScorer(model: tf.LayersModel, options: ScorerOptions): Promise<Scorer> {

@@ -18,10 +18,7 @@ export function reconstructionErrors(
   batchSize: number,
 ): Float32Array {
   const size = samples * samples;
-  if (!Number.isInteger(count) || count < 0) throw new Error(`reconstructionErrors: count must be a non-negative integer, got ${count}`);
-  if (windows.length < count * size) {
-    throw new Error(`reconstructionErrors: ${windows.length} values for ${count} windows of ${samples} x ${samples}`);
-  }
+  checkWindowCount('reconstructionErrors', windows, count, samples);
   if (!(batchSize >= 1)) throw new Error(`reconstructionErrors: batchSize must be >= 1, got ${batchSize}`);
   const inputShape = model.inputs[0].shape;
   if (inputShape[1] !== samples || inputShape[2] !== samples) {
@@ -39,4 +36,10 @@ export function reconstructionErrors(
     batch.dispose();
   }
   return errors;
+}
+
+/** Throws, naming `caller`, unless `count` is a whole number of `samples × samples` windows that `windows` holds. */
+export function checkWindowCount(caller: string, windows: Float32Array, count: number, samples: number): void {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`${caller}: count must be a non-negative integer, got ${count}`);
+  if (windows.length < count * samples * samples) throw new Error(`${caller}: ${windows.length} values for ${count} windows of ${samples} x ${samples}`);
 }

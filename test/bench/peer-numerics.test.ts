@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { openGrid, writeFloat32GeoTiff } from '../../src/grid/index.js';
+import { concatFloat32 } from '../../src/io/float32.js';
 import { SyntheticGrid, type SyntheticGridOptions } from '../../src/grid/synthetic.js';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
 import { selectBackend } from '../../src/model/backend.js';
@@ -63,8 +64,7 @@ async function ourWindows(gridFile: string, region: string | null, dir: string):
   } finally {
     await grid.close();
   }
-  const data = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  parts.reduce((o, p) => (data.set(p, o), o + p.length), 0);
+  const data = concatFloat32(parts);
   const { loadBundle } = await import('../../src/model/bundle.js');
   const { model } = await loadBundle(bundleDir);
   const errors = reconstructionErrors(model, data, ids.length, spec.samples, 256);

@@ -4,6 +4,7 @@
  * (abyssal-hill fabric, slopes). Each is normalised like the tiling stage does (median removed, divided by
  * the largest |value|) and cosine-tapered to zero at the edge.
  */
+import type { TrainingConfig } from '../../src/config/schema.js';
 import { createPrng } from '../../src/model/prng.js';
 
 export type WindowKind = 'gaussian' | 'guyot' | 'fabric' | 'slope';
@@ -85,4 +86,22 @@ export function normaliseAndTaper(raw: Float64Array, n: number, dst: Float32Arra
       dst[i * n + j] = (raw[i * n + j] - median) * scale * taper;
     }
   }
+}
+
+/** Training settings for small synthetic runs (16 x 16 windows, a few epochs), with `overrides` on top. */
+export function trainingConfig(overrides: Partial<TrainingConfig> = {}): TrainingConfig {
+  return {
+    epochs: 8,
+    batchSize: 16,
+    learningRate: 0.003,
+    validationFraction: 0.2,
+    patience: 3,
+    minReliefM: 0,
+    calibrationRecall: 0.9,
+    shards: 2,
+    engine: 'tfjs',
+    threads: 1,
+    augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
+    ...overrides,
+  };
 }

@@ -3,27 +3,15 @@
  * guyots are a new seamount shape for retraining; abyssal-hill fabric is not a seamount at all.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig, TrainingConfig } from '../../src/config/schema.js';
+import type { ModelConfig } from '../../src/config/schema.js';
 import { selectBackend } from '../../src/model/backend.js';
 import { type TrainingSet, splitTrainValidation, trainAutoencoder } from '../../src/model/train.js';
 import { reconstructionErrors } from '../../src/scoring/score.js';
-import { type WindowKind, syntheticWindows } from './fixtures.js';
+import { type WindowKind, syntheticWindows, trainingConfig } from './fixtures.js';
 
 const S = 16;
 const arch: ModelConfig = { filters: [8, 16], kernelSize: 3, bottleneck: 8 };
-const training: TrainingConfig = {
-  epochs: 8,
-  batchSize: 16,
-  learningRate: 0.003,
-  validationFraction: 0.2,
-  patience: 3,
-  minReliefM: 0,
-  calibrationRecall: 0.9,
-  shards: 2,
-  engine: 'tfjs',
-  threads: 1,
-  augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
-};
+const training = trainingConfig();
 const set = (kind: WindowKind, count: number, seed: number): TrainingSet => ({
   windows: syntheticWindows({ kind, count, samples: S, seed }),
   count,

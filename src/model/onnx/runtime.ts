@@ -7,6 +7,10 @@
  * baked in, for training with the weights fed on every step and Adam applied by tfjs as before.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Engine } from '../../config/schema.js';
+import { concatFloat32 } from '../../io/float32.js';
+import { checkWindowCount } from '../../scoring/score.js';
+import type { BackendInfo } from '../backend.js';
 import { type GradientRunner, type ShardResult, flatWeights } from '../gradients.js';
 import { ONNX_ERRORS, ONNX_LOSS, ONNX_SCALE, ONNX_WINDOWS, gradientGraph, gradientOutput, scoringGraph, weightInput } from './graphs.js';
 import { planModel } from './plan.js';
@@ -45,10 +49,37 @@ export function loadOnnxRuntime(): Promise<OrtModule> {
   return loading;
 }
 
-/** "onnxruntime-node 1.30.0", for logs and provenance. */
-export async function onnxRuntimeDetail(): Promise<string> {
+/**
+ * `create()` on ONNX Runtime where `engine` asks for it: always for `onnxruntime`, and for `auto` unless the
+ * backend is the native `tensorflow` one (which may be a GPU). Null where tfjs should run instead: not asked
+ * for, or `auto` and ONNX Runtime failed (missing, or a layer it cannot export), the reason passed to
+ * `onFallback`. With `onnxruntime` a failure is an error saying what to do.
+ * @example
+ * const scorer = await onOnnxRuntime('auto', 'wasm', 'scoring', () => createOnnxScorer(model, opts), log);
+ */
+export async function onOnnxRuntime<T>(
+  engine: Engine,
+  backend: BackendInfo['name'],
+  use: 'scoring' | 'training',
+  create: () => Promise<T>,
+  onFallback?: (reason: string) => void,
+): Promise<T | null> {
+  if (engine === 'tfjs' || (engine === 'auto' && backend === 'tensorflow')) return null;
+  try {
+    return await create();
+  } catch (err) {
+    const reason = `ONNX Runtime ${use === 'scoring' ? 'scoring' : 'gradients'} unavailable: ${(err as Error).message.split('\n')[0]}`;
+    if (engine === 'onnxruntime') throw new Error(`${reason} (install onnxruntime-node, or set ${use}.engine to tfjs or auto)`);
+    onFallback?.(reason);
+    return null;
+  }
+}
+
+/** "onnxruntime-node 1.30.0, 2 threads": what runs, for logs and provenance. */
+export async function onnxRuntimeDetail(threads: number): Promise<string> {
   const ort = await loadOnnxRuntime();
-  return `${ONNX_PACKAGE} ${ort.env.versions?.node ?? ort.env.versions?.common ?? '(version unknown)'}`;
+  const version = ort.env.versions?.node ?? ort.env.versions?.common ?? '(version unknown)';
+  return `${ONNX_PACKAGE} ${version}, ${threads} thread${threads > 1 ? 's' : ''}`;
 }
 
 /** One session, `threads` intra-op threads (ONNX Runtime splits each operator across them). */
@@ -85,8 +116,7 @@ export async function createOnnxScorer(model: tf.LayersModel, options: { threads
   return {
     threads: Math.max(1, options.threads),
     async score(windows, count) {
-      if (!Number.isInteger(count) || count < 0) throw new Error(`score: count must be a non-negative integer, got ${count}`);
-      if (windows.length < count * size) throw new Error(`score: ${windows.length} values for ${count} windows of ${samples} x ${samples}`);
+      checkWindowCount('score', windows, count, samples);
       const errors = new Float32Array(count);
       for (let start = 0; start < count; start += options.batchSize) {
         const n = Math.min(options.batchSize, count - start);
@@ -129,15 +159,9 @@ export async function onnxGradients(model: tf.LayersModel, threads: number): Pro
         feeds[ONNX_WINDOWS] = new ort.Tensor('float32', shard.windows.subarray(0, shard.count * size), [shard.count, 1, plan.samples, plan.samples]);
         feeds[ONNX_SCALE] = new ort.Tensor('float32', Float32Array.of(2 / (shard.count * size)), [1]);
         const out = await session.run(feeds);
-        const grads = new Float32Array(total);
-        let offset = 0;
-        sizes.forEach((n, i) => {
-          const g = out[gradientOutput(i)];
-          grads.set(g.data as Float32Array, offset);
-          offset += n;
-          g.dispose?.();
-        });
-        results.push({ loss: (out[ONNX_LOSS].data as Float32Array)[0], grads });
+        const outputs = plan.weightShapes.map((_, i) => out[gradientOutput(i)]);
+        results.push({ loss: (out[ONNX_LOSS].data as Float32Array)[0], grads: concatFloat32(outputs.map((g) => g.data as Float32Array)) });
+        for (const g of outputs) g.dispose?.();
       }
       return results;
     },

@@ -8,8 +8,7 @@ import { shardGradient } from '../../../src/model/gradients.js';
 import { trainAutoencoder } from '../../../src/model/train.js';
 import { createScorer } from '../../../src/scoring/pool.js';
 import { reconstructionErrors } from '../../../src/scoring/score.js';
-import type { TrainingConfig } from '../../../src/config/schema.js';
-import { syntheticWindows } from '../fixtures.js';
+import { syntheticWindows, trainingConfig } from '../fixtures.js';
 
 let ortAvailable = false;
 beforeAll(async () => {
@@ -210,19 +209,7 @@ describe('ONNX Runtime gradients', () => {
     withOrt(async () => {
       const samples = 16;
       const arch: ModelConfig = { filters: [8, 16], kernelSize: 3, bottleneck: 8 };
-      const training: TrainingConfig = {
-        epochs: 3,
-        batchSize: 16,
-        learningRate: 0.003,
-        validationFraction: 0.2,
-        patience: 5,
-        minReliefM: 0,
-        calibrationRecall: 0.8,
-        shards: 2,
-        engine: 'onnxruntime',
-        threads: 0,
-        augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
-      };
+      const training = trainingConfig({ epochs: 3, patience: 5, calibrationRecall: 0.8, engine: 'onnxruntime', threads: 0 });
       const train = { windows: syntheticWindows({ kind: 'gaussian', count: 96, samples, seed: 1 }), count: 96, samples };
       const val = { windows: syntheticWindows({ kind: 'gaussian', count: 16, samples, seed: 2 }), count: 16, samples };
       const a = await trainAutoencoder(train, val, { training, seed: 5, arch, backend: 'wasm' });
