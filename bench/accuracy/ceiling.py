@@ -8,7 +8,13 @@ judged by the model that did not see it), the baseline's prominence confidence, 
 radius). For each ranking it reports the F1 of the best cut *chosen with hindsight* (an upper bound for
 any threshold on that score), next to the F1 of the given autoencoder picks and of the plain peak picker.
 Also: how much high-passed relief the grid shows around matched and missed catalogue seamounts (a
-seamount the grid does not show cannot be found by any picker on that grid).
+seamount the grid does not show cannot be found by any picker on that grid), and the chance level: the share
+of the region within the tolerance of some catalogue seamount, which is the precision of randomly placed picks.
+
+Control (--control-errors): error.tif of models trained the same way on *random* positions instead of
+seamounts (`random_catalogue.py`). If the seamount model's summit error separates matched from unmatched
+candidates no better than the control's, the error measures how simple a window is, not how seamount-like;
+the log ratio control/seamount error is then reported as a ranking too.
 
 Matching is one-to-one, greedy by great-circle distance, within --tolerance-km (as `seamount compare`).
 
@@ -16,7 +22,8 @@ Matching is one-to-one, greedy by great-circle distance, within --tolerance-km (
       --region=-118/-107/-49/-42 --peaks out/peaks/seamounts.csv \\
       --ae out/cv-west/seamounts.csv out/cv-east/seamounts.csv \\
       --errors out/cv-west/error.tif out/cv-east/error.tif \\
-      --catalogue ../shared/data/catalogues/KWSMTSv01.txt --catalogue ../shared/data/catalogues/kw_gevorgian2023.xyhrdnc
+      --catalogue ../shared/data/catalogues/KWSMTSv01.txt --catalogue ../shared/data/catalogues/kw_gevorgian2023.xyhrdnc \\
+      [--control-errors out/control-west/error.tif out/control-east/error.tif]
 
 Needs numpy, scipy and GDAL's Python bindings (Debian: python3-numpy python3-scipy python3-gdal).
 """
@@ -92,6 +99,24 @@ def summit_errors(lon, lat, rasters, km):
     return out
 
 
+def auc(score, positive):
+    """Probability that a random positive scores higher than a random negative (ties count half); NaN scores left out."""
+    ok = np.isfinite(score)
+    pos, neg = score[ok & positive], score[ok & ~positive]
+    if not len(pos) or not len(neg):
+        return float('nan')
+    return float(np.mean(pos[:, None] > neg[None, :]) + 0.5 * np.mean(pos[:, None] == neg[None, :]))
+
+
+def chance_share(cat, box, tol, n=4000, seed=0):
+    """Share of the box (area-uniform samples) within tol km of a catalogue seamount: random picks' precision."""
+    w, e, s, n_ = box
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(w, e, n)
+    lat = np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(s)), np.sin(np.radians(n_)), n)))
+    return float(np.mean([np.min(distance_km(a, b, cat[:, 0], cat[:, 1])) <= tol for a, b in zip(lon, lat)]))
+
+
 def highpass_relief(grid, highpass_km):
     f = netcdf_file(grid, mmap=False)
     name = [k for k, v in f.variables.items() if len(v.dimensions) == 2][0]
@@ -116,6 +141,7 @@ def main():
     ap.add_argument('--peaks', required=True, help='seamounts.csv of baseline --method peaks: the candidates')
     ap.add_argument('--ae', nargs='+', required=True, help="autoencoder picks (seamounts.csv), one per fold")
     ap.add_argument('--errors', nargs='+', required=True, help='error.tif of detect, one per fold')
+    ap.add_argument('--control-errors', nargs='+', help='error.tif of models trained on random positions, one per fold')
     ap.add_argument('--catalogue', action='append', required=True)
     ap.add_argument('--tolerance-km', type=float, default=25)
     ap.add_argument('--summit-km', type=float, default=4, help='radius around a summit searched for its lowest window error')
@@ -129,6 +155,7 @@ def main():
     prom_rank = rankdata([-float(p['confidence']) for p in peaks])
     h = np.array([float(p['height_m']) for p in peaks])
     rad = np.array([float(p['radius_km']) for p in peaks])
+    # each ranking: ascending rank = most seamount-like first
     rankings = {
         'reconstruction error at summit': err_rank,
         'prominence': prom_rank,
@@ -136,6 +163,11 @@ def main():
         'error + prominence (rank sum)': err_rank + prom_rank,
         'error + prominence + small radius': err_rank + prom_rank + rankdata(rad),
     }
+    if a.control_errors:
+        control = summit_errors(plon, plat, a.control_errors, a.summit_km)
+        rankings['control model error at summit'] = rankdata(np.where(np.isfinite(control), control, np.inf))
+        ratio = np.log(err) - np.log(control)  # low: the seamount model does better than the control
+        rankings['error / control error'] = rankdata(np.where(np.isfinite(ratio), ratio, np.inf))
     x, y, hp, dx, dy = highpass_relief(a.grid, a.highpass_km)
     for path in a.catalogue:
         cat = read_catalogue(path)
@@ -145,16 +177,16 @@ def main():
         print(f'  peak picker, all {len(plon)} candidates          P {p:.3f} R {r:.3f} F1 {f1:.3f}')
         p, r, f1, _, _ = match(alon, alat, cat, a.tolerance_km)
         print(f'  autoencoder picks ({len(alon)})                 P {p:.3f} R {r:.3f} F1 {f1:.3f}')
+        print(f'  chance: {chance_share(cat, (w, e, s, n), a.tolerance_km):.2f} of the region lies within {a.tolerance_km:g} km '
+              'of a catalogue seamount (the precision of random picks)')
         is_tp = np.zeros(len(plon), bool)
         is_tp[list(used)] = True
-        ok = np.isfinite(err)
-        pos, neg = -err[ok & is_tp], -err[ok & ~is_tp]
-        auc = (np.mean(pos[:, None] > neg[None, :]) + 0.5 * np.mean(pos[:, None] == neg[None, :])) if len(pos) and len(neg) else float('nan')
-        print(f'  AUC of the summit error, matched vs unmatched candidates: {auc:.3f} ({ok.sum()} of {len(plon)} candidates have a scored window within {a.summit_km:g} km)')
+        print(f'  {np.isfinite(err).sum()} of {len(plon)} candidates have a scored window within {a.summit_km:g} km; '
+              'AUC (over those) = how well a ranking separates matched from unmatched candidates')
         for name, score in rankings.items():
             order = np.argsort(score, kind='stable')
             best = max((match(plon[order[:k]], plat[order[:k]], cat, a.tolerance_km)[2], k) for k in range(5, len(order) + 1, 5))
-            print(f'  best F1 of any cut on {name:34s} {best[0]:.3f} (top {best[1]})')
+            print(f'  {name:34s} AUC {auc(np.where(np.isfinite(err), -score, np.nan), is_tp):.3f}, best F1 of any cut {best[0]:.3f} (top {best[1]})')
         relief = []
         ry, rx = int(np.ceil(5 / dy)), int(np.ceil(5 / dx))
         for lo, la, _ in cat:

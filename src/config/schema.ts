@@ -111,6 +111,8 @@ export const pickingSchema = z
     minRadiusKm: z.number().min(0),
     maxRadiusKm: positive(),
     splitDropFraction: fraction(),
+    /** Confidence × steepness / (steepness + this), steepness = height / radius in m per km (0: no steepness factor). */
+    steepnessScaleMPerKm: z.number().min(0),
   })
   .strict();
 

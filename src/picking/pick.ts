@@ -19,7 +19,7 @@ import { findHits } from './errorField.js';
 import { GeoIndex } from './geoIndex.js';
 import { measureSeamount, type Measurement } from './measure.js';
 import { mergeClosePicks, remeasureCrowded } from './merge.js';
-import { fitFactor, numberSeamounts, toSeamount } from './records.js';
+import { fitFactor, numberSeamounts, steepnessFactor, toSeamount } from './records.js';
 import { columnLon, rowLat, KM_PER_DEG } from '../grid/geometry.js';
 
 export interface PickOptions {
@@ -54,8 +54,9 @@ interface MeasuredPick {
  * ordered by confidence descending (ties by lon, lat). Deterministic: the same windows in any order give
  * the same output.
  *
- * Confidence = confidence(lowest error) × (0.5 + 0.5 × fit R²): the model's calibrated score, discounted
- * by at most half for a shape the Gaussian explains poorly.
+ * Confidence = confidence(lowest error) × (0.5 + 0.5 × fit R²) × steepnessFactor(height, radius): the model's
+ * calibrated score, discounted by at most half for a shape the Gaussian explains poorly, and by the seamount's
+ * steepness (low, broad swells reconstruct as well as seamounts, but are rarely catalogued ones).
  *
  * @example
  * const picks = await pickSeamounts(windows, grid, { threshold: 0.02, confidence: (e) => confidenceOf(cal, e),
@@ -135,7 +136,10 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
     merged.map((p) =>
       toSeamount(p.m, {
         reconstructionError: p.error,
-        confidence: o.confidence(p.error) * (0.5 + 0.5 * fitFactor(p.m.fitR2)),
+        confidence:
+          o.confidence(p.error) *
+          (0.5 + 0.5 * fitFactor(p.m.fitR2)) *
+          steepnessFactor(p.m.heightM, p.m.radiusKm, cfg.steepnessScaleMPerKm),
         windows: p.windows,
       }),
     ),

@@ -37,5 +37,16 @@ export function numberSeamounts(list: UnnumberedSeamount[], prefix = 'SMT'): Sea
 /** 0..1, rising with x: x / (x + scale) for x ≥ 0 (a soft, unit-free ranking score). */
 export const saturating = (x: number, scale: number): number => (x > 0 ? x / (x + scale) : 0);
 
+/**
+ * Steepness (height / basal radius, m per km) as a 0..1 factor: saturating(height / radius, scaleMPerKm); 1 when
+ * scaleMPerKm is 0 (off). Among picks the model scores alike, tall steep edifices are likelier catalogued seamounts
+ * than low broad swells: on spac_33 and HI_topo_02 this factor raised the confidence's ranking AUC by 0.06 to 0.15
+ * (README, confidence).
+ *
+ * @example steepnessFactor(1000, 10, 50) // 100 / (100 + 50) = 0.667
+ */
+export const steepnessFactor = (heightM: number, radiusKm: number, scaleMPerKm: number): number =>
+  scaleMPerKm > 0 ? (radiusKm > 0 ? saturating(heightM / radiusKm, scaleMPerKm) : 0) : 1;
+
 /** Fit quality as a 0..1 factor (NaN, i.e. no fit, counts as 0). */
 export const fitFactor = (r2: number): number => (Number.isFinite(r2) ? Math.min(1, Math.max(0, r2)) : 0);

@@ -132,6 +132,25 @@ describe('pickSeamounts', () => {
     expect(await pickSeamounts([], grid, options())).toEqual([]);
   });
 
+  it('ranks a tall steep seamount above a low broad one that the model scores alike (steepness factor)', async () => {
+    const steep: PlantedSeamount = { lon: -113, lat: -45, heightM: 1500, radiusKm: 8 }; // about 190 m/km
+    const broad: PlantedSeamount = { lon: -111, lat: -45.6, heightM: 700, radiusKm: 20 }; // about 35 m/km
+    const pair = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: [steep, broad] });
+    const alike = [
+      { id: 0, lon: steep.lon, lat: steep.lat, error: 0.015 },
+      { id: 1, lon: broad.lon, lat: broad.lat, error: 0.015 },
+    ];
+    const at = (picks: Seamount[], s: PlantedSeamount) => nearest(picks, s)[0].confidence;
+    const ranked = await pickSeamounts(alike, pair, options());
+    expect(ranked).toHaveLength(2);
+    expect(nearest(ranked, steep)[0].id).toBe('SMT-000001');
+    expect(at(ranked, steep)).toBeGreaterThan(1.6 * at(ranked, broad));
+    // switched off, the two rank alike: same error, both fitted well
+    const off = await pickSeamounts(alike, pair, options({ picking: { ...loadConfig().picking, steepnessScaleMPerKm: 0 } }));
+    expect(Math.abs(at(off, steep) - at(off, broad))).toBeLessThan(0.02);
+    expect(at(off, broad)).toBeGreaterThan(at(ranked, broad));
+  });
+
   it('merges picks closer than minSeparationKm that no saddle separates (a guyot climbed from both sides)', async () => {
     // a level plateau: walks from the west and from the east stop at different cells of the flat top
     const guyot: PlantedSeamount = { lon: -112, lat: -45.5, heightM: 2000, radiusKm: 18, flatTopFraction: 0.5 };
