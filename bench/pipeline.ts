@@ -440,7 +440,7 @@ export async function benchPipeline(partial: Partial<PipelineBenchOptions> = {})
       for (const mode of modes) {
         try {
           const run = ours({ stage: 'score', grid, region, backend, scoreThreads: mode, scoreWindows: sample }, `score ${backend} ${input}`);
-          row(input, 'ours', 'score', `${String(run.result.detail.backend)} ${mode === 'inline' ? 'in-thread' : `pool ×${mode} (detect)`}`, run, kept);
+          row(input, 'ours', 'score', `${String(run.result.detail.backend)}${mode === 'inline' ? ', in-thread' : ''}`, run, kept);
         } catch (err) {
           const msg = (err as Error).message;
           if (/not available/.test(msg)) {

@@ -219,7 +219,8 @@ async function stageScore(job: StageJob): Promise<StageResult> {
     cpuSeconds,
     windows: total,
     vmHwmMB: vmHwmMB(),
-    detail: { backend: backend.detail, threads: scorer ? scorer.threads : 1, mode: threads === 'inline' ? 'in the calling thread' : 'worker pool (createScorer)', distinctWindows: have, checksum },
+    // the pool mode scores with what detect's createScorer picks (ONNX Runtime under engine auto), not `backend`
+    detail: { backend: scorer ? scorer.detail : `tfjs ${backend.detail}`, threads: scorer ? scorer.threads : 1, mode: threads === 'inline' ? 'in the calling thread' : 'createScorer (as detect)', distinctWindows: have, checksum },
   };
 }
 
