@@ -40,8 +40,8 @@ export const saturating = (x: number, scale: number): number => (x > 0 ? x / (x 
 /**
  * Steepness (height / basal radius, m per km) as a 0..1 factor: saturating(height / radius, scaleMPerKm); 1 when
  * scaleMPerKm is 0 (off). Among picks the model scores alike, tall steep edifices are likelier catalogued seamounts
- * than low broad swells: on spac_33 and HI_topo_02 this factor raised the confidence's ranking AUC by 0.06 to 0.15
- * (README, confidence).
+ * than low broad swells: on spac_33 and HI_topo_02 this factor raised the confidence's ranking AUC by 0.07 to 0.15
+ * (README, Accuracy: Ranking).
  *
  * @example steepnessFactor(1000, 10, 50) // 100 / (100 + 50) = 0.667
  */
