@@ -40,6 +40,7 @@ from scipy.stats import rankdata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'peer'))
 from peer_pick import haversine_km as distance_km  # noqa: E402  (the peer's great-circle distance)
+from random_catalogue import area_uniform  # noqa: E402
 
 
 def read_catalogue(path):
@@ -110,10 +111,7 @@ def auc(score, positive):
 
 def chance_share(cat, box, tol, n=4000, seed=0):
     """Share of the box (area-uniform samples) within tol km of a catalogue seamount: random picks' precision."""
-    w, e, s, n_ = box
-    rng = np.random.default_rng(seed)
-    lon = rng.uniform(w, e, n)
-    lat = np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(s)), np.sin(np.radians(n_)), n)))
+    lon, lat = area_uniform(np.random.default_rng(seed), box, n)
     return float(np.mean([np.min(distance_km(a, b, cat[:, 0], cat[:, 1])) <= tol for a, b in zip(lon, lat)]))
 
 

@@ -20,6 +20,14 @@ import tempfile
 import numpy as np
 
 
+def area_uniform(rng, box, count):
+    """(lon, lat) arrays of count positions uniform in area over box (W, E, S, N): uniform lon, uniform sin(lat)."""
+    w, e, s, n = box
+    lon = rng.uniform(w, e, count)
+    lat = np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(s)), np.sin(np.radians(n)), count)))
+    return lon, lat
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--box', action='append', required=True, help='W/E/S/N:COUNT, repeatable')
@@ -33,8 +41,7 @@ def main():
         w, e, s, n = map(float, extent.split('/'))
         if not (w < e and s < n and int(count) > 0):
             ap.error(f'--box {box}: want W<E, S<N and a positive count')
-        lon = rng.uniform(w, e, int(count))
-        lat = np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(s)), np.sin(np.radians(n)), int(count))))
+        lon, lat = area_uniform(rng, (w, e, s, n), int(count))
         rows += [f'{x:.4f} {y:.4f} 1000 7.3 -4000 RND-{len(rows) + i + 1:05d} 0' for i, (x, y) in enumerate(zip(lon, lat))]
     folder = os.path.dirname(os.path.abspath(a.out))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-')
