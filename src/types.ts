@@ -21,7 +21,7 @@ export interface Region {
   north: number;
 }
 
-export type GridFormat = 'geotiff' | 'netcdf3' | 'netcdf4' | 'memory';
+export type GridFormat = 'geotiff' | 'netcdf3' | 'netcdf4' | 'esri-ascii' | 'memory';
 
 /** gridline: values sit on the nodes (GMT default); pixel: values are cell averages (GeoTIFF `Area`). */
 export type Registration = 'gridline' | 'pixel';

@@ -9,6 +9,16 @@ import type { GridFormat, GridGeometry, GridSource, PixelWindow, Region } from '
 import { lonPeriodColumns } from './geometry.js';
 import { GridSourceBase } from './base.js';
 import { GridError, asGridError } from './errors.js';
+import type { RemoteObject, TransferStats } from './byte-source.js';
+
+/** A reduced-resolution copy of a grid stored in the file (a COG overview), decoded to metres. */
+export interface Overview {
+  width: number;
+  height: number;
+  values: Float32Array;
+  /** Image index in the file (1 = first overview). */
+  level: number;
+}
 
 /** What a file reader provides: fixed-size blocks, decoded to metres (NaN for no-data). */
 export interface BlockSource {
@@ -20,6 +30,10 @@ export interface BlockSource {
    * (min(blockWidth, width − bx·blockWidth) × min(blockHeight, height − by·blockHeight)).
    */
   readBlock(bx: number, by: number): Promise<Float32Array>;
+  /** The smallest stored overview, where the format has them. */
+  overview?(): Promise<Overview | null>;
+  /** Traffic so far, for remote sources. */
+  transferStats?(): TransferStats | null;
   close(): Promise<void>;
 }
 
@@ -61,6 +75,8 @@ export interface GridInfo extends StoredValues {
   blockShape: [number, number];
   /** Assumptions made while opening (missing units, coordinates without units ...). */
   warnings: string[];
+  /** Set when the grid is read over HTTP(S)/S3: what identifies the object (in place of a checksum). */
+  remote?: RemoteObject;
 }
 
 /** A grid opened from a file: a GridSource plus what it is. */
@@ -229,8 +245,28 @@ export class BlockGrid extends GridSourceBase implements FileGrid {
     }
   }
 
+  /** The smallest overview stored in the file (COGs), or null when the format or file has none. */
+  async overview(): Promise<Overview | null> {
+    const source = this.source;
+    if (!source) throw new GridError(this.path, 'read after close');
+    if (!source.overview) return null;
+    try {
+      return await source.overview();
+    } catch (err) {
+      throw asGridError(this.path, err, 'cannot read overview');
+    }
+  }
+
+  /** Requests and bytes fetched so far, for a remote grid; null for local files. */
+  transfer(): TransferStats | null {
+    return this.source?.transferStats?.() ?? this.lastTransfer;
+  }
+
+  private lastTransfer: TransferStats | null = null;
+
   async close(): Promise<void> {
     const source = this.source;
+    this.lastTransfer = source?.transferStats?.() ?? this.lastTransfer;
     this.source = null;
     this.cache.clear();
     this.cachedBytes = 0;

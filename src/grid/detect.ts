@@ -1,11 +1,11 @@
 /**
  * Which container a grid file is, from its first bytes (never its name: GMT `.grd` files are netCDF-3
- * or netCDF-4, GEBCO ships `.nc` in both).
+ * or netCDF-4, GEBCO ships `.nc` in both; ESRI ASCII grids come as `.asc`, `.txt` or `.grd`).
  */
 import { open, stat } from 'node:fs/promises';
 import { GridError } from './errors.js';
 
-export type GridFileFormat = 'geotiff' | 'netcdf3' | 'netcdf4';
+export type GridFileFormat = 'geotiff' | 'netcdf3' | 'netcdf4' | 'esri-ascii';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -25,7 +25,17 @@ export async function findHdf5Superblock(path: string): Promise<number | null> {
   }
 }
 
-function describeBytes(head: Buffer): string {
+/** Header keys of an ESRI ASCII grid (any order, any case); the file starts with one of them. */
+export const ESRI_ASCII_KEYS = ['ncols', 'nrows', 'xllcorner', 'xllcenter', 'yllcorner', 'yllcenter', 'cellsize', 'nodata_value', 'dx', 'dy'];
+
+/** True when the bytes start (after a byte-order mark and blanks) with an ESRI ASCII header key and a value. */
+export function looksLikeEsriAscii(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 256)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
+  const m = /^\s*([A-Za-z_]+)[ \t]+\S/.exec(text);
+  return m !== null && ESRI_ASCII_KEYS.includes(m[1].toLowerCase());
+}
+
+function describeBytes(head: Uint8Array): string {
   const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   const text = [...head.subarray(0, 8)].map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
   return `${hex} "${text}"`;
@@ -54,13 +64,21 @@ async function sniff(path: string): Promise<GridFileFormat> {
   if (st.isDirectory()) throw new GridError(path, 'is a directory, not a grid file');
   const size = st.size;
   if (size === 0) throw new GridError(path, 'empty file (0 bytes)');
-  const head = Buffer.alloc(Math.min(size, 8));
+  const head = Buffer.alloc(Math.min(size, 256));
   const fh = await open(path, 'r');
   try {
     await fh.read(head, 0, head.length, 0);
   } finally {
     await fh.close();
   }
+  return sniffHead(path, head, size, () => findHdf5Superblock(path));
+}
+
+/**
+ * The format from a file's first bytes (at least 8; 256 to recognise ESRI ASCII headers).
+ * `hdf5` looks for an HDF5 superblock after a user block.
+ */
+export async function sniffHead(path: string, head: Uint8Array, size: number, hdf5: () => Promise<number | null>): Promise<GridFileFormat> {
   if (size >= 4) {
     const b = head;
     if ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 42 || b[2] === 43) && b[3] === 0) ||
@@ -75,8 +93,9 @@ async function sniff(path: string): Promise<GridFileFormat> {
       throw new GridError(path, `unknown netCDF-3 version byte ${b[3]}`);
     }
   }
-  if ((await findHdf5Superblock(path)) !== null) return 'netcdf4';
+  if (looksLikeEsriAscii(head)) return 'esri-ascii';
+  if ((await hdf5()) !== null) return 'netcdf4';
   if (head[0] === 0x1f && head[1] === 0x8b) throw new GridError(path, 'gzip-compressed file: decompress it first (gunzip)');
   if (head[0] === 0x50 && head[1] === 0x4b) throw new GridError(path, 'zip archive: extract the grid first');
-  throw new GridError(path, `not a GeoTIFF, netCDF-3 or netCDF-4/HDF5 file (first bytes ${describeBytes(head)})`);
+  throw new GridError(path, `not a GeoTIFF, netCDF-3, netCDF-4/HDF5 or ESRI ASCII grid file (first bytes ${describeBytes(head)})`);
 }

@@ -1,17 +1,18 @@
 /**
  * GeoTIFF / COG reader: geotiff.js parses the image file directories and provides the decoders;
- * this module fetches and decodes one tile or group of strips per block with positioned reads, so
- * only the blocks a window touches are read. Full-resolution image (index 0) of a COG. Deflate is
- * decoded with Node's zlib (faster than the JavaScript inflate, and reports corrupt streams).
+ * this module fetches and decodes one tile or group of strips per block with ranged reads from a
+ * ByteSource (a local file, or an HTTP(S)/S3 object), so only the blocks a window touches are read.
+ * Full-resolution image (index 0) of a COG; the smallest overview serves `seamount info`'s value
+ * range. Deflate is decoded with Node's zlib (faster than the JavaScript inflate, and reports corrupt
+ * streams).
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { inflateSync } from 'node:zlib';
-import { BaseDecoder, addDecoder, fromFile, getDecoder, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
+import { BaseDecoder, GeoTIFF, addDecoder, getDecoder, type GeoTIFFImage } from 'geotiff';
 import type { GridGeometry } from '../types.js';
-import { BlockGrid, makeInfo, type BlockSource, type FileGrid } from './block-grid.js';
+import { BlockGrid, makeInfo, type BlockSource, type FileGrid, type Overview } from './block-grid.js';
 import { geographicGeometry } from './axes.js';
+import { BlockCachedBytes, FileByteSource, type ByteSource, type RemoteObject, type TransferStats } from './byte-source.js';
 import { GridError, asGridError } from './errors.js';
-import { readExactly } from './file-read.js';
 import { asStoredType, decodeRect, makeCodec, metresPerUnit, storedTypeBytes, type StoredType, type ValueCodec } from './values.js';
 
 class NodeInflateDecoder extends BaseDecoder {
@@ -129,7 +130,7 @@ class TiffBlocks implements BlockSource {
   private readonly blocksDown: number;
 
   constructor(
-    private readonly fh: FileHandle,
+    private readonly bytes: ByteSource,
     private readonly tiff: GeoTIFF,
     private readonly path: string,
     private readonly size: number,
@@ -164,10 +165,10 @@ class TiffBlocks implements BlockSource {
     if (offset + count > this.size) {
       throw new GridError(this.path, `truncated file: ${l.tiled ? 'tile' : 'strip'} ${index} needs bytes ${offset}..${offset + count - 1}, the file has ${this.size}`);
     }
-    const bytes = await readExactly(this.fh, this.path, offset, count);
+    const bytes = await this.bytes.read(offset, count);
     let decoded: ArrayBufferLike;
     try {
-      decoded = await this.decoder.decode(bytes.buffer);
+      decoded = await this.decoder.decode(bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer);
     } catch (err) {
       throw asGridError(this.path, err, `corrupt ${l.tiled ? 'tile' : 'strip'} ${index} (decompression failed)`);
     }
@@ -202,10 +203,47 @@ class TiffBlocks implements BlockSource {
     return out;
   }
 
+  /** The smallest reduced-resolution image (a COG's last overview) decoded to metres, or null when there is none. */
+  async overview(): Promise<Overview | null> {
+    const count = await this.tiff.getImageCount();
+    if (count < 2) return null;
+    const image = await this.tiff.getImage(count - 1);
+    const width = image.getWidth();
+    const height = image.getHeight();
+    const raster = (await image.readRasters({ samples: [this.l.band], interleave: true })) as unknown as ArrayLike<number>;
+    const values = decodeRect(raster, 0, width, 1, width, height, this.codec);
+    return { width, height, values, level: count - 1 };
+  }
+
+  transferStats(): TransferStats | null {
+    const s = (this.bytes as ByteSource & { stats?: TransferStats }).stats;
+    return s ? { ...s } : null;
+  }
+
   async close(): Promise<void> {
-    await this.fh.close();
+    await this.bytes.close();
     await this.tiff.close();
   }
+}
+
+/** geotiff.js's view of a ByteSource: the `fetch` of its BaseSource, through a small header cache for remote objects. */
+function tiffSource(bytes: ByteSource, cached: BlockCachedBytes | null): ConstructorParameters<typeof GeoTIFF>[0] {
+  const toBuffer = (u: Uint8Array): ArrayBuffer =>
+    (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u.buffer : u.slice().buffer) as ArrayBuffer;
+  const sliceOf = async ({ offset, length }: { offset: number; length: number }): Promise<ArrayBuffer> => {
+    if (cached) return toBuffer(await cached.read(offset, length));
+    const end = Math.min(bytes.size, offset + length);
+    return end > offset ? toBuffer(await bytes.read(offset, end - offset)) : new ArrayBuffer(0);
+  };
+  const source = {
+    fetch: (slices: Array<{ offset: number; length: number }>) => Promise.all(slices.map(sliceOf)),
+    fetchSlice: async (slice: { offset: number; length: number }) => ({ ...slice, data: await sliceOf(slice) }),
+    get fileSize() {
+      return bytes.size;
+    },
+    close: async () => undefined,
+  };
+  return source as unknown as ConstructorParameters<typeof GeoTIFF>[0];
 }
 
 /** Items of GDAL's band metadata that carry meaning (role scale, offset, unittype). */
@@ -290,16 +328,28 @@ export interface GeoTiffOptions {
   /** 'band N' (1-based); default band 1. */
   variable?: string | null;
   cacheBytes: number;
+  /** Where the bytes come from (default: the local file `path`); closed with the grid. */
+  bytes?: ByteSource;
+  /** Set for remote objects: recorded in the grid's info; header reads then go through a bounded block cache. */
+  remote?: RemoteObject;
+  /** Bytes already read from offset 0 (a remote probe), seeding the header cache. */
+  head?: Uint8Array;
 }
 
 /** Opens a GeoTIFF grid: parses the first image file directory only. */
 export async function openGeoTiff(path: string, options: GeoTiffOptions): Promise<FileGrid> {
-  const fh = await open(path, 'r');
+  const bytes = options.bytes ?? (await FileByteSource.open(path));
   let tiff: GeoTIFF | null = null;
   try {
-    const { size } = await fh.stat();
+    const size = bytes.size;
+    let cached: BlockCachedBytes | null = null;
+    if (options.remote) {
+      // header, directories and tile offset arrays: 64 KiB blocks, at most 4 MiB kept
+      cached = new BlockCachedBytes(bytes, 1 << 16, 64);
+      if (options.head) cached.seed(options.head);
+    }
     try {
-      tiff = await fromFile(path);
+      tiff = await GeoTIFF.fromSource(tiffSource(bytes, cached));
     } catch (err) {
       throw asGridError(path, err, 'corrupt TIFF header');
     }
@@ -362,7 +412,7 @@ export async function openGeoTiff(path: string, options: GeoTiffOptions): Promis
       tiled, tileWidth, tileHeight, samplesPerPixel: samples, planar: image.planarConfiguration, band, type,
       littleEndian: image.littleEndian, manualPredictor, offsets, byteCounts,
     };
-    const blocks = new TiffBlocks(fh, tiff, path, size, width, height, layout, decoder, codec);
+    const blocks = new TiffBlocks(bytes, tiff, path, size, width, height, layout, decoder, codec);
     const overviews = await tiff.getImageCount().catch(() => 1);
     const layoutText = `${tiled ? `tiled ${tileWidth}×${tileHeight}` : `striped, ${tileHeight} rows per strip`}, ${COMPRESSION_NAMES[compression] ?? compression}${predictor > 1 ? ` (predictor ${predictor})` : ''}${overviews > 1 ? `, ${overviews - 1} overviews (full resolution read)` : ''}`;
     return new BlockGrid(
@@ -381,12 +431,13 @@ export async function openGeoTiff(path: string, options: GeoTiffOptions): Promis
         layout: layoutText,
         blockShape: [blocks.blockWidth, blocks.blockHeight],
         warnings,
+        ...(options.remote ? { remote: options.remote } : {}),
       }),
       blocks,
       { cacheBytes: options.cacheBytes },
     );
   } catch (err) {
-    await fh.close();
+    await bytes.close();
     await tiff?.close();
     throw asGridError(path, err, 'cannot open GeoTIFF');
   }

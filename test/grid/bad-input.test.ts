@@ -52,12 +52,12 @@ describe('not a grid at all', () => {
   test('three bytes', () => {
     const p = file('tiny.tif');
     writeFileSync(p, 'II*');
-    return expectGridError(p, /not a GeoTIFF, netCDF-3 or netCDF-4/);
+    return expectGridError(p, /not a GeoTIFF, netCDF-3, netCDF-4\/HDF5 or ESRI ASCII/);
   });
   test('text named .nc', () => {
     const p = file('text.nc');
     writeFileSync(p, 'lon lat z\n1 2 3\n');
-    return expectGridError(p, /not a GeoTIFF, netCDF-3 or netCDF-4\/HDF5 file \(first bytes 6c 6f 6e/);
+    return expectGridError(p, /not a GeoTIFF, netCDF-3, netCDF-4\/HDF5 or ESRI ASCII grid file \(first bytes 6c 6f 6e/);
   });
   test('gzip-compressed grid', () => {
     const p = file('grid.nc.gz');
