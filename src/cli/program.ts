@@ -7,6 +7,7 @@ import { registerBaseline } from './baseline.js';
 import { setInvocation } from './common.js';
 import { registerCompare } from './compare.js';
 import { registerDetect } from './detect.js';
+import { registerInfo } from './info.js';
 import { registerMerge } from './merge.js';
 import { registerRun } from './run.js';
 import { registerTrain } from './train.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerBaseline(program);
   registerRun(program);
   registerMerge(program);
+  registerInfo(program);
   return program;
 }
 

@@ -344,8 +344,8 @@ export async function openGeoTiff(path: string, options: GeoTiffOptions): Promis
     const size = bytes.size;
     let cached: BlockCachedBytes | null = null;
     if (options.remote) {
-      // header, directories and tile offset arrays: 64 KiB blocks, at most 4 MiB kept
-      cached = new BlockCachedBytes(bytes, 1 << 16, 64);
+      // header, directories and tile offset arrays: 16 KiB blocks, at most 4 MiB kept
+      cached = new BlockCachedBytes(bytes, 1 << 14, 256);
       if (options.head) cached.seed(options.head);
     }
     try {

@@ -25,7 +25,7 @@ export interface RemoteOptions {
   maxBackoffMs?: number;
   /** Time allowed for one request, headers and body (default 60 s). */
   timeoutMs?: number;
-  /** Bytes fetched by the first request, which also learns the size and ETag (default 64 KiB). */
+  /** Bytes fetched by the first request, which also learns the size and ETag (default 16 KiB, as GDAL). */
   probeBytes?: number;
   /** Environment for `s3://` endpoints (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -131,7 +131,7 @@ export class HttpRangeSource implements ByteSource {
       backoffMs: options.backoffMs ?? 250,
       maxBackoffMs: options.maxBackoffMs ?? 8000,
       timeoutMs: options.timeoutMs ?? 60_000,
-      probeBytes: Math.max(16, options.probeBytes ?? 1 << 16),
+      probeBytes: Math.max(16, options.probeBytes ?? 1 << 14),
     };
     this.slots = new Slots(this.o.concurrency);
     const Agent = url.startsWith('https:') ? https.Agent : http.Agent;

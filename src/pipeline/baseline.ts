@@ -11,7 +11,7 @@ import { gridBounds } from '../grid/geometry.js';
 import { openGrid } from '../grid/index.js';
 import { writeQuicklookPng } from '../picking/index.js';
 import { writeJsonAtomic } from '../io/atomic.js';
-import { sha256File } from './fingerprint.js';
+import { gridFingerprint } from './fingerprint.js';
 import { runtimeVersions } from '../model/index.js';
 
 /** gaussian: Kim & Wessel-style elliptical Gaussian picker; peaks: the plain peak-prominence picker. */
@@ -44,7 +44,7 @@ export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts:
     const meta = {
       method: `${method}-baseline`,
       grid: o.grid,
-      grid_sha256: await sha256File(o.grid),
+      ...(await gridFingerprint(o.grid, grid).then((f) => (f.remote ? { grid_remote: f.remote } : { grid_sha256: f.sha256 }))),
       region: formatRegion(region ?? gridBounds(grid)),
     };
     await writeSeamountsGeoJson(join(o.out, 'seamounts.geojson'), seamounts, meta);

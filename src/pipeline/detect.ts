@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
-import { openGrid } from '../grid/index.js';
+import { gridTransfer, openGrid } from '../grid/index.js';
 import { confidenceOf, currentBackend, loadBundle, runtimeVersions, selectBackend, type BundleMeta } from '../model/index.js';
 import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
@@ -20,7 +20,7 @@ import { assertGridHoldsWindow, assertSameWindowSpec, batchCount, planWindows, s
 import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
 import { writeJsonAtomic } from '../io/atomic.js';
 import { BatchStore } from './batch-store.js';
-import { canonicalJson, sha256File, sha256Folder, sha256Text } from './fingerprint.js';
+import { canonicalJson, gridFingerprint, sha256Folder, sha256Text, type GridFingerprint } from './fingerprint.js';
 import { ERROR_NODATA, writeDetectOutputs } from './outputs.js';
 import { pickInBands } from './banded-picks.js';
 import { ErrorRasterBuilder } from './error-raster.js';
@@ -46,7 +46,8 @@ export interface DetectOptions {
 /** What pins a job: any change here makes an output folder's partial scores unusable. */
 export interface JobIdentity {
   formatVersion: number;
-  grid: { path: string; sha256: string; variable: string };
+  /** sha256 of a local grid file; URL, size, ETag and Last-Modified of a remote one. */
+  grid: GridFingerprint & { variable: string };
   model: { path: string; sha256: string };
   windowSpec: WindowSpec;
   strideKm: number;
@@ -102,7 +103,7 @@ export async function openDetectJob(o: DetectOptions): Promise<OpenedJob> {
     const scoringConfig = { window: spec, stride: config.window.strideKm, plan: config.plan, batchSize: config.tiling.batchSize, backend: config.scoring.backend, engine: config.scoring.engine };
     const identity: JobIdentity = {
       formatVersion: JOB_FORMAT_VERSION,
-      grid: { path: resolve(o.gridPath), sha256: await sha256File(o.gridPath), variable: grid.variable },
+      grid: { ...(await gridFingerprint(o.gridPath, grid)), variable: grid.variable },
       model: { path: resolve(o.modelDir), sha256: await sha256Folder(o.modelDir) },
       windowSpec: spec,
       strideKm: config.window.strideKm,
@@ -266,10 +267,19 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
     versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none', ...(extra.scorer ? { scorer: extra.scorer } : {}) },
     threshold: resolved,
     counts: { ...summary.windows, seamounts: seamounts.length, batches: summary.batches },
+    ...transferRecord(job.grid, log),
     timingsMs,
   });
   log.info({ seamounts: seamounts.length, windows: scored, threshold }, `found ${seamounts.length} seamounts in ${scored} windows`);
   return summary;
+}
+
+/** A remote grid's traffic so far, logged and as a run.json member (`gridTransfer`); nothing for local files. */
+function transferRecord(grid: GridSource, log: Logger): { gridTransfer?: ReturnType<typeof gridTransfer> } {
+  const t = gridTransfer(grid);
+  if (!t) return {};
+  log.info(t, `read ${(t.bytesFetched / 2 ** 20).toFixed(2)} MiB of ${grid.path} in ${t.requests} range requests (${t.retries} retried)`);
+  return { gridTransfer: t };
 }
 
 export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
@@ -327,6 +337,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
         config: o.config,
         versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none', scorer: scorerDetail },
         counts: { batches },
+        ...transferRecord(job.grid, log),
         timingsMs,
       });
       log.info({ batches }, `shard ${formatShard(shard)} done: ${s.inShard} batches scored; run merge over all shard folders`);

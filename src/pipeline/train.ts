@@ -11,7 +11,7 @@ import { openGrid } from '../grid/index.js';
 import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, selectBackend, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
 import type { GridSource, WindowSpec } from '../types.js';
-import { sha256File, sha256Folder } from './fingerprint.js';
+import { gridFingerprint, sha256File, sha256Folder } from './fingerprint.js';
 import { createProgress } from './progress.js';
 
 export interface TrainJobOptions {
@@ -174,7 +174,12 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
         bestEpoch: result.bestEpoch,
         history: result.history,
         catalogues: await Promise.all(o.cataloguePaths.map(async (p) => ({ path: basename(p), sha256: await sha256File(p) }))),
-        grids: await Promise.all(o.gridPaths.map(async (p) => ({ path: basename(p), sha256: await sha256File(p) }))),
+        grids: await Promise.all(
+          o.gridPaths.map(async (p) => {
+            const f = await gridFingerprint(p);
+            return f.remote ? { path: p, remote: f.remote } : { path: basename(p), sha256: f.sha256 };
+          }),
+        ),
         excludedRegions: excluded.map(formatRegion),
         count: { seamounts: usable.length, train: train.count, validation: val.count },
         config: config.training,

@@ -80,7 +80,7 @@ describe('small files made here', () => {
   };
   const header = (o: Record<string, string | number> = {}) =>
     Object.entries({ ncols: 3, nrows: 2, xllcenter: 10, yllcenter: 20, cellsize: 0.5, NODATA_value: -9999, ...o })
-      .filter(([, v]) => v !== '')
+      .filter(([, v]) => String(v) !== '')
       .map(([k, v]) => `${k} ${v}`)
       .join('\n');
   const openError = async (path: string) => {

@@ -71,7 +71,7 @@ test('a small window reads only its blocks: a fraction of the file', async () =>
     sameCells(await g.read(win), await local.read(win));
     const t = (g as BlockGrid).transfer();
     expect(t).not.toBeNull();
-    // header probe (64 KiB, holds the directories) + one or two 256×256 deflate tiles
+    // header probe (16 KiB, holds the directories) + one or two 256×256 deflate tiles
     expect(t!.bytesFetched).toBeLessThan(COG_BYTES / 3);
     expect(t!.requests).toBeLessThanOrEqual(4);
   } finally {
