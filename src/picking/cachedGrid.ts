@@ -2,7 +2,14 @@
  * A GridSource that keeps recently read square tiles of another one in memory (least recently used
  * first out), so the many small overlapping reads of picking and measurement cost one file read per
  * tile. Memory is bounded by `maxTiles × tileSize² × 4` bytes.
+ *
+ * It always presents the grid north-up (row 0 northernmost), whatever the file's row order. Picking and
+ * measurement scan cells in row order and break ties by it (the highest cell, the first summit, the thinned
+ * fit points): on the file's own order, a south-up netCDF and a north-up GeoTIFF of the same values gave
+ * different catalogues. On one canonical order the catalogue is a function of the values and their
+ * positions only.
  */
+import { flipRows } from '../grid/flip.js';
 import { lonPeriodColumns } from '../grid/geometry.js';
 import { GridSourceBase } from '../grid/base.js';
 import type { GridSource, PixelWindow } from '../types.js';
@@ -24,9 +31,13 @@ export class CachedGrid extends GridSourceBase {
   private readonly maxTiles: number;
   private readonly tiles = new Map<number, Promise<Float32Array>>();
   private readonly period: number;
+  /** True when the source stores rows south to north: view row r is source row height − 1 − r. */
+  private readonly flipped: boolean;
 
   constructor(source: GridSource, o: CachedGridOptions = {}) {
-    super(source, source);
+    const flipped = source.dLat > 0;
+    super(source, flipped ? { ...source, lat0: source.lat0 + (source.height - 1) * source.dLat, dLat: -source.dLat } : source);
+    this.flipped = flipped;
     this.source = source;
     this.tileSize = o.tileSize ?? 256;
     this.maxTiles = max(1, o.maxTiles ?? 64);
@@ -84,8 +95,10 @@ export class CachedGrid extends GridSourceBase {
       return hit;
     }
     const ts = this.tileSize;
-    const win = { x0: tx * ts, y0: ty * ts, w: min(ts, this.period - tx * ts), h: min(ts, this.height - ty * ts) };
-    const p = this.source.read(win);
+    const w = min(ts, this.period - tx * ts);
+    const h = min(ts, this.height - ty * ts);
+    const y0 = this.flipped ? this.height - ty * ts - h : ty * ts;
+    const p = this.source.read({ x0: tx * ts, y0, w, h }).then((values) => (this.flipped ? flipRows(values, w, h) : values));
     this.tilesRead++;
     this.tiles.set(key, p);
     p.catch(() => this.tiles.delete(key));
@@ -96,3 +109,4 @@ export class CachedGrid extends GridSourceBase {
     return p;
   }
 }
+

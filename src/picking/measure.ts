@@ -320,7 +320,8 @@ interface FitPoints {
 function fitPoints(p: Patch, x: number, y: number, radiusKm: number): FitPoints {
   let cells = cellsWithin(p, x, y, radiusKm);
   const step = cells.length > MAX_FIT_POINTS ? ceil(sqrt(cells.length / MAX_FIT_POINTS)) : 1;
-  if (step > 1) cells = cells.filter((k) => (k % p.w) % step === 0 && floor(k / p.w) % step === 0);
+  // thin on the grid's own cell positions, not the patch's: the same points whatever the patch's extent
+  if (step > 1) cells = cells.filter((k) => (p.col0 + (k % p.w)) % step === 0 && (p.rowFromNorth0 + floor(k / p.w)) % step === 0);
   const out = { x: new Float64Array(cells.length), y: new Float64Array(cells.length), z: new Float64Array(cells.length), step };
   cells.forEach((k, n) => {
     out.x[n] = p.xKm[k % p.w];

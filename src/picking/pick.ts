@@ -97,8 +97,8 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
   let rejected = 0;
   const ordered = [...clusters.values()].sort((a, b) => a.summit.key - b.summit.key);
   for (const c of ordered) {
-    const lon = columnLon(grid, c.summit.x);
-    const lat = rowLat(grid, c.summit.y);
+    const lon = columnLon(source, c.summit.x);
+    const lat = rowLat(source, c.summit.y);
     const m = await measureSeamount(source, lon, lat, {
       measureRadiusKm: cfg.measureRadiusKm,
       highpassKm: cfg.highpassKm,

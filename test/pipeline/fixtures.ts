@@ -1,4 +1,5 @@
 /** Inputs for the job-level tests: synthetic grids written as real files, configs, silent loggers. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,4 +50,50 @@ export async function writeSyntheticGrid(
   const values = await grid.read({ x0: 0, y0: 0, w: width, h: height });
   await writeFloat32GeoTiff(path, values, grid, -99999);
   return grid;
+}
+
+/** The `seamount` CLI run from the sources (tsx), as the job-level tests spawn it. */
+export const CLI_LOADER = resolve(process.cwd(), 'node_modules/tsx/dist/loader.mjs');
+export const cliArgs = (args: string[]): string[] => ['--import', CLI_LOADER, resolve(process.cwd(), 'src/cli/index.ts'), ...args];
+
+/**
+ * Another detect job running alongside a test, as on a busy node: restarted whenever it ends, until
+ * `stop()`. Returns how many runs it finished (each must exit 0).
+ */
+export function backgroundDetect(grid: string, outDir: string): { stop: () => Promise<number> } {
+  let stopped = false;
+  let finished = 0;
+  let failure: string | null = null;
+  let child: ChildProcess | null = null;
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      child = spawn(process.execPath, cliArgs(['detect', grid, '--out', outDir, '--fresh', '--no-progress', '--log-level', 'warn']), { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+      const code = await new Promise<number | null>((r) => child?.on('exit', (c) => r(c)));
+      if (stopped) break;
+      if (code !== 0) failure = `background detect exited ${code}: ${err.slice(-500)}`;
+      else finished++;
+    }
+  };
+  const running = loop();
+  return {
+    stop: async () => {
+      stopped = true;
+      child?.kill('SIGKILL');
+      await running;
+      if (failure) throw new Error(failure);
+      return finished;
+    },
+  };
+}
+
+/** Runs the CLI without blocking the event loop (so a backgroundDetect keeps being served). */
+export function runCli(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, cliArgs(args), { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('exit', (status) => done({ status, stderr }));
+  });
 }

@@ -1,16 +1,14 @@
 /**
  * A detect job killed with SIGKILL part-way resumes to exactly the result of an uninterrupted run, and
- * never leaves a partial file under a final name.
+ * never leaves a partial file under a final name: on a quiet machine, and with another detect running
+ * alongside the killed and the resumed run (a busy node, issue 16).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BatchStore } from '../../src/pipeline/batch-store.js';
-import { tempDir, writeSyntheticGrid } from './fixtures.js';
+import { backgroundDetect, cliArgs, runCli, sharedGrid, tempDir, writeSyntheticGrid } from './fixtures.js';
 
-const ROOT = resolve(process.cwd());
-const CLI = [join(ROOT, 'node_modules/tsx/dist/loader.mjs'), join(ROOT, 'src/cli/index.ts')];
-const cliArgs = (args: string[]) => ['--import', CLI[0], CLI[1], ...args];
 
 function listBatchFiles(scores: string): string[] {
   if (!existsSync(scores)) return [];
@@ -27,7 +25,7 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean>
 }
 
 describe('resume after kill -9', () => {
-  it('gives the same catalogue and scores as an uninterrupted run', async () => {
+  it.each([['quiet', false], ['busy', true]])('gives the same catalogue and scores as an uninterrupted run (%s)', async (_name, busy) => {
     const dir = tempDir('resume-');
     const grid = join(dir, 'grid.tif');
     await writeSyntheticGrid(grid, { west: 150, north: 12, widthDeg: 4, heightDeg: 4 }, [
@@ -43,6 +41,7 @@ describe('resume after kill -9', () => {
     expect(ref.stderr).toMatch(/seamounts →/);
     expect(ref.status).toBe(0);
 
+    const load = busy ? backgroundDetect(sharedGrid('regions_1m/japan_trench_etopo1.tif'), join(dir, 'load')) : null;
     const resumed = join(dir, 'resumed');
     const child = spawn(process.execPath, cliArgs(['detect', ...common, '--out', resumed]), { stdio: 'ignore' });
     const scores = join(resumed, 'scores');
@@ -60,7 +59,8 @@ describe('resume after kill -9', () => {
     const store = new BatchStore(scores);
     for (const k of store.doneBatches()) await expect(store.read(k)).resolves.toBeDefined();
 
-    const again = spawnSync(process.execPath, cliArgs(['detect', ...common, '--out', resumed]), { encoding: 'utf8' });
+    const again = await runCli(['detect', ...common, '--out', resumed]);
+    await load?.stop(); // throws if a background run failed
     expect(again.status).toBe(0);
     const runJson = JSON.parse(readFileSync(join(resumed, 'run.json'), 'utf8'));
     expect(runJson.counts.batches.resumed).toBe(partial.length);
