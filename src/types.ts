@@ -88,6 +88,22 @@ export interface WindowSpec {
   normalisation: 'median-maxabs' | 'median-scale';
   /** Metres per unit for `median-scale`. */
   scaleM: number;
+  /**
+   * Regional trend removed from the window before normalising: `none`, or `plane` (the least-squares plane
+   * of its samples), so a seamount on a regional slope looks like one on flat sea floor.
+   */
+  detrend: 'none' | 'plane';
+  /**
+   * The window's score from its reconstruction x̂: `mse` = mean (x̂ − x)²; `relative` = Σ w (x̂ − x)² / Σ w x²,
+   * the share of the window's relief the model fails to reproduce (free of the window's amplitude and
+   * complexity, which plain error rewards; issue 15).
+   */
+  misfit: 'mse' | 'relative';
+  /**
+   * Weights w of the misfit: a Gaussian of this σ, as a fraction of the half-width, centred on the window
+   * (0: uniform). Centre weighting scores what stands at the centre, not a neighbour at the edge.
+   */
+  centreWeight: number;
 }
 
 /** One scored window: its deterministic id in the plan, its centre and its reconstruction error. */

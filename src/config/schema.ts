@@ -20,6 +20,9 @@ export const windowSchema = z
     taperStart: fraction(),
     normalisation: z.enum(['median-maxabs', 'median-scale']),
     scaleM: positive(),
+    detrend: z.enum(['none', 'plane']),
+    misfit: z.enum(['mse', 'relative']),
+    centreWeight: z.number().min(0).max(10),
   })
   .strict();
 

@@ -74,7 +74,12 @@ export interface BundleMeta {
 }
 
 const fileRefSchema = z.object({ path: z.string(), sha256: z.string().optional() });
-const windowSpecSchema = windowSchema.omit({ strideKm: true });
+// bundles made before the trend removal and misfit settings existed were cut and scored the old way
+const windowSpecSchema = windowSchema.omit({ strideKm: true }).extend({
+  detrend: windowSchema.shape.detrend.default('none'),
+  misfit: windowSchema.shape.misfit.default('mse'),
+  centreWeight: windowSchema.shape.centreWeight.default(0),
+});
 const metaSchema = z.object({
   formatVersion: z.number().int().min(1),
   windowSpec: windowSpecSchema,

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TrainingConfig } from '../config/schema.js';
 import type { Logger } from '../pipeline/logger.js';
+import type { Misfit } from './misfit.js';
 import { reconstructionErrors } from '../scoring/score.js';
 import { allowedTransforms, dihedral, transformWindow } from './augment.js';
 import { buildAutoencoder } from './autoencoder.js';
@@ -49,6 +50,8 @@ export interface TrainOptions {
   evalBatchSize?: number;
   /** Backend the worker threads select (default: the current one); needed only with training.threads > 1. */
   backend?: 'tensorflow' | 'wasm' | 'cpu';
+  /** How detection will score windows (the WindowSpec's misfit): the calibration errors are computed so. */
+  misfit?: Misfit;
 }
 
 /** What computed the gradients, for logs and the bundle, e.g. "onnxruntime-node 1.30.0, 1 thread". */
@@ -168,7 +171,7 @@ export async function trainAutoencoder(train: TrainingSet, val: TrainingSet, opt
     optimizer.dispose();
     await runner?.close();
   }
-  const valErrors = reconstructionErrors(model, val.windows, val.count, samples, evalBatch);
+  const valErrors = reconstructionErrors(model, val.windows, val.count, samples, evalBatch, options.misfit);
   const calibration = calibrate(valErrors, training.calibrationRecall);
   logger?.info(
     { bestEpoch, threshold: calibration.threshold, recall: calibration.recall },

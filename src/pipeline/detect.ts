@@ -7,6 +7,7 @@
  * A shard (`--shard i/N`) scores only its batches and stops there; `merge` unions shard folders and
  * finishes exactly as a single process would, because picking always sees every window of the plan.
  */
+import { misfitOf } from '../model/misfit.js';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -314,6 +315,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
       threads: o.config.scoring.threads === 0 ? undefined : o.config.scoring.threads,
       batchSize: o.config.scoring.batchSize,
       engine: o.config.scoring.engine,
+      misfit: misfitOf(job.identity.windowSpec),
       onFallback: (reason) => log.info({ engine: 'tfjs', reason }, `${reason}; scoring with tfjs`),
     });
     log.info({ scorer: scorer.detail }, `scoring with ${scorer.detail}`);

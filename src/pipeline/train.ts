@@ -3,6 +3,7 @@
  * autoencoder fitted on seamount windows only → model bundle with its window spec, calibrated threshold
  * and provenance. With `initDir` it fine-tunes an existing bundle (retraining on new labels).
  */
+import { misfitOf } from '../model/misfit.js';
 import { basename, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { readCatalogue, SearchArea, type CatalogueEntry } from '../catalogue/index.js';
@@ -154,6 +155,7 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
       seed: config.seed,
       arch,
       init: init?.model,
+      misfit: misfitOf(spec),
       logger: log,
       onEpoch: (e) => {
         progress.increment();

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
 import type { BackendInfo } from '../model/backend.js';
 import type { Engine } from '../config/schema.js';
+import type { Misfit } from '../model/misfit.js';
 import { createOnnxScorer, onOnnxRuntime, onnxRuntimeDetail } from '../model/onnx/runtime.js';
 import { reconstructionErrors } from './score.js';
 import type { ScoreTask, WorkerModel } from './worker.js';
@@ -40,6 +41,8 @@ export interface ScorerOptions {
   engine?: Engine;
   /** Called with the reason when `auto` falls back to tfjs. */
   onFallback?: (reason: string) => void;
+  /** How a reconstruction is scored (the bundle's WindowSpec, model/misfit.ts); default: mean squared error. */
+  misfit?: Misfit;
 }
 
 /** One thread per core for wasm and cpu; the native backend parallelises inside each op already. */
@@ -61,7 +64,7 @@ export async function createScorer(model: tf.LayersModel, options: ScorerOptions
     options.backend,
     'scoring',
     async () => {
-      const scorer = await createOnnxScorer(model, { threads: options.threads ?? availableParallelism(), batchSize: options.batchSize });
+      const scorer = await createOnnxScorer(model, { threads: options.threads ?? availableParallelism(), batchSize: options.batchSize, misfit: options.misfit });
       return { ...scorer, detail: await onnxRuntimeDetail(scorer.threads) };
     },
     options.onFallback,
@@ -76,7 +79,7 @@ async function createTfjsScorer(model: tf.LayersModel, options: ScorerOptions): 
     return {
       threads: 0,
       detail: `tfjs ${options.backend}, in the calling thread`,
-      score: async (windows, count) => reconstructionErrors(model, windows, count, samples, options.batchSize),
+      score: async (windows, count) => reconstructionErrors(model, windows, count, samples, options.batchSize, options.misfit),
       close: async () => undefined,
     };
   }
@@ -89,7 +92,7 @@ async function createTfjsScorer(model: tf.LayersModel, options: ScorerOptions): 
     maxThreads: threads,
     // every task needs a warm worker (tfjs, wasm and the model loaded): keep them for the pool's life
     idleTimeout: Number.POSITIVE_INFINITY,
-    workerData: { backend: options.backend, model: workerModel },
+    workerData: { backend: options.backend, model: workerModel, misfit: options.misfit },
   });
   const run = (windows: Float32Array, count: number): Promise<Float32Array> => {
     const own = windows.slice(0, count * samples * samples); // a private copy can be transferred

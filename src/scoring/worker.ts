@@ -7,6 +7,7 @@ import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { move } from 'piscina';
 import { type BackendInfo, selectBackend } from '../model/backend.js';
+import type { Misfit } from '../model/misfit.js';
 import { reconstructionErrors } from './score.js';
 
 export interface WorkerModel {
@@ -25,6 +26,7 @@ export interface ScoreTask {
 interface ScoringWorkerData {
   backend: BackendInfo['name'];
   model: WorkerModel;
+  misfit?: Misfit;
 }
 
 let ready: Promise<tf.LayersModel> | null = null;
@@ -37,6 +39,6 @@ async function setUp(data: ScoringWorkerData): Promise<tf.LayersModel> {
 export default async function scoreInWorker(task: ScoreTask): Promise<Float32Array> {
   ready ??= setUp(workerData as ScoringWorkerData);
   const model = await ready;
-  const errors = reconstructionErrors(model, task.windows, task.count, task.samples, task.batchSize);
+  const errors = reconstructionErrors(model, task.windows, task.count, task.samples, task.batchSize, (workerData as ScoringWorkerData).misfit);
   return move(errors) as unknown as Float32Array;
 }

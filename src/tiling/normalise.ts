@@ -58,12 +58,73 @@ export function medianOf(values: Float32Array, scratch?: Float32Array): number {
 }
 
 /**
- * Normalises `values` (elevations, m; NaN = no-data) in place and multiplies by `taper`.
- * Returns the median removed (m). A flat window becomes all zeros.
+ * Subtracts the least-squares plane z = a + b·i + c·j of the finite samples of a square `n × n` window
+ * (row-major) in place; NaN stays NaN. Returns the plane's value at the window's centre (m), NaN when
+ * fewer than 3 samples are finite.
+ *
+ * @example detrendPlane(Float32Array.of(0, 1, 10, 11), 2) // → 5.5; values now [0, 0, 0, 0]
+ */
+export function detrendPlane(values: Float32Array, n: number): number {
+  // centred coordinates make the normal equations diagonal on a full window
+  const c = (n - 1) / 2;
+  let count = 0;
+  let si = 0;
+  let sj = 0;
+  let sz = 0;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const v = values[j * n + i];
+      if (v !== v) continue;
+      count++;
+      si += i - c;
+      sj += j - c;
+      sz += v;
+    }
+  }
+  if (count < 3) return NaN;
+  const mi = si / count;
+  const mj = sj / count;
+  const mz = sz / count;
+  let sii = 0;
+  let sij = 0;
+  let sjj = 0;
+  let siz = 0;
+  let sjz = 0;
+  for (let j = 0; j < n; j++) {
+    const dj = j - c - mj;
+    for (let i = 0; i < n; i++) {
+      const v = values[j * n + i];
+      if (v !== v) continue;
+      const di = i - c - mi;
+      const dz = v - mz;
+      sii += di * di;
+      sij += di * dj;
+      sjj += dj * dj;
+      siz += di * dz;
+      sjz += dj * dz;
+    }
+  }
+  const det = sii * sjj - sij * sij;
+  const b = det > 1e-9 ? (siz * sjj - sjz * sij) / det : 0;
+  const g = det > 1e-9 ? (sjz * sii - siz * sij) / det : 0;
+  // plane(i, j) = mz + b (i − c − mi) + g (j − c − mj)
+  for (let j = 0; j < n; j++) {
+    const base = mz + g * (j - c - mj) - b * (c + mi);
+    for (let i = 0; i < n; i++) values[j * n + i] -= base + b * i;
+  }
+  return mz - b * mi - g * mj;
+}
+
+/**
+ * Normalises `values` (elevations, m; NaN = no-data) in place and multiplies by `taper`: the regional plane
+ * removed first when `spec.detrend` is `plane`, then the median, then the scale. Returns the median
+ * removed (m; with a plane removed, the plane at the centre plus the residual median). A flat window
+ * becomes all zeros.
  *
  * @example normaliseWindow(samples, spec, taperWeights(spec)) // samples now in [−1, 1]
  */
 export function normaliseWindow(values: Float32Array, spec: WindowSpec, taper: Float32Array, scratch?: Float32Array): number {
+  const planeAtCentre = spec.detrend === 'plane' ? detrendPlane(values, spec.samples) : 0;
   const median = medianOf(values, scratch);
   if (!Number.isFinite(median)) {
     values.fill(0);
@@ -87,5 +148,5 @@ export function normaliseWindow(values: Float32Array, spec: WindowSpec, taper: F
     else if (x < -1) x = -1;
     values[k] = x * taper[k];
   }
-  return median;
+  return planeAtCentre + median;
 }

@@ -16,6 +16,9 @@ const SPEC_KEYS = [
   'taperStart',
   'normalisation',
   'scaleM',
+  'detrend',
+  'misfit',
+  'centreWeight',
 ] as const satisfies readonly (keyof WindowSpec)[];
 
 /**
@@ -34,6 +37,9 @@ export function windowSpecFromConfig(w: WindowConfig): WindowSpec {
     taperStart: w.taperStart,
     normalisation: w.normalisation,
     scaleM: w.scaleM,
+    detrend: w.detrend,
+    misfit: w.misfit,
+    centreWeight: w.centreWeight,
   };
   checkWindowSpec(spec);
   return spec;
@@ -48,6 +54,9 @@ export function checkWindowSpec(spec: WindowSpec): void {
   if (spec.interpolation !== 'bilinear') problems.push(`interpolation ${String(spec.interpolation)} is not supported (bilinear)`);
   if (!(spec.taperStart >= 0 && spec.taperStart <= 1)) problems.push(`taperStart ${spec.taperStart} must lie in 0..1`);
   if (spec.normalisation === 'median-scale' && !(spec.scaleM > 0)) problems.push(`scaleM ${spec.scaleM} must be > 0`);
+  if (spec.detrend !== 'none' && spec.detrend !== 'plane') problems.push(`detrend ${String(spec.detrend)} is not none or plane`);
+  if (spec.misfit !== 'mse' && spec.misfit !== 'relative') problems.push(`misfit ${String(spec.misfit)} is not mse or relative`);
+  if (!(spec.centreWeight >= 0)) problems.push(`centreWeight ${spec.centreWeight} must be >= 0`);
   if (problems.length > 0) throw new Error(`window spec: ${problems.join('; ')}`);
 }
 

@@ -12,6 +12,9 @@ export const baseSpec: WindowSpec = {
   taperStart: 0.7,
   normalisation: 'median-maxabs',
   scaleM: 2000,
+  detrend: 'none',
+  misfit: 'mse',
+  centreWeight: 0,
 };
 
 export const planConfig = { maxLandFraction: 0.2, maxNodataFraction: 0.1, landLevelM: 0, maxAbsLatDeg: 85 };

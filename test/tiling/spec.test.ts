@@ -16,6 +16,9 @@ describe('WindowSpec', () => {
       taperStart: config.window.taperStart,
       normalisation: config.window.normalisation,
       scaleM: config.window.scaleM,
+      detrend: config.window.detrend,
+      misfit: config.window.misfit,
+      centreWeight: config.window.centreWeight,
     });
     expect('strideKm' in spec).toBe(false);
     const restrided = windowSpecFromConfig({ ...config.window, strideKm: config.window.strideKm * 2 });

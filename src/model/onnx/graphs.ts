@@ -23,6 +23,7 @@
  */
 import { type Dims, OnnxGraph } from './graph.js';
 import { type ConvStep, type ModelPlan, transposeOutputPadding } from './plan.js';
+import { RELATIVE_EPSILON, type Misfit } from '../misfit.js';
 
 export const ONNX_WINDOWS = 'windows';
 export const ONNX_ERRORS = 'errors';
@@ -48,14 +49,27 @@ interface StepTensors {
  * Scoring graph bytes: input `windows` [n, 1, s, s] → output `errors` [n].
  * `weights` are model.trainableWeights' values in order (tfjs layout).
  */
-export function scoringGraph(plan: ModelPlan, weights: Float32Array[]): Uint8Array {
+export function scoringGraph(plan: ModelPlan, weights: Float32Array[], misfit: Misfit = { weights: null, relative: false }): Uint8Array {
   if (weights.length !== plan.weightShapes.length) throw new Error(`ONNX export: ${weights.length} weight arrays for ${plan.weightShapes.length} weights`);
   const g = new OnnxGraph();
   const x = g.input(ONNX_WINDOWS, ['n', 1, plan.samples, plan.samples]);
   const names = weights.map((w, i) => g.floats(weightInput(i), plan.weightShapes[i], w));
   const { output } = forward(g, plan, x, names);
   const diff = g.node('Sub', [output, x]);
-  g.node('ReduceMean', [g.node('Mul', [diff, diff])], { axes: [1, 2, 3], keepdims: 0 }, ONNX_ERRORS);
+  if (!misfit.weights) {
+    g.node('ReduceMean', [g.node('Mul', [diff, diff])], { axes: [1, 2, 3], keepdims: 0 }, ONNX_ERRORS);
+  } else {
+    // Σ w d² / (Σ w x² + ε Σ w)  or  Σ w d² / Σ w   (model/misfit.ts)
+    const s = plan.samples;
+    const w = g.floats('misfit_weights', [1, 1, s, s], misfit.weights);
+    const sumW = misfit.weights.reduce((a, b) => a + b, 0);
+    const axes = g.int64s([1, 2, 3]);
+    const num = g.node('ReduceSum', [g.node('Mul', [w, g.node('Mul', [diff, diff])]), axes], { keepdims: 0 });
+    const den = misfit.relative
+      ? g.node('Add', [g.node('ReduceSum', [g.node('Mul', [w, g.node('Mul', [x, x])]), axes], { keepdims: 0 }), g.floats('misfit_epsilon', [], Float32Array.of(RELATIVE_EPSILON * sumW))])
+      : g.floats('misfit_sum_w', [], Float32Array.of(sumW));
+    g.node('Div', [num, den], {}, ONNX_ERRORS);
+  }
   g.output(ONNX_ERRORS, ['n']);
   return g.encode('seamount_autoencoder_error');
 }

@@ -14,6 +14,7 @@ import type { BackendInfo } from '../backend.js';
 import { type GradientRunner, type ShardResult, flatWeights } from '../gradients.js';
 import { ONNX_ERRORS, ONNX_LOSS, ONNX_SCALE, ONNX_WINDOWS, gradientGraph, gradientOutput, scoringGraph, weightInput } from './graphs.js';
 import { planModel } from './plan.js';
+import type { Misfit } from '../misfit.js';
 
 /** The part of onnxruntime-node's API used here (typed locally: the package is optional). */
 interface OrtTensor {
@@ -106,11 +107,11 @@ export interface OnnxScorer {
  * const scorer = await createOnnxScorer(model, { threads: 2, batchSize: 256 });
  * const errors = await scorer.score(windows, count);
  */
-export async function createOnnxScorer(model: tf.LayersModel, options: { threads: number; batchSize: number }): Promise<OnnxScorer> {
+export async function createOnnxScorer(model: tf.LayersModel, options: { threads: number; batchSize: number; misfit?: Misfit }): Promise<OnnxScorer> {
   const ort = await loadOnnxRuntime();
   const plan = planModel(model);
   const weights = model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
-  const session = await createSession(ort, scoringGraph(plan, weights), options.threads);
+  const session = await createSession(ort, scoringGraph(plan, weights, options.misfit), options.threads);
   const samples = plan.samples;
   const size = samples * samples;
   return {
