@@ -13,7 +13,7 @@ export function registerBaseline(program: Command): void {
   const cmd = program
     .command('baseline')
     .description('Kim & Wessel-style picker: elliptical 2-D Gaussians on high-passed bathymetry; same GeoJSON schema as detect')
-    .argument('<grid>', 'bathymetry grid file')
+    .argument('<grid>', 'bathymetry grid: a file, or an https:// or s3:// GeoTIFF/COG')
     .option('--out <dir>', 'output folder', 'out/baseline')
     .option('--method <name>', 'gaussian (Kim & Wessel-style Gaussian fits) or peaks (plain peak-prominence picker)', 'gaussian')
     .option('--region <W/E/S/N>', 'search only this box, degrees')

@@ -16,8 +16,8 @@ interface DetectFlags extends CommonFlags {
 export function registerDetect(program: Command): void {
   const cmd = program
     .command('detect')
-    .description('find seamounts in a grid (GeoTIFF, netCDF-3, netCDF-4) and write OUT/seamounts.geojson')
-    .argument('<grid>', 'bathymetry grid file')
+    .description('find seamounts in a grid (GeoTIFF/COG, netCDF-3, netCDF-4, ESRI ASCII; https:// and s3:// COGs) and write OUT/seamounts.geojson')
+    .argument('<grid>', 'bathymetry grid: a file, or an https:// or s3:// GeoTIFF/COG')
     .option('--model <dir>', 'model bundle folder (default: the bundled default model)')
     .option('--out <dir>', 'output folder', 'out/detect')
     .option('--region <W/E/S/N>', 'search only this box, degrees (W > E crosses the antimeridian)')

@@ -18,7 +18,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train an autoencoder bundle on windows centred on catalogue seamounts (or fine-tune one with --init)')
     .requiredOption('--catalogue <file>', 'seamount positions: KW text, xyhrdnc, GeoJSON or CSV with lon/lat (repeatable)', collect)
-    .requiredOption('--grid <file...>', 'grids to cut training windows from (each seamount uses the first grid that holds it)')
+    .requiredOption('--grid <file...>', 'grids to cut training windows from, files or https:// / s3:// COGs (each seamount uses the first grid that holds it)')
     .requiredOption('--out <dir>', 'folder for the new model bundle')
     .option('--init <bundle>', 'start from this bundle (retraining on new labels); its window spec is kept')
     .option('--epochs <n>', 'maximum epochs (default: config training.epochs)')

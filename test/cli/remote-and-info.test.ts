@@ -91,6 +91,15 @@ describe('detect on a COG over HTTP', () => {
     console.log(`detect --shard 0/164 over HTTP: ${run.gridTransfer.bytesFetched} of ${COG_BYTES} bytes`);
   }, 180_000);
 
+  it('baseline reads it too and records the object, not a checksum', async () => {
+    const r = await runCli('baseline', server.url('spac_33.cog.tif'), '--method', 'peaks', '--region', region, '--out', join(out, 'peaks'), ...quiet);
+    expect(r.code).toBe(0);
+    const meta = readJson(join(out, 'peaks', 'seamounts.geojson')).seamount_detect;
+    expect(meta.grid).toBe(server.url('spac_33.cog.tif'));
+    expect(meta.grid_sha256).toBeUndefined();
+    expect(meta.grid_remote).toMatchObject({ url: server.url('spac_33.cog.tif'), size: COG_BYTES });
+  }, 60_000);
+
   it('a missing object is a clear error naming the URL, and nothing is written', async () => {
     const r = await runCli('detect', server.url('nope.tif'), '--out', join(out, 'nope'), ...quiet);
     expect(r.code).toBe(1);
