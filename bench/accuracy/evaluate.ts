@@ -1,0 +1,215 @@
+/**
+ * The figures of one held-out region from its finished runs: window AUC of the model and of the control,
+ * recall of catalogue seamounts at the model's calibrated threshold, and P/R/F1/AP of each picker against
+ * each catalogue (the project's own comparison, src/catalogue compareCatalogues, 25 km). A group of grids
+ * (the GEBCO tiles) is pooled: windows, seamounts and picks of all its grids taken together.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compareCatalogues, SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
+import { parseRegion } from '../../src/config/region.js';
+import { openGrid } from '../../src/grid/index.js';
+import { extractWindow } from '../../src/tiling/index.js';
+import type { GridSource, WindowSpec } from '../../src/types.js';
+import { lowerScoreAuc } from './auc.js';
+import { meanOf, pooledScores, recallAtThreshold, type Comparison, type ObjectScores, type RankedPick } from './pool.js';
+import type { CatalogueName, RegionDef } from './regions.js';
+import { concatScores, labelWindows, nearestWindowScores, windowsOfRaster, type LabelledScores, type ScoredWindows } from './windows.js';
+
+export const PICKERS = ['autoencoder', 'baseline', 'peaks'] as const;
+export type Picker = (typeof PICKERS)[number];
+export const TOLERANCE_KM = 25;
+/** The plan's land/no-data rules and the land level (config/default.yaml plan.*), as training applies them. */
+const PLAN = { maxNodataFraction: 0.1, maxLandFraction: 0.2, landLevelM: 0 };
+
+/** One grid's finished runs: folders holding seamounts.csv (and error.tif for the two models). */
+export interface GridRuns {
+  grid: string;
+  model: string;
+  control: string;
+  baseline: string;
+  peaks: string;
+}
+
+export interface PickerFigures {
+  /** Picks inside the searched area. */
+  picks: number;
+  kw: ObjectScores;
+  gevorgian: ObjectScores;
+}
+
+export interface RegionFigures {
+  grids: number;
+  windows: { positives: number; negatives: number; auc: number | null; controlAuc: number | null };
+  /** Recall at the bundle's threshold of catalogue seamounts (KW ∪ Gevorgian, by id) in the region. */
+  threshold: {
+    target: number;
+    /** Those whose window passes training's rules (relief ≥ minReliefM, land, no-data): calibration's population. */
+    realised: number | null;
+    seamounts: number;
+    /** Every catalogued seamount with a scored window within 6 km. */
+    realisedAll: number | null;
+    seamountsAll: number;
+  };
+  pickers: Record<Picker, PickerFigures>;
+}
+
+export interface Bundle {
+  calibration: { recall: number; threshold: number };
+  windowSpec: WindowSpec;
+  training: { config: { minReliefM?: number } };
+}
+
+export const readBundle = (dir: string): Bundle => JSON.parse(readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as Bundle;
+
+/** The scored windows of an error.tif (its nodata read as NaN or −9999), inside `area`. */
+async function rasterWindows(file: string, area: SearchArea): Promise<ScoredWindows> {
+  const g = await openGrid(file);
+  try {
+    const values = await g.read({ x0: 0, y0: 0, w: g.width, h: g.height });
+    const all = windowsOfRaster(values, g);
+    const keep: number[] = [];
+    for (let i = 0; i < all.score.length; i++) if (area.contains(all.lon[i], all.lat[i])) keep.push(i);
+    const pick = (a: Float64Array): Float64Array => Float64Array.from(keep, (i) => a[i]);
+    return { lon: pick(all.lon), lat: pick(all.lat), score: pick(all.score) };
+  } finally {
+    await g.close();
+  }
+}
+
+/** Picks of a comparison ranked for the AP: matched to a counted seamount (TP) or to none (FP). */
+function rankedPicks(dir: string): RankedPick[] {
+  type Fc = { features: Array<{ properties: { confidence: number | null; counted?: boolean } }> };
+  const read = (f: string): Fc => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Fc;
+  const tp = read('matched.geojson').features.filter((f) => f.properties.counted).map((f) => ({ confidence: f.properties.confidence, tp: true }));
+  const fp = read('new.geojson').features.map((f) => ({ confidence: f.properties.confidence, tp: false }));
+  return [...tp, ...fp];
+}
+
+/** The union of the catalogues, one entry per id (a KW seamount Gevorgian re-measured counts once). */
+export function uniqueSeamounts(catalogues: Record<CatalogueName, CatalogueEntry[]>): CatalogueEntry[] {
+  const seen = new Set<string>();
+  const out: CatalogueEntry[] = [];
+  for (const e of [...catalogues.kw, ...catalogues.gevorgian]) {
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    out.push(e);
+  }
+  return out;
+}
+
+/** Whether each seamount's centred window passes training's rules on this grid (as src/pipeline/train.ts). */
+async function trainable(grid: GridSource, seamounts: CatalogueEntry[], spec: WindowSpec, minReliefM: number): Promise<boolean[]> {
+  const out: boolean[] = [];
+  for (const s of seamounts) {
+    const w = await extractWindow(grid, { lon: s.lon, lat: s.lat }, spec, PLAN.landLevelM);
+    out.push(w.nodataFraction <= PLAN.maxNodataFraction && w.landFraction <= PLAN.maxLandFraction && w.reliefM >= minReliefM);
+  }
+  return out;
+}
+
+export interface EvaluateOptions {
+  region: RegionDef;
+  runs: GridRuns[];
+  /** The model's bundle folder (calibration, window spec). */
+  bundleDir: string;
+  catalogues: Record<CatalogueName, CatalogueEntry[]>;
+  cataloguePaths: Record<CatalogueName, string>;
+  /** Where the comparisons are written. */
+  workDir: string;
+}
+
+export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures> {
+  const bundle = readBundle(o.bundleDir);
+  const everyRef = [...o.catalogues.kw, ...o.catalogues.gevorgian];
+  const unique = uniqueSeamounts(o.catalogues);
+  const labelled: LabelledScores[] = [];
+  const controlLabelled: LabelledScores[] = [];
+  const scoresAll: Array<number | null> = [];
+  const scoresTrainable: Array<number | null> = [];
+  const comparisons = Object.fromEntries(PICKERS.map((p) => [p, { kw: [] as Comparison[], gevorgian: [] as Comparison[], picks: 0 }])) as Record<
+    Picker,
+    { kw: Comparison[]; gevorgian: Comparison[]; picks: number }
+  >;
+
+  for (const [gi, run] of o.runs.entries()) {
+    const grid = await openGrid(run.grid);
+    try {
+      let area = SearchArea.fromGrid(grid);
+      if (o.region.box) area = area.intersect(SearchArea.fromRegion(parseRegion(o.region.box)));
+      const model = await rasterWindows(path.join(run.model, 'error.tif'), area);
+      const control = await rasterWindows(path.join(run.control, 'error.tif'), area);
+      labelled.push(labelWindows(model, everyRef));
+      controlLabelled.push(labelWindows(control, everyRef));
+
+      const inside = unique.filter((s) => area.contains(s.lon, s.lat));
+      const scores = nearestWindowScores(inside, model);
+      const rules = await trainable(grid, inside, bundle.windowSpec, bundle.training.config.minReliefM ?? 300);
+      scoresAll.push(...scores);
+      scoresTrainable.push(...scores.filter((_, i) => rules[i]));
+
+      for (const picker of PICKERS) {
+        const dir = picker === 'autoencoder' ? run.model : run[picker];
+        for (const cat of ['kw', 'gevorgian'] as const) {
+          const outDir = path.join(o.workDir, `compare-${picker}-${cat}${o.runs.length > 1 ? `-${gi}` : ''}`);
+          const { metrics } = await compareCatalogues({
+            picksPath: path.join(dir, 'seamounts.csv'),
+            cataloguePath: o.cataloguePaths[cat],
+            toleranceKm: TOLERANCE_KM,
+            minHeightM: 0,
+            region: o.region.box ? parseRegion(o.region.box) : null,
+            grid,
+            outDir,
+          });
+          comparisons[picker][cat].push({ tp: metrics.tp, fp: metrics.fp, fn: metrics.fn, picks: rankedPicks(outDir) });
+          if (cat === 'kw') comparisons[picker].picks += metrics.tp + metrics.fp + metrics.ignored;
+        }
+      }
+    } finally {
+      await grid.close();
+    }
+  }
+
+  const model = concatScores(labelled);
+  const control = concatScores(controlLabelled);
+  const realised = recallAtThreshold(scoresTrainable, bundle.calibration.threshold);
+  const realisedAll = recallAtThreshold(scoresAll, bundle.calibration.threshold);
+  return {
+    grids: o.runs.length,
+    windows: {
+      positives: model.positive.length,
+      negatives: model.negative.length,
+      auc: lowerScoreAuc(model.positive, model.negative),
+      controlAuc: lowerScoreAuc(control.positive, control.negative),
+    },
+    threshold: {
+      target: bundle.calibration.recall,
+      realised: realised.recall,
+      seamounts: realised.counted,
+      realisedAll: realisedAll.recall,
+      seamountsAll: realisedAll.counted,
+    },
+    pickers: Object.fromEntries(
+      PICKERS.map((p) => [p, { picks: comparisons[p].picks, kw: pooledScores(comparisons[p].kw), gevorgian: pooledScores(comparisons[p].gevorgian) }]),
+    ) as Record<Picker, PickerFigures>,
+  };
+}
+
+/** Mean over regions of every figure (regions lacking a figure are left out of its mean). */
+export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
+  const m = (f: (r: RegionFigures) => number | null): number | null => meanOf(regions.map(f));
+  const scores = (f: (r: RegionFigures) => ObjectScores) => ({
+    precision: m((r) => f(r).precision),
+    recall: m((r) => f(r).recall),
+    f1: m((r) => f(r).f1),
+    ap: m((r) => f(r).ap),
+  });
+  return {
+    regions: regions.length,
+    windows: { auc: m((r) => r.windows.auc), controlAuc: m((r) => r.windows.controlAuc) },
+    threshold: { target: m((r) => r.threshold.target), realised: m((r) => r.threshold.realised), realisedAll: m((r) => r.threshold.realisedAll) },
+    pickers: Object.fromEntries(
+      PICKERS.map((p) => [p, { picks: m((r) => r.pickers[p].picks), kw: scores((r) => r.pickers[p].kw), gevorgian: scores((r) => r.pickers[p].gevorgian) }]),
+    ),
+  };
+}
