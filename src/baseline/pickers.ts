@@ -13,7 +13,7 @@ import { mergeClosePicks, remeasureCrowded } from '../picking/merge.js';
 import { passesGuards } from '../picking/pick.js';
 import { fitFactor, numberSeamounts, saturating, toSeamount } from '../picking/records.js';
 import type { GridSource, Region, Seamount } from '../types.js';
-import { findHighpassPeaks, type HighpassPeak } from './highpass.js';
+import { findHighpassPeaks, type HighpassPeak } from '../picking/highpass.js';
 import { KM_PER_DEG } from '../grid/geometry.js';
 
 /** Options of the Gaussian baseline: the `baseline:` config section (and a logger). */

@@ -116,6 +116,8 @@ export const pickingSchema = z
     splitDropFraction: fraction(),
     /** Confidence × steepness / (steepness + this), steepness = height / radius in m per km (0: no steepness factor). */
     steepnessScaleMPerKm: z.number().min(0),
+    /** Surface the uphill walk from each hit climbs: the high-passed relief (highpassKm), or raw depth (old design). */
+    climbSurface: z.enum(['highpass', 'depth']),
   })
   .strict();
 

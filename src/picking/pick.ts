@@ -2,7 +2,8 @@
  * Scored windows → one measured Seamount per seamount.
  *
  * 1. Hits: windows whose (optionally Gaussian-smoothed) reconstruction error lies under the threshold.
- * 2. Clustering by the bathymetry: each hit walks uphill (SummitClimber) to the summit it sits under;
+ * 2. Clustering by the bathymetry: each hit walks uphill (SummitClimber) on the high-passed relief
+ *    (`picking.climbSurface`; raw depth in the old design) to the summit it sits under;
  *    hits reaching the same summit form one cluster. A low-error patch covering two seamounts thus splits
  *    at the saddle between them — error minima alone cannot separate a chain whose windows all look
  *    alike.
@@ -16,6 +17,7 @@ import type { GridSource, ScoredWindow, Seamount } from '../types.js';
 import { CachedGrid } from './cachedGrid.js';
 import { SummitClimber, type SummitCell } from './climb.js';
 import { findHits } from './errorField.js';
+import { HighpassGrid } from './highpassGrid.js';
 import { GeoIndex } from './geoIndex.js';
 import { measureSeamount, type Measurement } from './measure.js';
 import { mergeClosePicks, remeasureCrowded } from './merge.js';
@@ -76,7 +78,9 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
 
   const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
   const cellKm = Math.abs(grid.dLat) * KM_PER_DEG;
-  const climber = new SummitClimber(source, {
+  // the walk climbs the high-passed relief (a seamount's summit on a regional slope), or raw depth (the old design)
+  const surface = cfg.climbSurface === 'highpass' && cfg.highpassKm > 0 ? new HighpassGrid(source, { highpassKm: cfg.highpassKm }) : source;
+  const climber = new SummitClimber(surface, {
     stepKm: Math.max(2 * cellKm, 1),
     // a hit further than this from its summit is not on the seamount (plus a stride of slack)
     limitKm: Math.max(cfg.measureRadiusKm / 2, o.strideKm * 1.5),

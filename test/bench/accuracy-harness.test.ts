@@ -22,6 +22,13 @@ describe('training grids of a fold', () => {
     expect(trainingGrids(regions, regions[3])).toEqual(['a.nc', 'b.nc']);
   });
 
+  it('never trains on a region marked untrainable, but still holds it out', () => {
+    const withCoarse: RegionDef[] = [...regions, { name: 'coarse', grids: ['c5m.nc'], trainable: false }];
+    expect(trainingGrids(withCoarse, withCoarse[0])).toEqual(['a.nc', 'b.nc', 't1.tif', 't2.tif']);
+    expect(trainingGrids(withCoarse, withCoarse[4])).toEqual(['a.nc', 'b.nc', 't1.tif', 't2.tif']);
+    expect(allRegions().find((r) => r.name === 'hawaii_5m')?.trainable).toBe(false);
+  });
+
   it('knows every shared region, the tiles as one group', () => {
     const all = allRegions();
     expect(all.map((r) => r.name)).toEqual(expect.arrayContaining(['spac_west', 'spac_east', 'gorda', 'japan_trench', 'gebco_tiles', 'hawaii_5m']));

@@ -8,7 +8,7 @@
  * kernel, so the result does not depend on the band size.
  */
 import { columnLon, lonPeriodColumns, rowLat, wrapLon180, KM_PER_DEG } from '../grid/geometry.js';
-import { regionCells } from '../picking/region.js';
+import { regionCells } from './region.js';
 import type { GridSource, PixelWindow, Region } from '../types.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, exp, floor, max, min } = Math;
