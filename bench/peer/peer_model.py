@@ -108,8 +108,10 @@ class TfjsAutoencoder(torch.nn.Module):
         return x
 
 
-def reconstruction_errors(model: TfjsAutoencoder, windows: np.ndarray, batch: int) -> np.ndarray:
-    """Mean squared reconstruction error of each window ((n, S*S) or (n, S, S) float32)."""
+def reconstruction_errors(model: TfjsAutoencoder, windows: np.ndarray, batch: int, weights: np.ndarray | None = None,
+                          relative: bool = False) -> np.ndarray:
+    """Reconstruction error of each window ((n, S*S) or (n, S, S) float32): the mean squared error, or with
+    `weights` the misfit of model/misfit.ts (sum w d^2 / sum w, or relative: / (sum w x^2 + 1e-6 sum w))."""
     n = len(windows)
     out = np.empty(n, dtype=np.float32)
     if n == 0:
@@ -118,5 +120,11 @@ def reconstruction_errors(model: TfjsAutoencoder, windows: np.ndarray, batch: in
     with torch.inference_mode():
         for i in range(0, n, batch):
             x = torch.from_numpy(np.ascontiguousarray(windows[i:i + batch], dtype=np.float32)).reshape(-1, 1, s, s)
-            out[i:i + len(x)] = ((model(x) - x) ** 2).mean(dim=(1, 2, 3)).numpy()
+            if weights is None:
+                out[i:i + len(x)] = ((model(x) - x) ** 2).mean(dim=(1, 2, 3)).numpy()
+                continue
+            w = torch.from_numpy(weights.astype(np.float32)).reshape(1, 1, s, s)
+            num = (w * (model(x) - x) ** 2).sum(dim=(1, 2, 3))
+            den = (w * x * x).sum(dim=(1, 2, 3)) + 1e-6 * w.sum() if relative else w.sum()
+            out[i:i + len(x)] = (num / den).numpy()
     return out

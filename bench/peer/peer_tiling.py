@@ -48,6 +48,9 @@ class Spec:
     taper_start: float
     normalisation: str
     scale_m: float
+    detrend: str = "none"
+    misfit: str = "mse"
+    centre_weight: float = 0.0
 
     @property
     def spacing_km(self) -> float:
@@ -57,7 +60,20 @@ class Spec:
     def from_bundle(ws: dict) -> "Spec":
         if ws["projection"] != "laea" or ws["interpolation"] != "bilinear":
             raise ValueError(f"window spec {ws}: only laea + bilinear are implemented")
-        return Spec(ws["sizeKm"], ws["samples"], ws["antiAlias"], ws["taper"], ws["taperStart"], ws["normalisation"], ws["scaleM"])
+        return Spec(ws["sizeKm"], ws["samples"], ws["antiAlias"], ws["taper"], ws["taperStart"], ws["normalisation"], ws["scaleM"],
+                    ws.get("detrend", "none"), ws.get("misfit", "mse"), ws.get("centreWeight", 0.0))
+
+    def misfit_weights(self) -> np.ndarray | None:
+        """Weights of the misfit (model/misfit.ts centreWeights), None for the plain mean squared error."""
+        if self.misfit != "relative" and not self.centre_weight > 0:
+            return None
+        s = self.samples
+        if not self.centre_weight > 0:
+            return np.ones(s * s, dtype=np.float32)
+        c = (s - 1) / 2
+        sigma = self.centre_weight * (s / 2)
+        j, i = np.mgrid[0:s, 0:s]
+        return np.exp(-((i - c) ** 2 + (j - c) ** 2) / (2 * sigma * sigma)).astype(np.float32).ravel()
 
 
 @dataclass
@@ -270,9 +286,34 @@ def anti_alias(raw: np.ndarray, lat0_band: float, g: Geometry, spacing_km: float
     return field
 
 
+def detrend_plane(v64: np.ndarray, n: int) -> np.ndarray:
+    """(k, n*n) float64 with NaN -> each window minus the least-squares plane of its finite samples (detrendPlane),
+    rounded to float32 as ours stores it."""
+    j, i = np.mgrid[0:n, 0:n]
+    c = (n - 1) / 2
+    ii = (i - c).ravel().astype(np.float64)
+    jj = (j - c).ravel().astype(np.float64)
+    out = v64.copy()
+    for k in range(len(v64)):
+        z = v64[k]
+        ok = ~np.isnan(z)
+        if ok.sum() < 3:
+            continue
+        mi, mj, mz = ii[ok].mean(), jj[ok].mean(), z[ok].mean()
+        di, dj, dz = ii[ok] - mi, jj[ok] - mj, z[ok] - mz
+        sii, sij, sjj, siz, sjz = (di * di).sum(), (di * dj).sum(), (dj * dj).sum(), (di * dz).sum(), (dj * dz).sum()
+        det = sii * sjj - sij * sij
+        b = (siz * sjj - sjz * sij) / det if det > 1e-9 else 0.0
+        g = (sjz * sii - siz * sij) / det if det > 1e-9 else 0.0
+        out[k] = z - (mz + b * (ii - mi) + g * (jj - mj))
+    return out.astype(np.float32).astype(np.float64)
+
+
 def normalise(v: np.ndarray, spec: Spec, taper: np.ndarray) -> np.ndarray:
     """(k, S) float32 samples with NaN -> normalised, tapered float32 (normaliseWindow)."""
     v64 = v.astype(np.float64)
+    if spec.detrend == "plane":
+        v64 = detrend_plane(v64, spec.samples)
     has_nan = np.isnan(v64).any(axis=1)
     med = np.empty(len(v64))
     if (~has_nan).any():

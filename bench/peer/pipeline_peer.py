@@ -118,14 +118,14 @@ def stage_score(job: Job) -> dict:
     total = job.a.score_windows or st.kept
     batch = job.cfg["tiling"]["batchSize"]
     score_batch = job.cfg["scoring"]["batchSize"]
-    reconstruction_errors(model, pool[:score_batch], score_batch)  # warm-up, as ours has a warm backend
+    reconstruction_errors(model, pool[:score_batch], score_batch, job.spec.misfit_weights(), job.spec.misfit == "relative")  # warm-up, as ours has a warm backend
     t = time.perf_counter()
     cpu0 = time.process_time()
     done = 0
     while done < total:
         start = done % have
         n = min(batch, total - done, have - start)
-        reconstruction_errors(model, pool[start:start + n], score_batch)
+        reconstruction_errors(model, pool[start:start + n], score_batch, job.spec.misfit_weights(), job.spec.misfit == "relative")
         done += n
     return {"seconds": time.perf_counter() - t, "cpuSeconds": time.process_time() - cpu0, "windows": total, "detail": {"backend": f"torch {torch.__version__} cpu", "threads": torch.get_num_threads(), "distinctWindows": have}}
 
@@ -168,7 +168,7 @@ def stage_e2e(job: Job) -> dict:
     def score(ids: np.ndarray, w: np.ndarray) -> None:
         nonlocal score_s
         t = time.perf_counter()
-        err_parts.append(reconstruction_errors(model, w, score_batch))
+        err_parts.append(reconstruction_errors(model, w, score_batch, job.spec.misfit_weights(), job.spec.misfit == "relative"))
         ids_parts.append(ids)
         score_s += time.perf_counter() - t
 
@@ -240,12 +240,12 @@ def stage_windows(job: Job) -> dict:
     ids.tofile(os.path.join(job.a.out, "ids.i32"))
     windows.astype("<f4").tofile(os.path.join(job.a.out, "windows.f32"))
     batch = job.cfg["scoring"]["batchSize"]
-    reconstruction_errors(model, windows, batch).astype("<f4").tofile(os.path.join(job.a.out, "errors.f32"))
+    reconstruction_errors(model, windows, batch, job.spec.misfit_weights(), job.spec.misfit == "relative").astype("<f4").tofile(os.path.join(job.a.out, "errors.f32"))
     if job.a.ours:
         with open(os.path.join(job.a.ours, "meta.json")) as f:
             count = json.load(f)["count"]
         ours = np.fromfile(os.path.join(job.a.ours, "windows.f32"), dtype="<f4").reshape(count, -1)
-        reconstruction_errors(model, ours, batch).astype("<f4").tofile(os.path.join(job.a.out, "errors-of-ours.f32"))
+        reconstruction_errors(model, ours, batch, job.spec.misfit_weights(), job.spec.misfit == "relative").astype("<f4").tofile(os.path.join(job.a.out, "errors-of-ours.f32"))
     return {"seconds": 0.0, "windows": int(len(ids)), "detail": {"planned": job.plan.count}}
 
 

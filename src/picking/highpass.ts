@@ -65,13 +65,18 @@ export interface HighpassBand {
   highpass: Float32Array;
 }
 
-/** High-pass of rows b0..b1 plus a margin of peak-radius rows and columns around them. */
+/**
+ * High-pass of rows b0..b1 (columns cells.x0..x1) plus a margin of peak-radius rows and columns around
+ * them. The trend's blocks are aligned to `align` (default: the cells' corner): pieces computed with the
+ * same alignment give the same value for a cell whichever piece computed it.
+ */
 export async function highpassBand(
   grid: GridSource,
   cells: { x0: number; x1: number; y0: number; y1: number },
   b0: number,
   b1: number,
   o: Pick<HighpassPeakOptions, 'highpassKm' | 'peakRadiusKm'>,
+  align: { x0: number; y0: number } = cells,
 ): Promise<HighpassBand> {
   const cellY = abs(grid.dLat) * KM_PER_DEG;
   const maxAbsLat = max(abs(rowLat(grid, b0)), abs(rowLat(grid, b1)));
@@ -90,8 +95,8 @@ export async function highpassBand(
   const haloY = ceil((3 * sigmaKm) / cellY) + 2 * f;
   const haloX = min(ceil((3 * sigmaKm) / cellXMin) + 2 * f, grid.width);
   // source window for the trend, its origin aligned to blocks of f counted from the region's corner
-  const sx0 = cells.x0 + floor((out.x0 - haloX - cells.x0) / f) * f;
-  const sy0 = cells.y0 + floor((out.y0 - haloY - cells.y0) / f) * f;
+  const sx0 = align.x0 + floor((out.x0 - haloX - align.x0) / f) * f;
+  const sy0 = align.y0 + floor((out.y0 - haloY - align.y0) / f) * f;
   const sx1 = out.x0 + out.w - 1 + haloX;
   const sy1 = out.y0 + out.h - 1 + haloY;
   const cw = ceil((sx1 - sx0 + 1) / f);

@@ -4,8 +4,9 @@
  * windows into seamounts climbs this surface, so on a regional slope it stops at the seamount's summit
  * instead of walking on up the slope (issue 15).
  *
- * Computed in bands of whole rows, the filter's blocks aligned to the grid's corner, so a cell's value does
- * not depend on which band computed it; the last few bands are kept (bounded memory).
+ * Computed in tiles (with the filter's halo read around each), the filter's blocks aligned to the grid's
+ * corner, so a cell's value does not depend on which tile computed it; only the tiles that reads touch are
+ * computed (a small region of a remote grid stays a small read) and the last few are kept (bounded memory).
  */
 import { GridSourceBase } from '../grid/base.js';
 import { assertReadable, lonPeriodColumns } from '../grid/geometry.js';
@@ -15,63 +16,72 @@ import { highpassBand } from './highpass.js';
 export interface HighpassGridOptions {
   /** Width (6 σ) of the Gaussian regional trend removed, km. */
   highpassKm: number;
-  /** Rows per band (default 256). */
-  bandRows?: number;
-  /** Bands kept (default 3). */
-  maxBands?: number;
+  /** Tile side, cells (default 256). */
+  tileSize?: number;
+  /** Tiles kept (default 16). */
+  maxTiles?: number;
 }
 
 export class HighpassGrid extends GridSourceBase {
   private readonly source: GridSource;
   private readonly o: Required<HighpassGridOptions>;
-  private readonly bands = new Map<number, Promise<Float32Array>>();
+  private readonly tiles = new Map<number, Promise<Float32Array>>();
   private readonly columns: number;
 
   constructor(source: GridSource, o: HighpassGridOptions) {
     super(source, source);
     this.source = source;
-    this.o = { bandRows: 256, maxBands: 3, ...o };
-    // a periodic grid's band holds one period of columns; reads wrap into it
+    this.o = { tileSize: 256, maxTiles: 16, ...o };
+    // a periodic grid's tiles cover one period of columns; reads wrap into it
     this.columns = source.periodicLon ? Math.min(lonPeriodColumns(source), source.width) : source.width;
   }
 
   async read(win: PixelWindow): Promise<Float32Array> {
     assertReadable(this, win);
     const out = new Float32Array(win.w * win.h);
-    const n = this.o.bandRows;
+    const n = this.o.tileSize;
     const period = this.columns;
-    for (let b = Math.floor(win.y0 / n); b * n < win.y0 + win.h; b++) {
-      const band = await this.band(b);
-      const r0 = Math.max(win.y0, b * n);
-      const r1 = Math.min(win.y0 + win.h, (b + 1) * n, this.height);
-      for (let r = r0; r < r1; r++) {
-        const src = (r - b * n) * period;
-        const dst = (r - win.y0) * win.w;
-        for (let i = 0; i < win.w; i++) out[dst + i] = band[src + ((((win.x0 + i) % period) + period) % period)];
+    for (let ty = Math.floor(win.y0 / n); ty * n < win.y0 + win.h; ty++) {
+      const r0 = Math.max(win.y0, ty * n);
+      const r1 = Math.min(win.y0 + win.h, (ty + 1) * n, this.height);
+      let i = 0;
+      while (i < win.w) {
+        const x = (((win.x0 + i) % period) + period) % period;
+        const tx = Math.floor(x / n);
+        const tileX0 = tx * n;
+        const tileW = Math.min(n, period - tileX0);
+        const span = Math.min(win.w - i, tileX0 + tileW - x);
+        const tile = await this.tile(tx, ty);
+        for (let r = r0; r < r1; r++) {
+          const from = (r - ty * n) * tileW + (x - tileX0);
+          out.set(tile.subarray(from, from + span), (r - win.y0) * win.w + i);
+        }
+        i += span;
       }
     }
     return out;
   }
 
   async close(): Promise<void> {
-    this.bands.clear();
+    this.tiles.clear();
   }
 
-  private band(b: number): Promise<Float32Array> {
-    const hit = this.bands.get(b);
+  private tile(tx: number, ty: number): Promise<Float32Array> {
+    const key = ty * 1_000_003 + tx;
+    const hit = this.tiles.get(key);
     if (hit) {
-      this.bands.delete(b);
-      this.bands.set(b, hit);
+      this.tiles.delete(key);
+      this.tiles.set(key, hit);
       return hit;
     }
-    const n = this.o.bandRows;
-    const b0 = b * n;
+    const n = this.o.tileSize;
+    const cells = { x0: tx * n, x1: Math.min(this.columns, (tx + 1) * n) - 1, y0: 0, y1: this.height - 1 };
+    const b0 = ty * n;
     const b1 = Math.min(this.height - 1, b0 + n - 1);
-    const cells = { x0: 0, x1: this.columns - 1, y0: 0, y1: this.height - 1 };
-    const p = highpassBand(this.source, cells, b0, b1, { highpassKm: this.o.highpassKm, peakRadiusKm: 0 }).then((h) => h.highpass);
-    this.bands.set(b, p);
-    p.catch(() => this.bands.delete(b));
-    while (this.bands.size > this.o.maxBands) this.bands.delete(this.bands.keys().next().value as number);
+    const p = highpassBand(this.source, cells, b0, b1, { highpassKm: this.o.highpassKm, peakRadiusKm: 0 }, { x0: 0, y0: 0 }).then((h) => h.highpass);
+    this.tiles.set(key, p);
+    p.catch(() => this.tiles.delete(key));
+    while (this.tiles.size > this.o.maxTiles) this.tiles.delete(this.tiles.keys().next().value as number);
     return p;
   }
 }

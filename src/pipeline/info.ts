@@ -4,6 +4,7 @@
  * land / no-data and an estimated time, both from a short probe that tiles and scores a few batches
  * spread over the plan with the real model and scorer.
  */
+import { misfitOf } from '../model/misfit.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
@@ -112,6 +113,7 @@ async function planInfo(o: InfoOptions, grid: Awaited<ReturnType<typeof openGrid
       threads: config.scoring.threads === 0 ? undefined : config.scoring.threads,
       batchSize: config.scoring.batchSize,
       engine: config.scoring.engine,
+      misfit: misfitOf(spec),
     });
     const startupMs = performance.now() - t0;
     const chosen = spread(batches, Math.max(1, o.probeBatches ?? 3));

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
+import { misfitOf } from '../../src/model/misfit.js';
 import { openGrid, writeFloat32GeoTiff } from '../../src/grid/index.js';
 import { concatFloat32 } from '../../src/io/float32.js';
 import { SyntheticGrid, type SyntheticGridOptions } from '../../src/grid/synthetic.js';
@@ -67,7 +68,7 @@ async function ourWindows(gridFile: string, region: string | null, dir: string):
   const data = concatFloat32(parts);
   const { loadBundle } = await import('../../src/model/bundle.js');
   const { model } = await loadBundle(bundleDir);
-  const errors = reconstructionErrors(model, data, ids.length, spec.samples, 256);
+  const errors = reconstructionErrors(model, data, ids.length, spec.samples, 256, misfitOf(spec));
   model.dispose();
   writeFileSync(path.join(dir, 'windows.f32'), new Uint8Array(data.buffer));
   writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ count: ids.length, samples: spec.samples }));

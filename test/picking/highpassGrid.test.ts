@@ -4,6 +4,7 @@
  */
 import { SyntheticGrid } from '../../src/grid/synthetic.js';
 import { SummitClimber } from '../../src/picking/climb.js';
+import { highpassBand } from '../../src/picking/highpass.js';
 import { HighpassGrid } from '../../src/picking/highpassGrid.js';
 import { materialise } from './fixtures.js';
 
@@ -15,13 +16,22 @@ async function slope() {
 }
 
 describe('HighpassGrid', () => {
-  it('gives the same values whatever the band size, and removes the regional slope', async () => {
+  it('gives the same values whatever the tile size, equal to one pass over whole rows, and removes the regional slope', async () => {
     const grid = await slope();
-    const a = new HighpassGrid(grid, { highpassKm: 100, bandRows: 256 });
-    const b = new HighpassGrid(grid, { highpassKm: 100, bandRows: 37 });
+    const a = new HighpassGrid(grid, { highpassKm: 100, tileSize: 256 });
+    const b = new HighpassGrid(grid, { highpassKm: 100, tileSize: 37 });
     const win = { x0: 60, y0: 50, w: 120, h: 80 };
     const va = await a.read(win);
     expect(await b.read(win)).toEqual(va);
+    const whole = await highpassBand(grid, { x0: 0, x1: grid.width - 1, y0: 0, y1: grid.height - 1 }, 0, grid.height - 1, { highpassKm: 100, peakRadiusKm: 0 });
+    const fromWhole = new Float32Array(win.w * win.h);
+    for (let j = 0; j < win.h; j++) fromWhole.set(whole.highpass.subarray((win.y0 + j) * grid.width + win.x0, (win.y0 + j) * grid.width + win.x0 + win.w), j * win.w);
+    expect(va).toEqual(fromWhole);
+    // and reads only around what is asked: a corner read computes one tile of 37
+    const reads: number[] = [];
+    const spy = { ...grid, read: (w: { w: number; h: number; x0: number; y0: number }) => { reads.push(w.w * w.h); return grid.read(w); } } as typeof grid;
+    await new HighpassGrid(spy, { highpassKm: 100, tileSize: 37 }).read({ x0: 0, y0: 0, w: 5, h: 5 });
+    expect(Math.max(...reads)).toBeLessThan(grid.width * grid.height / 2);
     // away from the seamount and the edges, the high-passed relief is near zero although depth varies by 4 km
     const far = await a.read({ x0: 30, y0: 20, w: 1, h: 1 });
     expect(Math.abs(far[0])).toBeLessThan(60);
