@@ -23,7 +23,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, ConfigLayer } from '../src/config/index.js';
-import { concatFloat32 } from '../src/io/float32.js';
+import { concatFloat32 } from '../src/base/float32.js';
 import type { BundleMeta } from '../src/model/bundle.js';
 import type { WindowPlan } from '../src/tiling/index.js';
 import type { GridSource, WindowSpec } from '../src/types.js';
@@ -269,7 +269,7 @@ async function stagePick(job: StageJob): Promise<StageResult> {
 
 async function stageE2e(job: StageJob): Promise<StageResult> {
   const { runDetect } = await import('../src/pipeline/detect.js');
-  const { createLogger, silentLogger } = await import('../src/pipeline/logger.js');
+  const { createLogger, silentLogger } = await import('../src/base/logger.js');
   if (!job.outDir) throw new Error('e2e stage: outDir is required');
   const config = await configFor(job, { file: job.logFile ?? null });
   const logger = job.logFile ? createLogger({ level: 'info', file: job.logFile }) : silentLogger();

@@ -6,7 +6,7 @@
  *   regional plane, kept when the fit, height and size pass the tests.
  */
 import type { BaselineConfig } from '../config/schema.js';
-import type { Logger } from '../pipeline/logger.js';
+import type { Logger } from '../base/logger.js';
 import { CachedGrid } from '../picking/cachedGrid.js';
 import { measureSeamount, type Measurement } from '../picking/measure.js';
 import { mergeClosePicks, remeasureCrowded } from '../picking/merge.js';

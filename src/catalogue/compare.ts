@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { GridSource, Region } from '../types.js';
 import { formatRegion, parseRegion } from '../config/region.js';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../base/atomic.js';
 import { SearchArea } from './area.js';
 import type { CatalogueEntry } from './entry.js';
 import type { GeoJsonFeatureCollection, GeoJsonPointFeature } from './geojson.js';

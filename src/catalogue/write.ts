@@ -26,7 +26,7 @@
  * and rounding), empty fields where the GeoJSON has null.
  */
 import type { Seamount } from '../types.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../base/atomic.js';
 import { normaliseLon } from './entry.js';
 import type { GeoJsonFeatureCollection, GeoJsonPointFeature } from './geojson.js';
 

@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigLayers, mergeLayers, type Config, type ConfigLayer } from '../config/index.js';
-import { createLogger, type Logger } from '../pipeline/logger.js';
+import { createLogger, type Logger } from '../base/logger.js';
 
 export interface CommonFlags {
   config?: string;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readPipeline } from '../pipeline/pipeline-file.js';
 import { runPipeline, stageConfig } from '../pipeline/run-pipeline.js';
 import { parseShard } from '../pipeline/shard.js';
-import { createLogger } from '../pipeline/logger.js';
+import { createLogger } from '../base/logger.js';
 import { loadConfig, parseRegion } from '../config/index.js';
 import { addCommonOptions, flagLayer, type CommonFlags, commandLine } from './common.js';
 

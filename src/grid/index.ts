@@ -10,6 +10,7 @@ export { isRemotePath, type ByteSource, type RemoteObject, type TransferStats } 
 export { openRemote, resolveRemoteUrl, type RemoteOptions } from './remote.js';
 export { inspectGrid, gridTransfer, type GridInspection, type ValueRange } from './inspect.js';
 export { describeGrid, formatGridInfo } from './describe.js';
+export { gridFingerprint, type GridFingerprint } from './fingerprint.js';
 export { DEFAULT_CACHE_MB, type FileGrid, type GridInfo, type Overview } from './block-grid.js';
 export { writeFloat32GeoTiff } from './write-geotiff.js';
 export { MemoryGrid, type MemoryGridOptions } from './memory.js';

@@ -9,7 +9,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { GridGeometry } from '../types.js';
-import { tempPathFor } from '../io/atomic.js';
+import { tempPathFor } from '../base/atomic.js';
 import { GridError, asGridError } from './errors.js';
 
 const STRIP_BYTES = 256 * 1024;

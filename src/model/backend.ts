@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../config/schema.js';
-import type { Logger } from '../pipeline/logger.js';
+import type { Logger } from '../base/logger.js';
 import { registerWasmTrainingKernels } from './kernels/wasm.js';
 
 export type { BackendName } from '../config/schema.js';

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
 import type { ModelConfig } from '../config/schema.js';
 import type { BackendInfo } from './backend.js';
-import { concatFloat32 } from '../io/float32.js';
-import { workerEntry } from '../io/worker-entry.js';
+import { concatFloat32 } from '../base/float32.js';
+import { workerEntry } from '../base/worker-entry.js';
 
 /** A shard: `count` windows of `samples × samples`. */
 export interface Shard {

@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TrainingConfig } from '../config/schema.js';
-import type { Logger } from '../pipeline/logger.js';
+import type { Logger } from '../base/logger.js';
 import type { Misfit } from './misfit.js';
 import { reconstructionErrors } from '../scoring/score.js';
 import { allowedTransforms, dihedral, transformWindow } from './augment.js';

@@ -12,7 +12,7 @@
  * 4. Picks closer than minSeparationKm merge (the lower error is kept) unless a saddle separates them.
  */
 import type { PickingConfig } from '../config/schema.js';
-import type { Logger } from '../pipeline/logger.js';
+import type { Logger } from '../base/logger.js';
 import type { GridSource, ScoredWindow, Seamount } from '../types.js';
 import { CachedGrid } from './cachedGrid.js';
 import { SummitClimber, type SummitCell } from './climb.js';

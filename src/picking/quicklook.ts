@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { columnLon, lonPeriodColumns, lonToColumn, rowLat, KM_PER_DEG } from '../grid/geometry.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../base/atomic.js';
 import { bathymetryColour, hillshade, RasterCanvas, type Rgba } from '../plot/index.js';
 import type { GridSource, Region, Seamount } from '../types.js';
 import { regionCells } from './region.js';

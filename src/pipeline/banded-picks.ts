@@ -5,7 +5,7 @@
  * latitude falls in its own rows. Every pick is thus computed from the same windows as in one pass over
  * the whole job, and the union of the bands equals that pass.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import type { PickingConfig } from '../config/index.js';
 import { numberSeamounts, pickSeamounts } from '../picking/index.js';
 import type { WindowPlan } from '../tiling/index.js';

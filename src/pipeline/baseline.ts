@@ -3,15 +3,15 @@
  * detect so `compare` can put the two side by side.
  */
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import { gaussianBaseline, peakProminenceBaseline } from '../baseline/index.js';
 import { writeSeamountsCsv, writeSeamountsGeoJson } from '../catalogue/index.js';
 import { formatRegion, parseRegion, type Config } from '../config/index.js';
 import { gridBounds } from '../grid/geometry.js';
 import { openGrid } from '../grid/index.js';
 import { writeQuicklookPng } from '../picking/index.js';
-import { writeJsonAtomic } from '../io/atomic.js';
-import { gridFingerprint } from './fingerprint.js';
+import { writeJsonAtomic } from '../base/atomic.js';
+import { gridFingerprint } from '../grid/fingerprint.js';
 import { runtimeVersions } from '../model/index.js';
 
 /** gaussian: Kim & Wessel-style elliptical Gaussian picker; peaks: the plain peak-prominence picker. */

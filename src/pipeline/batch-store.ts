@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../base/atomic.js';
 
 const MAGIC = 0x42544d53; // "SMTB" read as a little-endian u32
 const VERSION = 1;

@@ -3,7 +3,7 @@
  * the ones recorded in the picks file (detect and baseline write them), so reference seamounts outside
  * the searched area or on its no-data cells do not count as missed.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import { compareCatalogues, readCatalogueFile } from '../catalogue/index.js';
 import { parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';

@@ -10,7 +10,7 @@
 import { misfitOf } from '../model/misfit.js';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { gridTransfer, openGrid } from '../grid/index.js';
@@ -19,13 +19,14 @@ import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
 import { assertGridHoldsWindow, assertSameWindowSpec, batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
 import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { writeJsonAtomic } from '../base/atomic.js';
 import { BatchStore } from './batch-store.js';
-import { canonicalJson, gridFingerprint, sha256Folder, sha256Text, type GridFingerprint } from './fingerprint.js';
+import { canonicalJson, sha256Folder, sha256Text } from '../base/hash.js';
+import { gridFingerprint, type GridFingerprint } from '../grid/fingerprint.js';
 import { ERROR_NODATA, writeDetectOutputs } from './outputs.js';
 import { pickInBands } from './banded-picks.js';
 import { ErrorRasterBuilder } from './error-raster.js';
-import { createProgress } from './progress.js';
+import { createProgress } from '../base/progress.js';
 import { formatShard, shardHasBatch, WHOLE_JOB, type Shard } from './shard.js';
 import type * as tf from '@tensorflow/tfjs';
 

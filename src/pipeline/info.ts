@@ -5,7 +5,7 @@
  * spread over the plan with the real model and scorer.
  */
 import { misfitOf } from '../model/misfit.js';
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { gridTransfer, inspectGrid, openGrid, type GridInspection, type TransferStats } from '../grid/index.js';

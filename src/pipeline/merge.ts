@@ -4,13 +4,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import { configSchema, describeZodError, mergeLayers, type Config, type ConfigLayer } from '../config/index.js';
 import { selectBackend } from '../model/index.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { writeJsonAtomic } from '../base/atomic.js';
 import { BatchStore } from './batch-store.js';
 import { finishDetect, openDetectJob, readJobFile, type DetectSummary, type JobFile } from './detect.js';
-import { canonicalJson, sha256Text } from './fingerprint.js';
+import { canonicalJson, sha256Text } from '../base/hash.js';
 import { formatShard, WHOLE_JOB } from './shard.js';
 
 export interface MergeOptions {

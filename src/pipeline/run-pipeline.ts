@@ -6,13 +6,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import { defaultModelDir, loadConfigLayers, type Config, type ConfigLayer, type LoadedConfig } from '../config/index.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { writeJsonAtomic } from '../base/atomic.js';
 import { runBaseline } from './baseline.js';
 import { runCompareStage } from './compare.js';
 import { runDetect } from './detect.js';
-import { canonicalJson, sha256Text } from './fingerprint.js';
+import { canonicalJson, sha256Text } from '../base/hash.js';
 import { runMerge } from './merge.js';
 import { stageKind, type PipelineFile, type PipelineStage } from './pipeline-file.js';
 import { formatShard, WHOLE_JOB, type Shard } from './shard.js';

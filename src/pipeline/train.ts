@@ -5,15 +5,16 @@
  */
 import { misfitOf } from '../model/misfit.js';
 import { basename, resolve } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../base/logger.js';
 import { readCatalogue, SearchArea, type CatalogueEntry } from '../catalogue/index.js';
 import { formatRegion, parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
 import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, selectBackend, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
 import type { GridSource, WindowSpec } from '../types.js';
-import { gridFingerprint, sha256File, sha256Folder } from './fingerprint.js';
-import { createProgress } from './progress.js';
+import { sha256File, sha256Folder } from '../base/hash.js';
+import { gridFingerprint } from '../grid/fingerprint.js';
+import { createProgress } from '../base/progress.js';
 
 export interface TrainJobOptions {
   cataloguePaths: string[];

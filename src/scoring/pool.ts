@@ -13,7 +13,7 @@ import type { Misfit } from '../model/misfit.js';
 import { createOnnxScorer, onOnnxRuntime, onnxRuntimeDetail } from '../model/onnx/runtime.js';
 import { reconstructionErrors } from './score.js';
 import type { ScoreTask, WorkerModel } from './worker.js';
-import { workerEntry } from '../io/worker-entry.js';
+import { workerEntry } from '../base/worker-entry.js';
 
 /** Scores batches of normalised windows. */
 export interface Scorer {

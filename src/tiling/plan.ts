@@ -5,7 +5,7 @@
  * sharded run recomputes the same ids.
  */
 import type { PlanConfig } from '../config/schema.js';
-import type { Logger } from '../pipeline/logger.js';
+import type { Logger } from '../base/logger.js';
 import type { GridGeometry, Region } from '../types.js';
 import { gridBounds } from '../grid/geometry.js';
 import { formatRegion } from '../config/region.js';

@@ -6,13 +6,13 @@
  */
 import { Piscina } from 'piscina';
 import type { PlanConfig } from '../config/schema.js';
-import type { Logger } from '../pipeline/logger.js';
+import type { Logger } from '../base/logger.js';
 import type { GridSource, WindowSpec } from '../types.js';
 import { buildBatch, groupPatches, KEPT, SKIPPED_LAND, SKIPPED_NODATA, type BatchResult, type BatchTask, type PatchTask } from './batch.js';
 import { readPatch } from './extract.js';
 import type { WindowPlan } from './plan.js';
 import { checkWindowSpec } from './spec.js';
-import { workerEntry } from '../io/worker-entry.js';
+import { workerEntry } from '../base/worker-entry.js';
 
 export interface WindowBatch {
   /** Batch index k: the batch covers plan ids k·batchSize .. (k+1)·batchSize − 1. */

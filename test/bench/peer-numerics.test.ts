@@ -13,7 +13,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { misfitOf } from '../../src/model/misfit.js';
 import { openGrid, writeFloat32GeoTiff } from '../../src/grid/index.js';
-import { concatFloat32 } from '../../src/io/float32.js';
+import { concatFloat32 } from '../../src/base/float32.js';
 import { SyntheticGrid, type SyntheticGridOptions } from '../../src/grid/synthetic.js';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
 import { selectBackend } from '../../src/model/backend.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend, selectBackend } from '../../src/model/backend.js';
 import { WASM_TRAINING_KERNELS } from '../../src/model/kernels/wasm.js';
-import type { Logger } from '../../src/pipeline/logger.js';
+import type { Logger } from '../../src/base/logger.js';
 
 /** A logger that records what it is told. */
 function recordingLogger(lines: Array<{ level: string; obj: unknown; msg: string }>): Logger {

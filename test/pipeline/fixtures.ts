@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { writeFloat32GeoTiff } from '../../src/grid/index.js';
 import { SyntheticGrid, type PlantedSeamount, type SyntheticGridOptions } from '../../src/grid/synthetic.js';
-import { silentLogger } from '../../src/pipeline/logger.js';
+import { silentLogger } from '../../src/base/logger.js';
 
 export const SHARED = resolve(process.cwd(), '../shared/data');
 export const sharedGrid = (name: string): string => join(SHARED, 'grids', name);

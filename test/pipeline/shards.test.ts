@@ -8,7 +8,7 @@ import { runDetect } from '../../src/pipeline/detect.js';
 import { runMerge } from '../../src/pipeline/merge.js';
 import { parsePipeline } from '../../src/pipeline/pipeline-file.js';
 import { runPipeline } from '../../src/pipeline/run-pipeline.js';
-import { createLogger } from '../../src/pipeline/logger.js';
+import { createLogger } from '../../src/base/logger.js';
 import { DEFAULT_MODEL, quietLogger, sharedCatalogue, sharedGrid, tempDir, testConfig } from './fixtures.js';
 
 const GRID = sharedGrid('spac_33.nc4.nc');

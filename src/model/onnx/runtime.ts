@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Engine } from '../../config/schema.js';
-import { concatFloat32 } from '../../io/float32.js';
+import { concatFloat32 } from '../../base/float32.js';
 import { checkWindowCount } from '../../scoring/score.js';
 import type { BackendInfo } from '../backend.js';
 import { type GradientRunner, type ShardResult, flatWeights } from '../gradients.js';
