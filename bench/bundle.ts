@@ -14,10 +14,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../src/config/schema.js';
 import { openGrid } from '../src/grid/index.js';
 import { buildAutoencoder } from '../src/model/autoencoder.js';
-import { selectBackend } from '../src/model/backend.js';
+import { selectBackend } from '../src/engine/backend.js';
 import { saveBundle, runtimeVersions, BUNDLE_FORMAT_VERSION, type BundleMeta } from '../src/model/bundle.js';
 import { calibrate, thresholdAtRecall } from '../src/model/calibration.js';
-import { reconstructionErrors } from '../src/scoring/score.js';
+import { reconstructionErrors } from '../src/engine/reconstruction-errors.js';
 import { planWindows, streamWindowBatches, windowSpecFromConfig } from '../src/tiling/index.js';
 
 export interface BenchBundleOptions {

@@ -164,9 +164,10 @@ async function stageTile(job: StageJob): Promise<StageResult> {
 
 async function stageScore(job: StageJob): Promise<StageResult> {
   const { streamWindowBatches } = await tilingModule();
-  const { loadBundle, selectBackend } = await import('../src/model/index.js');
+  const { loadBundle } = await import('../src/model/index.js');
+  const { selectBackend } = await import('../src/engine/index.js');
   const { createScorer } = await import('../src/scoring/pool.js');
-  const { reconstructionErrors } = await import('../src/scoring/score.js');
+  const { reconstructionErrors } = await import('../src/engine/reconstruction-errors.js');
   const config = await configFor(job);
   const backend = await selectBackend(config.scoring.backend);
   const { grid, plan, spec } = await openPlan(job, config);
@@ -300,7 +301,8 @@ async function stageE2e(job: StageJob): Promise<StageResult> {
 async function stageE2ePool(job: StageJob): Promise<StageResult> {
   if (!job.outDir) throw new Error('e2e-pool stage: outDir is required');
   const { streamWindowBatches } = await tilingModule();
-  const { loadBundle, selectBackend, confidenceOf } = await import('../src/model/index.js');
+  const { loadBundle, confidenceOf } = await import('../src/model/index.js');
+  const { selectBackend } = await import('../src/engine/index.js');
   const { createScorer } = await import('../src/scoring/pool.js');
   const { pickSeamounts, resolveThreshold } = await import('../src/picking/index.js');
   const { writeSeamountsCsv, writeSeamountsGeoJson } = await import('../src/catalogue/index.js');
@@ -351,8 +353,9 @@ async function stageE2ePool(job: StageJob): Promise<StageResult> {
 /** Kept windows of the region (ids, centres, values) and their errors, as raw little-endian files. */
 async function stageWindows(job: StageJob): Promise<StageResult> {
   const { streamWindowBatches } = await tilingModule();
-  const { loadBundle, selectBackend } = await import('../src/model/index.js');
-  const { reconstructionErrors } = await import('../src/scoring/score.js');
+  const { loadBundle } = await import('../src/model/index.js');
+  const { selectBackend } = await import('../src/engine/index.js');
+  const { reconstructionErrors } = await import('../src/engine/reconstruction-errors.js');
   if (!job.outDir) throw new Error('windows: outDir is required');
   const config = await configFor(job);
   await selectBackend(config.scoring.backend);

@@ -59,7 +59,7 @@ export const augmentSchema = z
   })
   .strict();
 
-/** What runs the model's arithmetic: tfjs on the backend, or the model exported to ONNX Runtime (src/model/onnx/). */
+/** What runs the model's arithmetic: tfjs on the backend, or the model exported to ONNX Runtime (src/engine/onnx/). */
 export const engineSchema = z.enum(['auto', 'tfjs', 'onnxruntime']);
 
 export const trainingSchema = z

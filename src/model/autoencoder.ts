@@ -10,7 +10,7 @@
  *   → per reversed filters[0..n−2]: conv2dTranspose, stride 2, ReLU
  *   → conv2dTranspose to 1 channel, stride 2, linear                                  (→ s)
  * Strided convolutions and transposed convolutions (rather than pooling and upsampling + convolution) keep
- * the multiply count lowest for the receptive field; on wasm both map to XNNPACK products (kernels/wasm.ts).
+ * the multiply count lowest for the receptive field; on wasm both map to XNNPACK products (engine/kernels/wasm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config/schema.js';

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { modelSchema, trainingSchema, windowSchema } from '../config/schema.js';
 import type { ModelConfig, TrainingConfig } from '../config/schema.js';
 import type { WindowSpec } from '../types.js';
-import type { BackendInfo } from './backend.js';
+import type { BackendInfo } from '../engine/backend.js';
 import { bottleneckSide } from './autoencoder.js';
 import type { Calibration } from './calibration.js';
 

@@ -6,8 +6,9 @@ import { workerData } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { buildAutoencoder } from './autoencoder.js';
-import { type BackendInfo, selectBackend } from './backend.js';
-import { type GradientTask, type ShardResult, setFlatWeights, shardGradient } from './gradients.js';
+import { type BackendInfo, selectBackend } from '../engine/backend.js';
+import { type ShardResult, setFlatWeights } from '../engine/gradient-runner.js';
+import { type GradientTask, shardGradient } from './gradients.js';
 
 let ready: Promise<unknown> | null = null;
 const models = new Map<string, tf.LayersModel>();

@@ -1,4 +1,3 @@
-export { type BackendInfo, type BackendName, NATIVE_PACKAGES, currentBackend, selectBackend } from './backend.js';
 export { bottleneckSide, buildAutoencoder } from './autoencoder.js';
 export { type Dihedral, IDENTITY, allowedTransforms, dihedral, transformWindow } from './augment.js';
 export { type Calibration, calibrate, confidenceOf, thresholdAtRecall } from './calibration.js';
@@ -12,7 +11,6 @@ export {
   trainAutoencoder,
   trainingThreads,
 } from './train.js';
-export { type GradientRunner, type Shard, type ShardResult, flatWeights, setFlatWeights } from './gradients.js';
 export {
   BUNDLE_FILES,
   BUNDLE_FORMAT_VERSION,
@@ -24,4 +22,3 @@ export {
   runtimeVersions,
   saveBundle,
 } from './bundle.js';
-export { WASM_TRAINING_KERNELS, registerWasmTrainingKernels } from './kernels/wasm.js';

@@ -10,14 +10,15 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, TrainingConfig } from '../config/schema.js';
 import type { Logger } from '../base/logger.js';
-import type { Misfit } from './misfit.js';
-import { reconstructionErrors } from '../scoring/score.js';
+import type { Misfit } from '../engine/misfit.js';
+import { reconstructionErrors } from '../engine/reconstruction-errors.js';
 import { allowedTransforms, dihedral, transformWindow } from './augment.js';
 import { buildAutoencoder } from './autoencoder.js';
 import { type Calibration, calibrate } from './calibration.js';
 import { createPrng } from './prng.js';
-import { type GradientRunner, type Shard, localGradients, workerGradients } from './gradients.js';
-import { onOnnxRuntime, onnxGradients, onnxRuntimeDetail } from './onnx/runtime.js';
+import type { GradientRunner, Shard } from '../engine/gradient-runner.js';
+import { localGradients, workerGradients } from './gradients.js';
+import { onOnnxRuntime, onnxGradients, onnxRuntimeDetail } from '../engine/onnx/runtime.js';
 
 /** `count` normalised windows of `samples × samples`, row-major, one after another. */
 export interface TrainingSet {

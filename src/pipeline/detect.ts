@@ -7,14 +7,15 @@
  * A shard (`--shard i/N`) scores only its batches and stops there; `merge` unions shard folders and
  * finishes exactly as a single process would, because picking always sees every window of the plan.
  */
-import { misfitOf } from '../model/misfit.js';
+import { misfitOf } from '../engine/misfit.js';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { gridTransfer, openGrid } from '../grid/index.js';
-import { confidenceOf, currentBackend, loadBundle, runtimeVersions, selectBackend, type BundleMeta } from '../model/index.js';
+import { currentBackend, selectBackend } from '../engine/index.js';
+import { confidenceOf, loadBundle, runtimeVersions, type BundleMeta } from '../model/index.js';
 import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
 import { assertGridHoldsWindow, assertSameWindowSpec, batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import { configSchema, describeZodError, mergeLayers, type Config, type ConfigLayer } from '../config/index.js';
-import { selectBackend } from '../model/index.js';
+import { selectBackend } from '../engine/index.js';
 import { writeJsonAtomic } from '../base/atomic.js';
 import { BatchStore } from './batch-store.js';
 import { finishDetect, openDetectJob, readJobFile, type DetectSummary, type JobFile } from './detect.js';

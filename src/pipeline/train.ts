@@ -3,13 +3,14 @@
  * autoencoder fitted on seamount windows only → model bundle with its window spec, calibrated threshold
  * and provenance. With `initDir` it fine-tunes an existing bundle (retraining on new labels).
  */
-import { misfitOf } from '../model/misfit.js';
+import { misfitOf } from '../engine/misfit.js';
 import { basename, resolve } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import { readCatalogue, SearchArea, type CatalogueEntry } from '../catalogue/index.js';
 import { formatRegion, parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
-import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, selectBackend, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
+import { selectBackend } from '../engine/index.js';
+import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
 import type { GridSource, WindowSpec } from '../types.js';
 import { sha256File, sha256Folder } from '../base/hash.js';

@@ -1,3 +1,2 @@
-export { reconstructionErrors } from './score.js';
 export { type Scorer, type ScorerOptions, createScorer, defaultScoringThreads, serialiseModel } from './pool.js';
 export type { ScoreTask, WorkerModel } from './worker.js';

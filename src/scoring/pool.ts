@@ -1,5 +1,5 @@
 /**
- * Scoring on every core. tfjs's wasm backend runs one thread per process in Node (see model/backend.ts),
+ * Scoring on every core. tfjs's wasm backend runs one thread per process in Node (see engine/backend.ts),
  * so a scorer with `threads > 1` runs one wasm backend and one copy of the model per worker thread
  * (piscina) and splits each batch between them. Errors are identical to in-thread scoring: each window's
  * error depends on that window alone.
@@ -7,11 +7,11 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { Piscina } from 'piscina';
-import type { BackendInfo } from '../model/backend.js';
+import type { BackendInfo } from '../engine/backend.js';
 import type { Engine } from '../config/schema.js';
-import type { Misfit } from '../model/misfit.js';
-import { createOnnxScorer, onOnnxRuntime, onnxRuntimeDetail } from '../model/onnx/runtime.js';
-import { reconstructionErrors } from './score.js';
+import type { Misfit } from '../engine/misfit.js';
+import { createOnnxScorer, onOnnxRuntime, onnxRuntimeDetail } from '../engine/onnx/runtime.js';
+import { reconstructionErrors } from '../engine/reconstruction-errors.js';
 import type { ScoreTask, WorkerModel } from './worker.js';
 import { workerEntry } from '../base/worker-entry.js';
 

@@ -6,9 +6,9 @@
 import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { move } from 'piscina';
-import { type BackendInfo, selectBackend } from '../model/backend.js';
-import type { Misfit } from '../model/misfit.js';
-import { reconstructionErrors } from './score.js';
+import { type BackendInfo, selectBackend } from '../engine/backend.js';
+import type { Misfit } from '../engine/misfit.js';
+import { reconstructionErrors } from '../engine/reconstruction-errors.js';
 
 export interface WorkerModel {
   modelTopology: object;

@@ -16,10 +16,10 @@ import { openGrid, writeFloat32GeoTiff } from '../../src/grid/index.js';
 import { concatFloat32 } from '../../src/base/float32.js';
 import { SyntheticGrid, type SyntheticGridOptions } from '../../src/grid/synthetic.js';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
-import { selectBackend } from '../../src/model/backend.js';
+import { selectBackend } from '../../src/engine/backend.js';
 import { BUNDLE_FORMAT_VERSION, runtimeVersions, saveBundle } from '../../src/model/bundle.js';
 import { calibrate } from '../../src/model/calibration.js';
-import { reconstructionErrors } from '../../src/scoring/score.js';
+import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
 import { parseRegion } from '../../src/config/region.js';
 import { planWindows, streamWindowBatches, windowSpecFromConfig } from '../../src/tiling/index.js';
 

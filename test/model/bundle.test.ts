@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../src/config/schema.js';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
-import { selectBackend } from '../../src/model/backend.js';
+import { selectBackend } from '../../src/engine/backend.js';
 import {
   BUNDLE_FORMAT_VERSION,
   type BundleMeta,
@@ -14,7 +14,7 @@ import {
   saveBundle,
 } from '../../src/model/bundle.js';
 import { calibrate } from '../../src/model/calibration.js';
-import { reconstructionErrors } from '../../src/scoring/score.js';
+import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
 import type { WindowSpec } from '../../src/types.js';
 import { syntheticWindows } from './fixtures.js';
 import { baseSpec } from '../tiling/helpers.js';

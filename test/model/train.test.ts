@@ -4,9 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../src/config/schema.js';
-import { selectBackend } from '../../src/model/backend.js';
+import { selectBackend } from '../../src/engine/backend.js';
 import { type TrainingSet, splitTrainValidation, trainAutoencoder } from '../../src/model/train.js';
-import { reconstructionErrors } from '../../src/scoring/score.js';
+import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
 import { type WindowKind, syntheticWindows, trainingConfig } from './fixtures.js';
 
 const S = 16;

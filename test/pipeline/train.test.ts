@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundle } from '../../src/model/index.js';
-import { reconstructionErrors } from '../../src/scoring/index.js';
+import { reconstructionErrors } from '../../src/engine/index.js';
 import { extractWindow } from '../../src/tiling/index.js';
 import { openGrid } from '../../src/grid/index.js';
 import { runTrain } from '../../src/pipeline/train.js';

@@ -4,11 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
-import { selectBackend } from '../../src/model/backend.js';
-import { centreWeights, misfitOf, windowMisfit } from '../../src/model/misfit.js';
-import { createOnnxScorer, loadOnnxRuntime } from '../../src/model/onnx/runtime.js';
-import { reconstructionErrors } from '../../src/scoring/score.js';
-import { syntheticWindows } from './fixtures.js';
+import { selectBackend } from '../../src/engine/backend.js';
+import { centreWeights, misfitOf, windowMisfit } from '../../src/engine/misfit.js';
+import { createOnnxScorer, loadOnnxRuntime } from '../../src/engine/onnx/runtime.js';
+import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
+import { syntheticWindows } from '../model/fixtures.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildAutoencoder } from '../../../src/model/autoencoder.js';
-import { selectBackend } from '../../../src/model/backend.js';
+import { selectBackend } from '../../../src/engine/backend.js';
 import type { ModelConfig } from '../../../src/config/schema.js';
-import { planModel } from '../../../src/model/onnx/plan.js';
-import { createOnnxScorer, loadOnnxRuntime, onnxGradients } from '../../../src/model/onnx/runtime.js';
+import { planModel } from '../../../src/engine/onnx/plan.js';
+import { createOnnxScorer, loadOnnxRuntime, onnxGradients } from '../../../src/engine/onnx/runtime.js';
 import { shardGradient } from '../../../src/model/gradients.js';
 import { trainAutoencoder } from '../../../src/model/train.js';
 import { createScorer } from '../../../src/scoring/pool.js';
-import { reconstructionErrors } from '../../../src/scoring/score.js';
-import { syntheticWindows, trainingConfig } from '../fixtures.js';
+import { reconstructionErrors } from '../../../src/engine/reconstruction-errors.js';
+import { syntheticWindows, trainingConfig } from '../../model/fixtures.js';
 
 let ortAvailable = false;
 beforeAll(async () => {

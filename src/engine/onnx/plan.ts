@@ -1,7 +1,7 @@
 /**
  * The autoencoder's layers as a list of ONNX-ready steps: each layer's kind, shapes (NCHW, batch axis left
  * out), explicit padding and where its weights sit in `model.trainableWeights`. Pure description; the
- * graphs are built from it in ./graphs.ts.
+ * graphs are built from it in ./autoencoder-graphs.ts.
  *
  * Padding follows TensorFlow's `same` rule (the odd row/column goes at the bottom/right), written out as
  * explicit ONNX pads; a transposed convolution crops the same rows and adds output_padding where needed.

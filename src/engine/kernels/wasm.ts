@@ -14,7 +14,7 @@
  *   written once. Falls back to product + col2im where a phase's padding would be negative.
  * - Conv2DBackpropFilter: im2colᵀ then one product colsᵀ · dy.
  * - BatchMatMul: materialised transposes, then the stock no-transpose (XNNPACK) path.
- * Tested numerically against the `cpu` backend in test/model/kernels.test.ts.
+ * Tested numerically against the `cpu` backend in test/engine/kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

@@ -1,4 +1,4 @@
-import { forwardPads, transposeOutputPadding, transposedPads } from '../../../src/model/onnx/plan.js';
+import { forwardPads, transposeOutputPadding, transposedPads } from '../../../src/engine/onnx/plan.js';
 
 describe('padding helpers', () => {
   test('TensorFlow same padding puts the odd row at the end; transposed convolutions invert it', () => {

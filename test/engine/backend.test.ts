@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { currentBackend, selectBackend } from '../../src/model/backend.js';
-import { WASM_TRAINING_KERNELS } from '../../src/model/kernels/wasm.js';
+import { currentBackend, selectBackend } from '../../src/engine/backend.js';
+import { WASM_TRAINING_KERNELS } from '../../src/engine/kernels/wasm.js';
 import type { Logger } from '../../src/base/logger.js';
 
 /** A logger that records what it is told. */

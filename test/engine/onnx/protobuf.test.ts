@@ -1,4 +1,4 @@
-import { ProtoMessage } from '../../../src/model/onnx/protobuf.js';
+import { ProtoMessage } from '../../../src/engine/onnx/protobuf.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
-import { selectBackend } from '../../src/model/backend.js';
-import { reconstructionErrors } from '../../src/scoring/score.js';
+import { selectBackend } from '../../src/engine/backend.js';
+import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
 import { syntheticWindows } from '../model/fixtures.js';
 
 const S = 16;

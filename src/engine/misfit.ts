@@ -6,8 +6,8 @@
  *   reproduce. Plain error is small for simple, smooth windows whatever they show (the complexity bias
  *   of issue 15); the relative misfit asks how much of *this* window's relief the seamount model explains.
  *
- * Pure functions; the engines (tfjs in scoring/score.ts, ONNX Runtime in model/onnx/graphs.ts) compute the
- * same formula in their own graphs, checked against `windowMisfit`.
+ * Pure functions; the engines (tfjs in ./reconstruction-errors.ts, ONNX Runtime in ./onnx/autoencoder-graphs.ts)
+ * compute the same formula in their own graphs, checked against `windowMisfit`.
  */
 import type { WindowSpec } from '../types.js';
 

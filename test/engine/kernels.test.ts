@@ -1,11 +1,11 @@
 /**
- * The wasm kernels registered for training (src/model/kernels/wasm.ts) against the `cpu` backend's reference
+ * The wasm kernels registered for training (src/engine/kernels/wasm.ts) against the `cpu` backend's reference
  * implementations: conv2d gradients (input and filter), conv2dTranspose forward and gradients, and matMul
  * with transposed operands; strides 1 and 2, same and valid padding, odd sizes, several channels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/model/backend.js';
-import { type ConvGeometry, col2im, im2colTransposed, transpose2d } from '../../src/model/kernels/im2col.js';
+import { selectBackend } from '../../src/engine/backend.js';
+import { type ConvGeometry, col2im, im2colTransposed, transpose2d } from '../../src/engine/kernels/im2col.js';
 import { createPrng } from '../../src/model/prng.js';
 
 const rng = createPrng(2024);

@@ -21,7 +21,7 @@
  * where F(a, g)[m, c, r, q] = Σ_{n, i, j} g[n, m, i, j] · a_pad[n, c, i·s + r, j·s + q] is itself a
  * convolution: of a with batch and channel axes swapped, by g (also swapped) dilated by the stride.
  */
-import { type Dims, OnnxGraph } from './graph.js';
+import { type Dims, OnnxGraph } from './graph-builder.js';
 import { type ConvStep, type ModelPlan, transposeOutputPadding } from './plan.js';
 import { RELATIVE_EPSILON, type Misfit } from '../misfit.js';
 
@@ -59,7 +59,7 @@ export function scoringGraph(plan: ModelPlan, weights: Float32Array[], misfit: M
   if (!misfit.weights) {
     g.node('ReduceMean', [g.node('Mul', [diff, diff])], { axes: [1, 2, 3], keepdims: 0 }, ONNX_ERRORS);
   } else {
-    // Σ w d² / (Σ w x² + ε Σ w)  or  Σ w d² / Σ w   (model/misfit.ts)
+    // Σ w d² / (Σ w x² + ε Σ w)  or  Σ w d² / Σ w   (engine/misfit.ts)
     const s = plan.samples;
     const w = g.floats('misfit_weights', [1, 1, s, s], misfit.weights);
     const sumW = misfit.weights.reduce((a, b) => a + b, 0);

@@ -3,16 +3,16 @@
  * nothing is downloaded) as a second engine for the autoencoder. Its CPU kernels use the machine's full
  * vector width (AVX2/AVX-512), which the wasm backend cannot (128-bit SIMD), so on the benchmark machine it
  * scores and computes gradients several times faster than wasm (bench/model.ts). The model itself stays a
- * tfjs LayersModel: ONNX graphs are built from it in memory (./graphs.ts), for scoring with its weights
+ * tfjs LayersModel: ONNX graphs are built from it in memory (./autoencoder-graphs.ts), for scoring with its weights
  * baked in, for training with the weights fed on every step and Adam applied by tfjs as before.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Engine } from '../../config/schema.js';
 import { concatFloat32 } from '../../base/float32.js';
-import { checkWindowCount } from '../../scoring/score.js';
+import { checkWindowCount } from '../reconstruction-errors.js';
 import type { BackendInfo } from '../backend.js';
-import { type GradientRunner, type ShardResult, flatWeights } from '../gradients.js';
-import { ONNX_ERRORS, ONNX_LOSS, ONNX_SCALE, ONNX_WINDOWS, gradientGraph, gradientOutput, scoringGraph, weightInput } from './graphs.js';
+import { type GradientRunner, type ShardResult, flatWeights } from '../gradient-runner.js';
+import { ONNX_ERRORS, ONNX_LOSS, ONNX_SCALE, ONNX_WINDOWS, gradientGraph, gradientOutput, scoringGraph, weightInput } from './autoencoder-graphs.js';
 import { planModel } from './plan.js';
 import type { Misfit } from '../misfit.js';
 
@@ -102,7 +102,7 @@ export interface OnnxScorer {
 
 /**
  * An ONNX Runtime session computing `model`'s reconstruction errors. Deterministic for a thread count
- * (test/model/onnx/runtime.test.ts); equal to tfjs's errors to float rounding.
+ * (test/engine/onnx/runtime.test.ts); equal to tfjs's errors to float rounding.
  * @example
  * const scorer = await createOnnxScorer(model, { threads: 2, batchSize: 256 });
  * const errors = await scorer.score(windows, count);

@@ -3,12 +3,12 @@
  * every tensor released before returning.
  */
 import * as tf from '@tensorflow/tfjs';
-import { RELATIVE_EPSILON, type Misfit } from '../model/misfit.js';
+import { RELATIVE_EPSILON, type Misfit } from './misfit.js';
 
 /**
  * Reconstruction error of each of `count` windows (`samples × samples` each, row-major, consecutive in
  * `windows`), computed `batchSize` windows at a time: the mean squared error, or the spec's misfit
- * (model/misfit.ts) when `misfit` has weights.
+ * (engine/misfit.ts) when `misfit` has weights.
  * @example
  * const errors = reconstructionErrors(model, windows, 1000, 32, 256); // Float32Array(1000)
  */
