@@ -11,7 +11,6 @@ import { misfitOf } from '../engine/misfit.js';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../base/logger.js';
-import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { gridTransfer, openGrid } from '../grid/index.js';
 import { currentBackend, selectBackend } from '../engine/index.js';
@@ -19,71 +18,17 @@ import { confidenceOf, loadBundle, runtimeVersions, type BundleMeta } from '../m
 import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
 import { assertGridHoldsWindow, assertSameWindowSpec, batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
-import type { GridSource, ScoredWindow, Seamount, WindowSpec } from '../types.js';
+import type { GridSource, WindowSpec } from '../types.js';
 import { writeJsonAtomic } from '../base/atomic.js';
 import { BatchStore } from './batch-store.js';
 import { canonicalJson, sha256Folder, sha256Text } from '../base/hash.js';
-import { gridFingerprint, type GridFingerprint } from '../grid/fingerprint.js';
+import { gridFingerprint } from '../grid/fingerprint.js';
+import { JOB_FORMAT_VERSION, type DetectOptions, type DetectSummary, type JobFile, type JobIdentity, type OpenedJob } from './job.js';
 import { ERROR_NODATA, writeDetectOutputs } from './outputs.js';
 import { pickInBands } from './banded-picks.js';
 import { ErrorRasterBuilder } from './error-raster.js';
 import { createProgress } from '../base/progress.js';
 import { formatShard, shardHasBatch, WHOLE_JOB, type Shard } from './shard.js';
-import type * as tf from '@tensorflow/tfjs';
-
-export const JOB_FORMAT_VERSION = 1;
-
-export interface DetectOptions {
-  gridPath: string;
-  modelDir: string;
-  outDir: string;
-  config: Config;
-  /** Window keys the user set explicitly (they must match the bundle's spec). */
-  userWindow?: Record<string, unknown>;
-  shard?: Shard;
-  logger: Logger;
-  /** Start again from zero even if the folder holds a finished or partial job. */
-  fresh?: boolean;
-}
-
-/** What pins a job: any change here makes an output folder's partial scores unusable. */
-export interface JobIdentity {
-  formatVersion: number;
-  /** sha256 of a local grid file; URL, size, ETag and Last-Modified of a remote one. */
-  grid: GridFingerprint & { variable: string };
-  model: { path: string; sha256: string };
-  windowSpec: WindowSpec;
-  strideKm: number;
-  region: string;
-  plan: { count: number; batches: number; batchSize: number };
-  /** Hash of the configuration that affects scores (window, plan, tiling batch size, scoring backend). */
-  scoringConfigSha256: string;
-}
-
-export interface JobFile {
-  identity: JobIdentity;
-  identitySha256: string;
-  shard: Shard;
-}
-
-export interface DetectSummary {
-  outDir: string;
-  shard: Shard;
-  windows: { planned: number; scored: number; skippedLand: number; skippedNodata: number };
-  batches: { total: number; inShard: number; resumed: number; scored: number };
-  seamounts: Seamount[] | null;
-  threshold: number | null;
-  timingsMs: Record<string, number>;
-}
-
-/** The pieces of an opened detect job, shared by detect and merge. */
-export interface OpenedJob {
-  grid: GridSource;
-  model: tf.LayersModel;
-  meta: BundleMeta;
-  plan: WindowPlan;
-  identity: JobIdentity;
-}
 
 export function resolveWindowSpec(meta: BundleMeta, userWindow: Record<string, unknown> | undefined, modelDir: string): WindowSpec {
   if (userWindow) {

@@ -9,7 +9,8 @@ import { configSchema, describeZodError, mergeLayers, type Config, type ConfigLa
 import { selectBackend } from '../engine/index.js';
 import { writeJsonAtomic } from '../base/atomic.js';
 import { BatchStore } from './batch-store.js';
-import { finishDetect, openDetectJob, readJobFile, type DetectSummary, type JobFile } from './detect.js';
+import { finishDetect, openDetectJob, readJobFile } from './detect.js';
+import type { DetectSummary, JobFile } from './job.js';
 import { canonicalJson, sha256Text } from '../base/hash.js';
 import { formatShard, WHOLE_JOB } from './shard.js';
 

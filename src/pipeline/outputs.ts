@@ -10,7 +10,7 @@ import { writeFloat32GeoTiff } from '../grid/index.js';
 import { writeQuicklookPng } from '../picking/index.js';
 import type { Seamount } from '../types.js';
 import type { ErrorRaster } from './error-raster.js';
-import type { OpenedJob } from './detect.js';
+import type { OpenedJob } from './job.js';
 
 export const ERROR_NODATA = -9999;
 
