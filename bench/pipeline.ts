@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { EARTH_RADIUS_KM } from '../src/base/geodesy.js';
 import { loadConfig } from '../src/config/index.js';
 import { ensureBenchBundle } from './bundle.js';
 import { ensureBenchGrids } from './grid-memory.js';
@@ -245,10 +246,10 @@ function regionAround(lon: number, lat: number, sideDeg: number): string {
   return `${f(lon - h)}/${f(lon + h)}/${f(lat - h)}/${f(lat + h)}`;
 }
 
-/** Area of a W/E/S/N box on the sphere (R = 6371.0088 km), km². */
+/** Area of a W/E/S/N box on the sphere (base/geodesy.ts), km². */
 export function boxAreaKm2(region: string): number {
   const [w, e, s, n] = region.split('/').map(Number);
-  const R = 6371.0088;
+  const R = EARTH_RADIUS_KM;
   const d = Math.PI / 180;
   return (((e - w + 360) % 360 || 360) * d) * R * R * (Math.sin(n * d) - Math.sin(s * d));
 }

@@ -4,8 +4,9 @@
  * than `negativeKm` from every one. Pure (the raster arrives as values + geometry).
  */
 import { around } from 'geokdbush';
-import { greatCircleKm, type LonLat } from '../../src/catalogue/index.js';
+import { type LonLat } from '../../src/catalogue/index.js';
 import { pointIndex } from '../../src/catalogue/match.js';
+import { greatCircleKm, wrapLon180 } from '../../src/base/geodesy.js';
 
 /** A regular lon/lat raster of cell centres: column x at lon0 + x·dLon, row y at lat0 + y·dLat. */
 export interface RasterGeometry {
@@ -28,7 +29,6 @@ export const POSITIVE_KM = 6;
 export const NEGATIVE_KM = 30;
 
 const DEG = Math.PI / 180;
-const wrap = (lon: number): number => ((((lon + 180) % 360) + 360) % 360) - 180;
 
 /**
  * The windows behind an error raster (src/pipeline/error-raster.ts): windows sit on km-regular rows
@@ -130,8 +130,8 @@ export function nearestDistanceKm(points: { lon: ArrayLike<number>; lat: ArrayLi
   for (let i = 0; i < out.length; i++) {
     const lo = points.lon[i];
     const la = points.lat[i];
-    // geokdbush's sphere is the matcher's (6371 km): its nearest is ours; greatCircleKm decides the edge
-    for (const r of around(index, wrap(lo), la, 1, maxKm * (1 + 1e-9) + 1e-9)) {
+    // geokdbush's sphere (6371 km) lies just inside ours: it finds all within maxKm, in our order; greatCircleKm decides the edge
+    for (const r of around(index, wrapLon180(lo), la, 1, maxKm * (1 + 1e-9) + 1e-9)) {
       const d = greatCircleKm(lo, la, refs[r].lon, refs[r].lat);
       if (d <= maxKm && d < out[i]) out[i] = d;
     }
@@ -174,7 +174,7 @@ export function nearestWindowScores(refs: readonly LonLat[], windows: ScoredWind
   return refs.map((r) => {
     let best: number | null = null;
     let bestKm = Infinity;
-    for (const w of around(index, wrap(r.lon), r.lat, 1, maxKm * (1 + 1e-9) + 1e-9)) {
+    for (const w of around(index, wrapLon180(r.lon), r.lat, 1, maxKm * (1 + 1e-9) + 1e-9)) {
       const d = greatCircleKm(r.lon, r.lat, windows.lon[w], windows.lat[w]);
       if (d <= maxKm && d < bestKm) {
         bestKm = d;

@@ -14,7 +14,7 @@ import { passesGuards } from '../picking/pick.js';
 import { fitFactor, numberSeamounts, saturating, toSeamount } from '../picking/records.js';
 import type { GridSource, Region, Seamount } from '../types.js';
 import { findHighpassPeaks, type HighpassPeak } from '../picking/highpass.js';
-import { KM_PER_DEG } from '../grid/geometry.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 /** Options of the Gaussian baseline: the `baseline:` config section (and a logger). */
 export interface BaselineOptions extends BaselineConfig {

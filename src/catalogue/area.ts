@@ -4,10 +4,9 @@
  */
 import type { GridGeometry, Region } from '../types.js';
 import { gridBounds } from '../grid/geometry.js';
-import { EARTH_RADIUS_KM } from './match.js';
+import { EARTH_RADIUS_KM, KM_PER_DEG, normaliseLon } from '../base/geodesy.js';
 
 const RAD = Math.PI / 180;
-const KM_PER_DEG = EARTH_RADIUS_KM * RAD;
 
 /** A longitude arc: from `west` eastward over `widthDeg` (360 = every longitude). */
 export interface LonArc {
@@ -118,11 +117,9 @@ export class SearchArea {
     return this.arcs
       .map((a) => {
         const fmt = (v: number) => String(Math.round(v * 1e5) / 1e5);
-        const lon = a.widthDeg >= 360 ? '-180/180' : `${fmt(wrapLon(a.west))}/${fmt(wrapLon(a.west + a.widthDeg))}`;
+        const lon = a.widthDeg >= 360 ? '-180/180' : `${fmt(normaliseLon(a.west))}/${fmt(normaliseLon(a.west + a.widthDeg))}`;
         return `${lon}/${fmt(this.south)}/${fmt(this.north)}`;
       })
       .join(' + ');
   }
 }
-
-const wrapLon = (lon: number): number => (lon > 180 || lon < -180 ? ((((lon + 180) % 360) + 360) % 360) - 180 : lon);

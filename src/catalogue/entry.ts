@@ -34,12 +34,6 @@ export class CatalogueError extends Error {
   }
 }
 
-/** Wraps a longitude into [−180, 180]: 180 stays 180, 190 becomes −170. */
-export function normaliseLon(lon: number): number {
-  if (lon >= -180 && lon <= 180) return lon;
-  return ((((lon + 180) % 360) + 360) % 360) - 180;
-}
-
 /** Collects row problems so a reader can report the first few line numbers at once. */
 export class RowProblems {
   private readonly items: Array<{ line: number; why: string }> = [];

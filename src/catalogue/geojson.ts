@@ -2,8 +2,9 @@
  * GeoJSON (RFC 7946) types for our layers, and the reader of Point FeatureCollections (our own
  * `seamounts.geojson`, or anyone's catalogue of points).
  */
-import { CatalogueError, normaliseLon, RowProblems, type CatalogueEntry } from './entry.js';
+import { CatalogueError, RowProblems, type CatalogueEntry } from './entry.js';
 import { COLUMN_NAMES, type Role } from './readTable.js';
+import { normaliseLon } from '../base/geodesy.js';
 
 export interface GeoJsonPoint {
   type: 'Point';

@@ -1,12 +1,12 @@
 /**
- * One-to-one matching of picks to reference seamounts by great-circle distance.
+ * One-to-one matching of picks to reference seamounts by great-circle distance (base/geodesy.ts).
  */
 import KDBush from 'kdbush';
 import { around } from 'geokdbush';
+import { EARTH_RADIUS_KM, greatCircleKm, normaliseLon } from '../base/geodesy.js';
 
-/** Mean Earth radius, km (the sphere of geokdbush and of the grid geometry's 111.19 km per degree). */
-export const EARTH_RADIUS_KM = 6371;
-const RAD = Math.PI / 180;
+/** geokdbush measures on a sphere of 6371 km: a radius in our km, scaled onto its sphere for around(). */
+const toGeokdbushKm = (km: number): number => km * (6371 / EARTH_RADIUS_KM);
 
 export interface Match {
   /** Index into the picks array. */
@@ -21,25 +21,10 @@ export interface LonLat {
   lat: number;
 }
 
-/**
- * Great-circle (haversine) distance on a sphere of radius EARTH_RADIUS_KM. Any longitude convention;
- * the antimeridian is no edge.
- *
- * @example greatCircleKm(179.9, 0, -179.9, 0) // 22.24 (0.2° of the equator)
- */
-export function greatCircleKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const sLat = Math.sin(((lat2 - lat1) * RAD) / 2);
-  const sLon = Math.sin(((lon2 - lon1) * RAD) / 2);
-  const h = sLat * sLat + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * sLon * sLon;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
-const wrap180 = (lon: number): number => (lon >= -180 && lon <= 180 ? lon : ((((lon + 180) % 360) + 360) % 360) - 180);
-
 /** A geokdbush-ready index of points (lon wrapped into −180..180). */
 export function pointIndex(points: readonly LonLat[]): KDBush {
   const index = new KDBush(Math.max(1, points.length));
-  for (const p of points) index.add(wrap180(p.lon), p.lat);
+  for (const p of points) index.add(normaliseLon(p.lon), p.lat);
   if (points.length === 0) index.add(0, 0); // kdbush cannot hold zero items; callers filter by count
   return index.finish();
 }
@@ -55,7 +40,7 @@ export function pairsWithin(picks: readonly LonLat[], refs: readonly LonLat[], t
   const index = pointIndex(refs);
   const searchKm = toleranceKm * (1 + 1e-9) + 1e-9;
   picks.forEach((p, pick) => {
-    for (const ref of around(index, wrap180(p.lon), p.lat, Infinity, searchKm)) {
+    for (const ref of around(index, normaliseLon(p.lon), p.lat, Infinity, toGeokdbushKm(searchKm))) {
       const r = refs[ref];
       const distanceKm = greatCircleKm(p.lon, p.lat, r.lon, r.lat);
       if (distanceKm <= toleranceKm) pairs.push({ pick, ref, distanceKm });
@@ -95,7 +80,7 @@ export function nearestWithin(points: readonly LonLat[], refs: readonly LonLat[]
   if (refs.length === 0) return points.map(() => null);
   const index = pointIndex(refs);
   return points.map((p) => {
-    const found = around(index, wrap180(p.lon), p.lat, 1, maxKm);
+    const found = around(index, normaliseLon(p.lon), p.lat, 1, toGeokdbushKm(maxKm));
     if (found.length === 0) return null;
     const r = refs[found[0]];
     return { ref: found[0], distanceKm: greatCircleKm(p.lon, p.lat, r.lon, r.lat) };

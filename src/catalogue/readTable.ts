@@ -9,7 +9,8 @@
  * - for the 24,365 KW ids that Gevorgian et al. re-measured, sqrt(Major × Minor) is 1.20× their radius
  *   (median), whereas half of it (the full-axis reading) would be 0.60×.
  */
-import { CatalogueError, normaliseLon, RowProblems, type CatalogueEntry } from './entry.js';
+import { CatalogueError, RowProblems, type CatalogueEntry } from './entry.js';
+import { normaliseLon } from '../base/geodesy.js';
 
 export type Role = 'lon' | 'lat' | 'id' | 'heightM' | 'radiusKm' | 'majorKm' | 'minorKm' | 'baseDepthM' | 'confidence';
 

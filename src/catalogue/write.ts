@@ -27,8 +27,8 @@
  */
 import type { Seamount } from '../types.js';
 import { writeFileAtomic } from '../base/atomic.js';
-import { normaliseLon } from './entry.js';
 import type { GeoJsonFeatureCollection, GeoJsonPointFeature } from './geojson.js';
+import { normaliseLon } from '../base/geodesy.js';
 
 /** Properties of one feature of `seamounts.geojson`. */
 export interface SeamountProperties {

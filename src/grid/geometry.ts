@@ -1,24 +1,15 @@
 /**
- * Pixel ↔ geographic conversions for a GridGeometry (cell centres), and longitude conventions.
+ * Pixel ↔ geographic conversions for a GridGeometry (cell centres), and the grid's longitude conventions
+ * (the sphere, wrapping and distances are in base/geodesy.ts).
  * Pure functions; no I/O.
  */
+import { KM_PER_DEG } from '../base/geodesy.js';
 import type { GridGeometry, PixelWindow, Region } from '../types.js';
-
-/** Mean Earth radius (IUGG R1), km: the sphere of every projection, distance and cell size here. */
-export const EARTH_RADIUS_KM = 6371.0088;
-/** Kilometres per degree of latitude (of longitude at the equator) on that sphere. */
-export const KM_PER_DEG = (EARTH_RADIUS_KM * Math.PI) / 180;
 
 /** Longitude of column x's centre (file convention). */
 export const columnLon = (g: GridGeometry, x: number): number => g.lon0 + x * g.dLon;
 /** Latitude of row y's centre. */
 export const rowLat = (g: GridGeometry, y: number): number => g.lat0 + y * g.dLat;
-
-/** Wraps a longitude into [-180, 180). */
-export function wrapLon180(lon: number): number {
-  const w = ((((lon + 180) % 360) + 360) % 360) - 180;
-  return w;
-}
 
 /**
  * Fractional column of a longitude, choosing the 360° alias that lands inside (or nearest to) the

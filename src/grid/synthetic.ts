@@ -5,7 +5,8 @@
  */
 import type { GridGeometry, PixelWindow } from '../types.js';
 import { GridSourceBase } from './base.js';
-import { assertReadable, coversAllLongitudes, lonPeriodColumns, KM_PER_DEG } from './geometry.js';
+import { assertReadable, coversAllLongitudes, lonPeriodColumns } from './geometry.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 const DEG = Math.PI / 180;
 // bound once: a global lookup of Math per call is slow inside jest's sandbox (and costs nothing here)

@@ -4,8 +4,9 @@
  * Windows that climb to the same summit support the same seamount; windows on either side of a saddle
  * climb to different summits, which is what keeps adjacent seamounts apart.
  */
-import { latToRow, lonPeriodColumns, lonToColumn, KM_PER_DEG } from '../grid/geometry.js';
+import { latToRow, lonPeriodColumns, lonToColumn } from '../grid/geometry.js';
 import type { GridSource } from '../types.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, cos, floor, hypot, max, min, round } = Math;
 

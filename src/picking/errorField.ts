@@ -4,7 +4,7 @@
  */
 import type { ScoredWindow } from '../types.js';
 import { GeoIndex } from './geoIndex.js';
-import { KM_PER_DEG } from '../grid/geometry.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { cos, exp, hypot, round, sqrt } = Math;
 

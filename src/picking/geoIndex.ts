@@ -3,19 +3,11 @@
  * box query on degrees (split at ±180°), then an exact great-circle filter.
  */
 import KDBush from 'kdbush';
-import { wrapLon180, EARTH_RADIUS_KM, KM_PER_DEG } from '../grid/geometry.js';
+import { KM_PER_DEG, greatCircleKm, wrapLon180 } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
-const { abs, asin, cos, max, min, sin, sqrt } = Math;
+const { abs, cos, max, min } = Math;
 
 const DEG = Math.PI / 180;
-
-/** Great-circle distance, km (haversine). */
-export function distanceKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const dLat = (lat2 - lat1) * DEG;
-  const dLon = (lon2 - lon1) * DEG;
-  const a = sin(dLat / 2) ** 2 + cos(lat1 * DEG) * cos(lat2 * DEG) * sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * asin(min(1, sqrt(a)));
-}
 
 /**
  * @example
@@ -67,7 +59,7 @@ export class GeoIndex {
     }
     for (const [w, e] of boxes) {
       for (const i of this.tree.range(w, south, e, north)) {
-        if (distanceKm(c, lat, this.lons[i], this.lats[i]) <= radiusKm) out.push(i);
+        if (greatCircleKm(c, lat, this.lons[i], this.lats[i]) <= radiusKm) out.push(i);
       }
     }
     // boxes do not overlap, but sort so callers see a deterministic order

@@ -7,9 +7,10 @@
  * blocks are aligned to the region, not to the bands, and every band reads enough halo for the full
  * kernel, so the result does not depend on the band size.
  */
-import { columnLon, lonPeriodColumns, rowLat, wrapLon180, KM_PER_DEG } from '../grid/geometry.js';
+import { columnLon, lonPeriodColumns, rowLat } from '../grid/geometry.js';
 import { regionCells } from './region.js';
 import type { GridSource, PixelWindow, Region } from '../types.js';
+import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, exp, floor, max, min } = Math;
 

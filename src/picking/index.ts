@@ -5,7 +5,7 @@ export { resolveThreshold, type ResolvedThreshold } from './threshold.js';
 export { fitEllipticalGaussian, gaussianModel, type GaussianParams, type GaussianFitResult, type GaussianFitOptions } from './gaussianFit.js';
 export { findHits, sigmaOfFwhm, type Hit } from './errorField.js';
 export { CachedGrid, type CachedGridOptions } from './cachedGrid.js';
-export { GeoIndex, distanceKm } from './geoIndex.js';
+export { GeoIndex } from './geoIndex.js';
 export { SummitClimber, type SummitCell, type ClimbOptions } from './climb.js';
 export { mergeClosePicks, remeasureCrowded, separated, profileMinimum, type MergeOptions } from './merge.js';
 export { numberSeamounts, toSeamount, type UnnumberedSeamount } from './records.js';

@@ -13,10 +13,10 @@
  * - `prominenceM` = summit − the regional level, the Gaussian-weighted mean (σ = highpassKm / 6, the
  *   GMT `grdfilter -Fg` width convention) of the surroundings: the high-passed height of the summit.
  */
-import { wrapLon180, KM_PER_DEG } from '../grid/geometry.js';
 import type { GridSource, Seamount } from '../types.js';
 import { fitEllipticalGaussian, type GaussianParams } from './gaussianFit.js';
 import { patchToLonLat, readPatch, type Patch } from './patch.js';
+import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, exp, floor, hypot, log, max, min, round, sqrt } = Math;
 

@@ -3,10 +3,11 @@
  * them dips enough to make them two edifices (the lower summit stands at least `splitDropFraction` of
  * its height above the lowest point of the profile between the summits).
  */
-import { latToRow, lonPeriodColumns, lonToColumn, KM_PER_DEG } from '../grid/geometry.js';
+import { latToRow, lonPeriodColumns, lonToColumn } from '../grid/geometry.js';
 import type { GridSource } from '../types.js';
-import { distanceKm, GeoIndex } from './geoIndex.js';
+import { GeoIndex } from './geoIndex.js';
 import { measureSeamount, type Measurement, type MeasureOptions } from './measure.js';
+import { KM_PER_DEG, greatCircleKm } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, floor, hypot, max, min, round } = Math;
 
@@ -42,7 +43,7 @@ export async function mergeClosePicks<T extends { m: Measurement }>(
       for (const j of index.within(p.m.lon, p.m.lat, o.minSeparationKm)) {
         if (j >= i || !kept[j]) continue;
         const q = ordered[j];
-        const d = distanceKm(p.m.lon, p.m.lat, q.m.lon, q.m.lat);
+        const d = greatCircleKm(p.m.lon, p.m.lat, q.m.lon, q.m.lat);
         if (d <= 1.5 * cellKm || !(await separated(grid, p.m, q.m, o.splitDropFraction))) {
           host = j;
           break;
@@ -114,7 +115,7 @@ export async function remeasureCrowded<T extends { m: Measurement }>(
     const a = before[i];
     const neighbours = index
       .within(a.lon, a.lat, 2 * a.radiusKm + maxRadius)
-      .filter((j) => j !== i && distanceKm(a.lon, a.lat, before[j].lon, before[j].lat) < 2 * a.radiusKm + before[j].radiusKm)
+      .filter((j) => j !== i && greatCircleKm(a.lon, a.lat, before[j].lon, before[j].lat) < 2 * a.radiusKm + before[j].radiusKm)
       .map((j) => ({ lon: before[j].lon, lat: before[j].lat }));
     if (neighbours.length === 0) continue;
     const m = await measureSeamount(grid, a.lon, a.lat, { ...o, neighbours });

@@ -4,13 +4,13 @@
  * Rows are always north to south, whatever the file's order, so measurement (which scans cells in row
  * order and breaks ties by it) gives the same answer for a south-up netCDF and a north-up GeoTIFF.
  */
-import { clampWindow, columnLon, latToRow, lonPeriodColumns, lonToColumn, rowLat, KM_PER_DEG } from '../grid/geometry.js';
+import { clampWindow, columnLon, latToRow, lonPeriodColumns, lonToColumn, rowLat } from '../grid/geometry.js';
 import type { GridSource, PixelWindow } from '../types.js';
 import { flipRows } from '../grid/flip.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, floor, max, min } = Math;
 
-export { KM_PER_DEG };
 const DEG = Math.PI / 180;
 
 export interface Patch {

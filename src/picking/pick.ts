@@ -22,7 +22,8 @@ import { GeoIndex } from './geoIndex.js';
 import { measureSeamount, type Measurement } from './measure.js';
 import { mergeClosePicks, remeasureCrowded } from './merge.js';
 import { fitFactor, numberSeamounts, steepnessFactor, toSeamount } from './records.js';
-import { columnLon, rowLat, KM_PER_DEG } from '../grid/geometry.js';
+import { columnLon, rowLat } from '../grid/geometry.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 export interface PickOptions {
   /** Windows with (smoothed) error under this are hits. */

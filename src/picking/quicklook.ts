@@ -3,11 +3,12 @@
  * circles of their basal radius, a title and a lon/lat frame. People look at maps before tables.
  */
 import { basename } from 'node:path';
-import { columnLon, lonPeriodColumns, lonToColumn, rowLat, KM_PER_DEG } from '../grid/geometry.js';
+import { columnLon, lonPeriodColumns, lonToColumn, rowLat } from '../grid/geometry.js';
 import { writeFileAtomic } from '../base/atomic.js';
 import { bathymetryColour, hillshade, RasterCanvas, type Rgba } from '../plot/index.js';
 import type { GridSource, Region, Seamount } from '../types.js';
 import { regionCells } from './region.js';
+import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, floor, hypot, max, min, round } = Math;
 
@@ -230,7 +231,7 @@ function decimals(step: number): number {
 }
 
 function formatLon(lon: number, step: number): string {
-  const w = (((lon + 180) % 360) + 360) % 360 - 180;
+  const w = wrapLon180(lon);
   const v = abs(w).toFixed(decimals(step));
   return Number(v) === 0 || Number(v) === 180 ? `${v}°` : `${v}°${w < 0 ? 'W' : 'E'}`;
 }

@@ -8,7 +8,7 @@
  */
 import type { WindowPlan } from '../tiling/index.js';
 import type { GridGeometry } from '../types.js';
-import { KM_PER_DEG } from '../grid/geometry.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 export interface ErrorRaster {
   values: Float32Array;

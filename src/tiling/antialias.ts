@@ -16,13 +16,12 @@
  * when less than half of its kernel weight falls on data.
  */
 import type { GridGeometry } from '../types.js';
-import { KM_PER_DEG } from '../grid/geometry.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 // module-scope aliases: global lookups are slow inside vm contexts (jest), and these run per sample
 const { max, min, exp, sqrt, floor, ceil, cos } = Math;
 const NO_DATA = Number.NaN;
 
-export { KM_PER_DEG };
 const DEG = Math.PI / 180;
 /** Gaussian kernels are cut at this many sigmas. */
 const KERNEL_SIGMAS = 3;

@@ -4,7 +4,7 @@
  * streamed in bounded batches.
  */
 export { windowSpecFromConfig, checkWindowSpec, windowSpecDifferences, assertSameWindowSpec, sampleSpacingKm } from './spec.js';
-export { laeaForward, laeaInverse, EARTH_RADIUS_KM } from './projection.js';
+export { laeaForward, laeaInverse } from './projection.js';
 export { assertGridHoldsWindow, planWindows, type WindowPlan } from './plan.js';
 export {
   resampleWindow,

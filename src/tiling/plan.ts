@@ -9,7 +9,7 @@ import type { Logger } from '../base/logger.js';
 import type { GridGeometry, Region } from '../types.js';
 import { gridBounds } from '../grid/geometry.js';
 import { formatRegion } from '../config/region.js';
-import { KM_PER_DEG } from './antialias.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 const DEG = Math.PI / 180;
 

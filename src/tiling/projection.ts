@@ -1,11 +1,10 @@
+import { EARTH_RADIUS_KM } from '../base/geodesy.js';
 /**
  * Spherical Lambert azimuthal equal-area projection (Snyder 1987, eqs. 24-2..24-4 and 20-14..20-18),
  * centred on (lon0, lat0). Each window is cut on the plane of its own centre, so a seamount keeps its
  * shape and area whatever its latitude.
  */
-import { EARTH_RADIUS_KM } from '../grid/geometry.js';
 
-export { EARTH_RADIUS_KM };
 
 const DEG = Math.PI / 180;
 

@@ -1,12 +1,10 @@
 import { loadConfig } from '../../src/config/index.js';
 import { findHighpassPeaks, gaussianBaseline, highpassBand, peakProminenceBaseline } from '../../src/baseline/index.js';
 import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
-import { distanceKm } from '../../src/picking/geoIndex.js';
 import type { Seamount } from '../../src/types.js';
 import type { MemoryGrid } from '../../src/grid/memory.js';
 import { materialise } from '../picking/fixtures.js';
-
-const KM_PER_DEG = 111.19492664455873;
+import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 const east = (km: number, lat: number) => km / (KM_PER_DEG * Math.cos((lat * Math.PI) / 180));
 
 const planted: PlantedSeamount[] = [
@@ -44,7 +42,7 @@ const config = loadConfig().baseline;
 function expectRecovered(picks: Seamount[], measure: boolean): void {
   expect(picks).toHaveLength(planted.length);
   for (const s of planted) {
-    const p = picks.reduce((a, b) => (distanceKm(a.lon, a.lat, s.lon, s.lat) < distanceKm(b.lon, b.lat, s.lon, s.lat) ? a : b));
+    const p = picks.reduce((a, b) => (greatCircleKm(a.lon, a.lat, s.lon, s.lat) < greatCircleKm(b.lon, b.lat, s.lon, s.lat) ? a : b));
     expect(Math.abs(p.lon - s.lon)).toBeLessThanOrEqual(grid.dLon);
     expect(Math.abs(p.lat - s.lat)).toBeLessThanOrEqual(Math.abs(grid.dLat));
     if (!measure) continue;
@@ -64,7 +62,7 @@ describe('gaussianBaseline', () => {
   it('recovers planted Gaussians (position, height, radius) and skips knolls and fabric', async () => {
     const picks = await gaussianBaseline(grid, null, config);
     expectRecovered(picks, true);
-    const elongated = picks.find((p) => distanceKm(p.lon, p.lat, planted[1].lon, planted[1].lat) < 3);
+    const elongated = picks.find((p) => greatCircleKm(p.lon, p.lat, planted[1].lon, planted[1].lat) < 3);
     expect(elongated?.ellipse.azimuthDeg).toBeGreaterThan(135);
     expect(elongated?.ellipse.azimuthDeg).toBeLessThan(145);
     for (const p of picks) expect(p.fitR2).toBeGreaterThan(0.5);
@@ -89,7 +87,7 @@ describe('peakProminenceBaseline', () => {
 
   it('finds the knolls too once the prominence threshold is below them', async () => {
     const picks = await peakProminenceBaseline(grid, null, { ...config, minProminenceM: 80 });
-    for (const k of knolls) expect(picks.some((p) => distanceKm(p.lon, p.lat, k.lon, k.lat) < 3)).toBe(true);
+    for (const k of knolls) expect(picks.some((p) => greatCircleKm(p.lon, p.lat, k.lon, k.lat) < 3)).toBe(true);
   });
 });
 

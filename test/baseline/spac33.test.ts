@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import { gaussianBaseline, peakProminenceBaseline } from '../../src/baseline/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { openGrid } from '../../src/grid/index.js';
-import { distanceKm } from '../../src/picking/geoIndex.js';
 import type { GridSource, Seamount } from '../../src/types.js';
+import { greatCircleKm } from '../../src/base/geodesy.js';
 
 const data = resolve(process.cwd(), '../shared/data');
 const gridPath = resolve(data, 'grids/spac_33.nc3.nc');
@@ -48,7 +48,7 @@ function readGevorgian(): Ref[] {
 function score(picks: Seamount[], refs: Ref[], toleranceKm = 25) {
   const pairs: Array<[number, number, number]> = [];
   picks.forEach((p, i) => refs.forEach((r, j) => {
-    const d = distanceKm(p.lon, p.lat, r.lon, r.lat);
+    const d = greatCircleKm(p.lon, p.lat, r.lon, r.lat);
     if (d <= toleranceKm) pairs.push([d, i, j]);
   }));
   pairs.sort((a, b) => a[0] - b[0]);

@@ -6,8 +6,7 @@ import { lowerScoreAuc } from '../../bench/accuracy/auc.js';
 import { concatScores, labelWindows, nearestWindowScores, windowsOfRaster } from '../../bench/accuracy/windows.js';
 import { meanOf, pooledScores, recallAtThreshold, type Comparison } from '../../bench/accuracy/pool.js';
 import { ErrorRasterBuilder } from '../../src/pipeline/error-raster.js';
-import { KM_PER_DEG } from '../../src/grid/geometry.js';
-import { greatCircleKm } from '../../src/catalogue/index.js';
+import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 
 /** Brute force over all pairs: P(pos < neg) + ½ P(tie). */
 function bruteAuc(pos: number[], neg: number[]): number {

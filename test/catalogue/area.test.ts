@@ -1,7 +1,7 @@
 import { onValidSeaFloor, SearchArea } from '../../src/catalogue/index.js';
 import { MemoryGrid } from '../../src/grid/memory.js';
+import { EARTH_RADIUS_KM, KM_PER_DEG } from '../../src/base/geodesy.js';
 
-const KM_PER_DEG = 111.19492664455873;
 
 describe('SearchArea', () => {
   it('contains points of a region that crosses the antimeridian', () => {
@@ -32,7 +32,7 @@ describe('SearchArea', () => {
     expect(a.edgeDistanceKm(10.5, 0.3)).toBeCloseTo(0.3 * KM_PER_DEG, 6);
     // meridian distance: R·asin(sin Δλ cos φ)
     const d = a.edgeDistanceKm(10.1, 1);
-    expect(d).toBeCloseTo(6371 * Math.asin(Math.sin((0.1 * Math.PI) / 180) * Math.cos(Math.PI / 180)), 6);
+    expect(d).toBeCloseTo(EARTH_RADIUS_KM * Math.asin(Math.sin((0.1 * Math.PI) / 180) * Math.cos(Math.PI / 180)), 6);
     expect(a.edgeDistanceKm(13, 1)).toBe(0);
     // across the antimeridian
     const b = SearchArea.fromRegion({ west: 179, east: -179, south: -1, north: 1 });

@@ -2,16 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import {
-  CatalogueError,
-  compareCatalogues,
-  greatCircleKm,
-  writeSeamountsCsv,
-  writeSeamountsGeoJson,
-} from '../../src/catalogue/index.js';
+import { CatalogueError, compareCatalogues, writeSeamountsCsv, writeSeamountsGeoJson } from '../../src/catalogue/index.js';
 import { parseRegion } from '../../src/config/region.js';
 import { MemoryGrid } from '../../src/grid/memory.js';
 import type { Seamount } from '../../src/types.js';
+import { greatCircleKm } from '../../src/base/geodesy.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seamount-compare-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

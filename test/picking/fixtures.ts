@@ -3,12 +3,10 @@
  * latitude strideKm apart, centres strideKm apart along each row) and error fields made from the
  * planted seamounts.
  */
-import { distanceKm } from '../../src/picking/geoIndex.js';
 import { MemoryGrid } from '../../src/grid/memory.js';
 import type { PlantedSeamount, SyntheticGrid } from '../../src/grid/synthetic.js';
 import type { Region, ScoredWindow } from '../../src/types.js';
-
-const KM_PER_DEG = 111.19492664455873;
+import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 
 /** Window centres over a region on the km-regular plan (columns do not line up between rows). */
 export function planCentres(r: Region, strideKm: number): Array<{ id: number; lon: number; lat: number }> {
@@ -31,7 +29,7 @@ export function distanceErrors(
 ): ScoredWindow[] {
   return centres.map((c) => {
     let d = Infinity;
-    for (const s of seamounts) d = Math.min(d, distanceKm(c.lon, c.lat, s.lon, s.lat));
+    for (const s of seamounts) d = Math.min(d, greatCircleKm(c.lon, c.lat, s.lon, s.lat));
     const f = Math.min(1, d / o.rangeKm);
     return { ...c, error: o.minError + f * (o.maxError - o.minError) };
   });

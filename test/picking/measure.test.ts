@@ -1,8 +1,7 @@
 import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
 import { measureSeamount } from '../../src/picking/measure.js';
 import type { GridSource, PixelWindow } from '../../src/types.js';
-
-const KM_PER_DEG = 111.19492664455873;
+import { KM_PER_DEG } from '../../src/base/geodesy.js';
 const DEG = Math.PI / 180;
 const opts = { measureRadiusKm: 40, highpassKm: 100, searchRadiusKm: 6 };
 

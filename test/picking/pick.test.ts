@@ -1,12 +1,10 @@
 import { loadConfig } from '../../src/config/index.js';
 import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
-import { distanceKm } from '../../src/picking/geoIndex.js';
 import { pickSeamounts, type PickOptions } from '../../src/picking/pick.js';
 import type { ScoredWindow, Seamount } from '../../src/types.js';
 import type { MemoryGrid } from '../../src/grid/memory.js';
 import { distanceErrors, materialise, planCentres, shuffled } from './fixtures.js';
-
-const KM_PER_DEG = 111.19492664455873;
+import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 const cosLat = Math.cos((45 * Math.PI) / 180);
 const eastDeg = (km: number) => km / (KM_PER_DEG * cosLat);
 
@@ -54,8 +52,8 @@ const options = (over: Partial<PickOptions> = {}): PickOptions => ({
 /** The pick nearest to a planted seamount, and its distance, km. */
 function nearest(picks: Seamount[], s: PlantedSeamount): [Seamount, number] {
   let best = picks[0];
-  for (const p of picks) if (distanceKm(p.lon, p.lat, s.lon, s.lat) < distanceKm(best.lon, best.lat, s.lon, s.lat)) best = p;
-  return [best, distanceKm(best.lon, best.lat, s.lon, s.lat)];
+  for (const p of picks) if (greatCircleKm(p.lon, p.lat, s.lon, s.lat) < greatCircleKm(best.lon, best.lat, s.lon, s.lat)) best = p;
+  return [best, greatCircleKm(best.lon, best.lat, s.lon, s.lat)];
 }
 
 describe('pickSeamounts', () => {

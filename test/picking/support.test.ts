@@ -4,12 +4,13 @@ import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js
 import { CachedGrid } from '../../src/picking/cachedGrid.js';
 import { SummitClimber } from '../../src/picking/climb.js';
 import { findHits, sigmaOfFwhm } from '../../src/picking/errorField.js';
-import { distanceKm, GeoIndex } from '../../src/picking/geoIndex.js';
+import { GeoIndex } from '../../src/picking/geoIndex.js';
 import { measureSeamount } from '../../src/picking/measure.js';
 import { separated } from '../../src/picking/merge.js';
 import { regionCells } from '../../src/picking/region.js';
 import type { ScoredWindow } from '../../src/types.js';
 import { planCentres } from './fixtures.js';
+import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function lcg(seed: number): () => number {
@@ -33,7 +34,7 @@ describe('GeoIndex', () => {
     [30, 88, 700],
     [-120, -89.5, 400],
   ])('within(%f, %f, %f km) equals a brute-force scan', (lon, lat, r) => {
-    const brute = lons.map((_, i) => i).filter((i) => distanceKm(lon, lat, lons[i], lats[i]) <= r);
+    const brute = lons.map((_, i) => i).filter((i) => greatCircleKm(lon, lat, lons[i], lats[i]) <= r);
     expect(brute.length).toBeGreaterThan(0);
     expect(index.within(lon, lat, r)).toEqual(brute);
   });
@@ -96,7 +97,7 @@ describe('findHits', () => {
       let sw = 0;
       let se = 0;
       for (const b of windows) {
-        const d = distanceKm(a.lon, a.lat, b.lon, b.lat);
+        const d = greatCircleKm(a.lon, a.lat, b.lon, b.lat);
         if (d > 3 * sigma) continue;
         const w = Math.exp((-0.5 * d * d) / (sigma * sigma));
         sw += w;
@@ -120,7 +121,6 @@ describe('findHits', () => {
 });
 
 describe('SummitClimber and separated', () => {
-  const KM_PER_DEG = 111.19492664455873;
   const east = (km: number) => km / (KM_PER_DEG * Math.cos((45 * Math.PI) / 180));
   const a: PlantedSeamount = { lon: -112.5, lat: -45, heightM: 1000, radiusKm: 10 };
   const b: PlantedSeamount = { lon: -112.5 + east(15), lat: -45, heightM: 800, radiusKm: 10 };

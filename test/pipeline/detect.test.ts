@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { greatCircleKm } from '../../src/catalogue/index.js';
 import { formatDuration, runDetect } from '../../src/pipeline/detect.js';
 import { DEFAULT_MODEL, quietLogger, sharedGrid, tempDir, testConfig, writeSyntheticGrid } from './fixtures.js';
+import { greatCircleKm } from '../../src/base/geodesy.js';
 
 describe('seamount detect, end to end', () => {
   it('finds a planted Gaussian seamount within one window stride of its true position', async () => {

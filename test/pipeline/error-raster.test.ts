@@ -1,5 +1,5 @@
 import { ErrorRasterBuilder } from '../../src/pipeline/error-raster.js';
-import { KM_PER_DEG } from '../../src/grid/geometry.js';
+import { KM_PER_DEG } from '../../src/base/geodesy.js';
 
 /** A plan-like layout: rows north to south, `n` centres per row `strideKm` apart from `lon0`. */
 function layout(lats: number[], lon0: number, n: number, strideKm: number) {

@@ -1,10 +1,11 @@
 import { MemoryGrid } from '../../src/grid/memory.js';
 import { SyntheticGrid } from '../../src/grid/synthetic.js';
 import type { WindowSpec } from '../../src/types.js';
-import { extractWindow, resampleWindow, readPatch, taperWeights, windowFootprint, windowLattice, EARTH_RADIUS_KM } from '../../src/tiling/index.js';
+import { extractWindow, resampleWindow, readPatch, taperWeights, windowFootprint, windowLattice } from '../../src/tiling/index.js';
 import path from 'node:path';
 import { openGrid } from '../../src/grid/index.js';
 import { baseSpec, correlation, maxAbsDifference, rmsDifference } from './helpers.js';
+import { EARTH_RADIUS_KM } from '../../src/base/geodesy.js';
 
 const DEG = Math.PI / 180;
 

@@ -2,8 +2,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import type { GridGeometry } from '../../src/types.js';
 import { planWindows } from '../../src/tiling/plan.js';
-import { EARTH_RADIUS_KM } from '../../src/tiling/projection.js';
-import { wrapLon180 } from '../../src/grid/geometry.js';
+import { EARTH_RADIUS_KM, wrapLon180 } from '../../src/base/geodesy.js';
 
 const DEG = Math.PI / 180;
 const planCfg = { maxLandFraction: 0.2, maxNodataFraction: 0.1, landLevelM: 0, maxAbsLatDeg: 85 };

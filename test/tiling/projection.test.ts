@@ -1,4 +1,5 @@
-import { EARTH_RADIUS_KM, laeaForward, laeaInverse } from '../../src/tiling/projection.js';
+import { laeaForward, laeaInverse } from '../../src/tiling/projection.js';
+import { EARTH_RADIUS_KM } from '../../src/base/geodesy.js';
 
 const DEG = Math.PI / 180;
 
