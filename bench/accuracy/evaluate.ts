@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareCatalogues, SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
+import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
+import { compareCatalogues } from '../../src/evaluation/index.js';
 import { parseRegion } from '../../src/config/region.js';
 import { openGrid } from '../../src/grid/index.js';
 import { extractWindow } from '../../src/tiling/index.js';

@@ -3,7 +3,7 @@
  * regions. Pooling sums TP/FP/FN and ranks all regions' picks together for the average precision, with
  * the project's own AP (src/catalogue precisionRecall: equal confidences enter together). Pure.
  */
-import { precisionRecall } from '../../src/catalogue/metrics.js';
+import { precisionRecall } from '../../src/evaluation/metrics.js';
 
 /** One counted pick of a comparison: its confidence and whether it matched a counted catalogue seamount. */
 export interface RankedPick {

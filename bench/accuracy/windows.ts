@@ -4,8 +4,8 @@
  * than `negativeKm` from every one. Pure (the raster arrives as values + geometry).
  */
 import { around } from 'geokdbush';
-import { type LonLat } from '../../src/catalogue/index.js';
-import { pointIndex } from '../../src/catalogue/match.js';
+import { type LonLat } from '../../src/evaluation/index.js';
+import { pointIndex } from '../../src/evaluation/match.js';
 import { greatCircleKm, wrapLon180 } from '../../src/base/geodesy.js';
 
 /** A regular lon/lat raster of cell centres: column x at lon0 + x·dLon, row y at lat0 + y·dLat. */

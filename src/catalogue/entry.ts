@@ -13,7 +13,7 @@ export interface CatalogueEntry {
   heightM: number | null;
   /**
    * Basal radius, km. KW: sqrt(Major × Minor), Major and Minor being the basal ellipse's semi-axes
-   * (see readTable.ts for why they are semi-axes); Gevorgian: their radius column.
+   * (see read-table.ts for why they are semi-axes); Gevorgian: their radius column.
    */
   radiusKm: number | null;
   /** Regional depth at the base, m (negative below sea level). */

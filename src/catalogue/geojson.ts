@@ -3,7 +3,7 @@
  * `seamounts.geojson`, or anyone's catalogue of points).
  */
 import { CatalogueError, RowProblems, type CatalogueEntry } from './entry.js';
-import { COLUMN_NAMES, type Role } from './readTable.js';
+import { COLUMN_NAMES, type Role } from './read-table.js';
 import { normaliseLon } from '../base/geodesy.js';
 
 export interface GeoJsonPoint {

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { CatalogueError, type CatalogueEntry } from './entry.js';
 import { parseGeoJsonCatalogue } from './geojson.js';
-import { headerColumns, isSkippable, looksLikeData, readHeaderTable, readXyhrdnc, splitWhitespace, unknownFormat } from './readTable.js';
+import { headerColumns, isSkippable, looksLikeData, readHeaderTable, readXyhrdnc, splitWhitespace, unknownFormat } from './read-table.js';
 
 /** Entries plus the GeoJSON `seamount_detect` metadata (null for other formats). */
 export interface CatalogueFile {

@@ -4,7 +4,8 @@
  * the searched area or on its no-data cells do not count as missed.
  */
 import type { Logger } from '../base/logger.js';
-import { compareCatalogues, readCatalogueFile } from '../catalogue/index.js';
+import { readCatalogueFile } from '../catalogue/index.js';
+import { compareCatalogues } from '../evaluation/index.js';
 import { parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
 import type { GridSource } from '../types.js';

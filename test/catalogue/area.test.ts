@@ -1,4 +1,5 @@
-import { onValidSeaFloor, SearchArea } from '../../src/catalogue/index.js';
+import { SearchArea } from '../../src/catalogue/index.js';
+import { onValidSeaFloor } from '../../src/evaluation/index.js';
 import { MemoryGrid } from '../../src/grid/memory.js';
 import { EARTH_RADIUS_KM, KM_PER_DEG } from '../../src/base/geodesy.js';
 

@@ -1,4 +1,4 @@
-import { computeMetrics, precisionRecall } from '../../src/catalogue/index.js';
+import { computeMetrics, precisionRecall } from '../../src/evaluation/index.js';
 
 describe('precisionRecall', () => {
   it('computes non-interpolated AP over distinct confidence values, by hand', () => {

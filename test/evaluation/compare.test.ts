@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import { CatalogueError, compareCatalogues, writeSeamountsCsv, writeSeamountsGeoJson } from '../../src/catalogue/index.js';
+import { CatalogueError, writeSeamountsCsv, writeSeamountsGeoJson } from '../../src/catalogue/index.js';
+import { compareCatalogues } from '../../src/evaluation/index.js';
 import { parseRegion } from '../../src/config/region.js';
 import { MemoryGrid } from '../../src/grid/memory.js';
 import type { Seamount } from '../../src/types.js';

@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import type { GridSource, Region } from '../types.js';
 import { formatRegion, parseRegion } from '../config/region.js';
 import { writeFileAtomic, writeJsonAtomic } from '../base/atomic.js';
-import { SearchArea } from './area.js';
-import type { CatalogueEntry } from './entry.js';
-import type { GeoJsonFeatureCollection, GeoJsonPointFeature } from './geojson.js';
+import { SearchArea } from '../catalogue/area.js';
+import type { CatalogueEntry } from '../catalogue/entry.js';
+import type { GeoJsonFeatureCollection, GeoJsonPointFeature } from '../catalogue/geojson.js';
 import { matchOneToOne, nearestWithin, type Match } from './match.js';
 import { computeMetrics, type CompareMetrics } from './metrics.js';
-import { readCatalogueFile } from './read.js';
+import { readCatalogueFile } from '../catalogue/read.js';
 import { prCurvePng, reportMarkdown } from './report.js';
 import { onValidSeaFloor } from './validity.js';
-import { featureCollectionText, outputLon, roundTo } from './write.js';
+import { featureCollectionText, outputLon, roundTo } from '../catalogue/write.js';
 
 export interface CompareOptions {
   /** Our picks: seamounts.geojson or seamounts.csv (or any catalogue readCatalogue reads). */

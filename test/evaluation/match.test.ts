@@ -1,4 +1,4 @@
-import { matchOneToOne, type Match } from '../../src/catalogue/index.js';
+import { matchOneToOne, type Match } from '../../src/evaluation/index.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 
 const p = (lon: number, lat: number) => ({ lon, lat });
