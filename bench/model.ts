@@ -1,6 +1,6 @@
 /**
  * Model benchmark: training samples/s and scoring windows/s per available backend, side by side with a
- * PyTorch implementation of the same architecture (bench/peer/model_peer.py, run with /usr/bin/python3 on
+ * PyTorch implementation of the same architecture (bench/peer/peer_speed.py, run with /usr/bin/python3 on
  * the same machine in the same command), and the ratio ours / PyTorch.
  *
  * Targets (issue #5): scoring at least as fast as PyTorch on the same CPU, training at least half as fast.
@@ -294,7 +294,7 @@ async function scoringRate(samples: number, o: ModelBenchOptions, scoreCount: nu
 }
 
 function benchPeer(samples: number, o: ModelBenchOptions, trainCount: number, scoreCount: number): ModelBenchRow {
-  const script = fileURLToPath(new URL('./peer/model_peer.py', import.meta.url));
+  const script = fileURLToPath(new URL('./peer/peer_speed.py', import.meta.url));
   const args = [
     script,
     `--samples=${samples}`,

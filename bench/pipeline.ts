@@ -1,5 +1,5 @@
 /**
- * End-to-end benchmark, side by side with the Python peer (bench/peer/pipeline_peer.py: numpy/scipy
+ * End-to-end benchmark, side by side with the Python peer (bench/peer/peer_pipeline.py: numpy/scipy
  * windows, PyTorch with the same weights, scipy picking), on the same machine in one run:
  *
  * - per stage (read, tile, score, pick) and end to end: seconds, sea-floor windows per second, km² of sea
@@ -301,7 +301,7 @@ export async function benchPipeline(partial: Partial<PipelineBenchOptions> = {})
   log(`bundle: random weights, threshold at the ${o.hitFraction} quantile of ${path.basename(o.realGrid)}'s windows`);
   const bundle = await ensureBenchBundle({ dir: path.join(o.cacheDir, 'model'), config, gridPath: o.realGrid, hitFraction: o.hitFraction, seed: config.seed });
 
-  const peerScript = path.join(HERE, 'peer', 'pipeline_peer.py');
+  const peerScript = path.join(HERE, 'peer', 'peer_pipeline.py');
   let python: string | null = null;
   let torchVersion: string | null = null;
   if (o.peer) {

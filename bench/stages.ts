@@ -111,7 +111,7 @@ async function openPlan(job: StageJob, config: Config): Promise<{ grid: GridSour
 async function stageRead(job: StageJob): Promise<StageResult> {
   const { batchCount } = await tilingModule();
   const { groupPatches } = await import('../src/tiling/batch.js');
-  const { readPatch } = await import('../src/tiling/extract.js');
+  const { readSourcePatch } = await import('../src/tiling/extract.js');
   const config = await configFor(job);
   const { grid, plan, spec } = await openPlan(job, config);
   const t0 = performance.now();
@@ -123,7 +123,7 @@ async function stageRead(job: StageJob): Promise<StageResult> {
     for (let k = 0, n = batchCount(plan, batchSize); k < n; k++) {
       const first = k * batchSize;
       for (const g of groupPatches(grid, plan, spec, first, Math.min(plan.count, first + batchSize))) {
-        const patch = await readPatch(grid, g.window);
+        const patch = await readSourcePatch(grid, g.window);
         cells += patch.values.length;
         reads++;
       }

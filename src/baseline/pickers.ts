@@ -7,7 +7,7 @@
  */
 import type { BaselineConfig } from '../config/schema.js';
 import type { Logger } from '../base/logger.js';
-import { CachedGrid } from '../picking/cachedGrid.js';
+import { CachedGrid } from '../picking/cached-grid.js';
 import { measureSeamount, type Measurement } from '../picking/measure.js';
 import { mergeClosePicks, remeasureCrowded } from '../picking/merge.js';
 import { passesGuards } from '../picking/pick.js';

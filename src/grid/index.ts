@@ -4,7 +4,7 @@
  * GeoTIFF writer for error grids.
  */
 export { GridError } from './errors.js';
-export { detectFormat, type GridFileFormat } from './detect.js';
+export { detectFormat, type GridFileFormat } from './sniff-format.js';
 export { openGrid, type OpenGridOptions } from './open.js';
 export { isRemotePath, type ByteSource, type RemoteObject, type TransferStats } from './byte-source.js';
 export { openRemote, resolveRemoteUrl, type RemoteOptions } from './remote.js';

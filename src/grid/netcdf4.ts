@@ -9,7 +9,7 @@ import h5wasm from 'h5wasm/node';
 import type { Dataset, File as H5File, Group as H5Group, Attribute as H5Attribute } from 'h5wasm/node';
 import { BlockGrid, type BlockSource, type FileGrid } from './block-grid.js';
 import { ncGridInfo, resolveNetcdfGrid, type AttrValue, type NcModel, type NcVariable, type ResolvedNcGrid } from './cf.js';
-import { findHdf5Superblock } from './detect.js';
+import { findHdf5Superblock } from './sniff-format.js';
 import { GridError, asGridError } from './errors.js';
 import { decodeRect, type StoredType } from './values.js';
 

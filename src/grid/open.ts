@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CACHE_MB, type FileGrid } from './block-grid.js';
 import { isRemotePath } from './byte-source.js';
-import { detectFormat, sniffHead } from './detect.js';
+import { detectFormat, sniffHead } from './sniff-format.js';
 import { openEsriAscii } from './esri-ascii.js';
 import { GridError, asGridError } from './errors.js';
 import { openGeoTiff } from './geotiff.js';

@@ -2,12 +2,12 @@ export { measureSeamount, measurePatch, BASAL_RADIUS_SIGMAS, type MeasureOptions
 export { pickSeamounts, passesGuards, type PickOptions } from './pick.js';
 export { writeQuicklookPng, renderQuicklook, PICK_COLOUR, QUICKLOOK_MARGIN, type QuicklookOptions } from './quicklook.js';
 export { resolveThreshold, type ResolvedThreshold } from './threshold.js';
-export { fitEllipticalGaussian, gaussianModel, type GaussianParams, type GaussianFitResult, type GaussianFitOptions } from './gaussianFit.js';
-export { findHits, sigmaOfFwhm, type Hit } from './errorField.js';
-export { CachedGrid, type CachedGridOptions } from './cachedGrid.js';
-export { GeoIndex } from './geoIndex.js';
+export { fitEllipticalGaussian, gaussianModel, type GaussianParams, type GaussianFitResult, type GaussianFitOptions } from './gaussian-fit.js';
+export { findHits, sigmaOfFwhm, type Hit } from './error-field.js';
+export { CachedGrid, type CachedGridOptions } from './cached-grid.js';
+export { GeoIndex } from './geo-index.js';
 export { SummitClimber, type SummitCell, type ClimbOptions } from './climb.js';
 export { mergeClosePicks, remeasureCrowded, separated, profileMinimum, type MergeOptions } from './merge.js';
 export { numberSeamounts, toSeamount, type UnnumberedSeamount } from './records.js';
 export { regionCells, type CellRange } from './region.js';
-export { readPatch, type Patch } from './patch.js';
+export { readPatchAround, type Patch } from './patch.js';

@@ -14,8 +14,8 @@
  *   GMT `grdfilter -Fg` width convention) of the surroundings: the high-passed height of the summit.
  */
 import type { GridSource, Seamount } from '../types.js';
-import { fitEllipticalGaussian, type GaussianParams } from './gaussianFit.js';
-import { patchToLonLat, readPatch, type Patch } from './patch.js';
+import { fitEllipticalGaussian, type GaussianParams } from './gaussian-fit.js';
+import { patchToLonLat, readPatchAround, type Patch } from './patch.js';
 import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, exp, floor, hypot, log, max, min, round, sqrt } = Math;
@@ -67,7 +67,7 @@ const MAX_FIT_POINTS = 1500;
 export async function measureSeamount(grid: GridSource, lon: number, lat: number, o: MeasureOptions): Promise<Measurement | null> {
   const cellKm = abs(grid.dLat) * KM_PER_DEG;
   const searchKm = o.searchRadiusKm ?? 2 * cellKm;
-  const patch = await readPatch(grid, lon, lat, max(o.measureRadiusKm + searchKm, o.highpassKm / 2 + searchKm));
+  const patch = await readPatchAround(grid, lon, lat, max(o.measureRadiusKm + searchKm, o.highpassKm / 2 + searchKm));
   if (!patch) return null;
   return measurePatch(patch, { ...o, searchRadiusKm: searchKm }, neighbourPoints(patch, o.neighbours));
 }

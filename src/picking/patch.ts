@@ -52,7 +52,7 @@ export function windowAround(grid: GridSource, lon: number, lat: number, radiusK
 }
 
 /** Reads the cells within `radiusKm` of (lon, lat). Null when the point's surroundings lie off the grid. */
-export async function readPatch(grid: GridSource, lon: number, lat: number, radiusKm: number): Promise<Patch | null> {
+export async function readPatchAround(grid: GridSource, lon: number, lat: number, radiusKm: number): Promise<Patch | null> {
   const win = windowAround(grid, lon, lat, radiusKm);
   if (!win) return null;
   const southUp = grid.dLat > 0;

@@ -14,11 +14,11 @@
 import type { PickingConfig } from '../config/schema.js';
 import type { Logger } from '../base/logger.js';
 import type { GridSource, ScoredWindow, Seamount } from '../types.js';
-import { CachedGrid } from './cachedGrid.js';
+import { CachedGrid } from './cached-grid.js';
 import { SummitClimber, type SummitCell } from './climb.js';
-import { findHits } from './errorField.js';
-import { HighpassGrid } from './highpassGrid.js';
-import { GeoIndex } from './geoIndex.js';
+import { findHits } from './error-field.js';
+import { HighpassGrid } from './highpass-grid.js';
+import { GeoIndex } from './geo-index.js';
 import { measureSeamount, type Measurement } from './measure.js';
 import { mergeClosePicks, remeasureCrowded } from './merge.js';
 import { fitFactor, numberSeamounts, steepnessFactor, toSeamount } from './records.js';

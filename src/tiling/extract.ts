@@ -174,7 +174,7 @@ export function clampPatchWindow(grid: GridGeometry, win: PixelWindow): PixelWin
 }
 
 /** Reads the cells of `win` that lie on the grid; off-grid parts are left out (samples there are no-data). */
-export async function readPatch(grid: GridSource, win: PixelWindow): Promise<SourcePatch> {
+export async function readSourcePatch(grid: GridSource, win: PixelWindow): Promise<SourcePatch> {
   const clamped = clampPatchWindow(grid, win);
   const values = clamped.w > 0 && clamped.h > 0 ? await grid.read(clamped) : new Float32Array(0);
   return { values, geometry: patchGeometry(grid, clamped) };
@@ -193,6 +193,6 @@ export async function extractWindow(grid: GridSource, pose: WindowPose, spec: Wi
   }
   const rotationDeg = pose.rotationDeg ?? 0;
   const lattice = windowLattice(spec, c.lat, rotationDeg);
-  const patch = await readPatch(grid, windowFootprint(grid, spec, c.lon, lattice));
+  const patch = await readSourcePatch(grid, windowFootprint(grid, spec, c.lon, lattice));
   return resampleWindow(patch, { lon: c.lon, lat: c.lat, rotationDeg }, spec, landLevelM);
 }

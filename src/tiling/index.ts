@@ -9,7 +9,7 @@ export { assertGridHoldsWindow, planWindows, type WindowPlan } from './plan.js';
 export {
   resampleWindow,
   extractWindow,
-  readPatch,
+  readSourcePatch,
   poseCentre,
   type SourcePatch,
   type WindowPose,

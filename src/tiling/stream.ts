@@ -9,7 +9,7 @@ import type { PlanConfig } from '../config/schema.js';
 import type { Logger } from '../base/logger.js';
 import type { GridSource, WindowSpec } from '../types.js';
 import { buildBatch, groupPatches, KEPT, SKIPPED_LAND, SKIPPED_NODATA, type BatchResult, type BatchTask, type PatchTask } from './batch.js';
-import { readPatch } from './extract.js';
+import { readSourcePatch } from './extract.js';
 import type { WindowPlan } from './plan.js';
 import { checkWindowSpec } from './spec.js';
 import { workerEntry } from '../base/worker-entry.js';
@@ -105,7 +105,7 @@ export async function* streamWindowBatches(grid: GridSource, plan: WindowPlan, o
       const out: PatchTask[] = [];
       for (const g of groups) {
         if (signal?.aborted) throw abortError(signal);
-        const patch = await readPatch(grid, g.window);
+        const patch = await readSourcePatch(grid, g.window);
         const lon = new Float64Array(g.count);
         const lat = new Float64Array(g.count);
         for (let i = 0; i < g.count; i++) {

@@ -24,7 +24,7 @@ import { parseRegion } from '../../src/config/region.js';
 import { planWindows, streamWindowBatches, windowSpecFromConfig } from '../../src/tiling/index.js';
 
 const PYTHON = '/usr/bin/python3';
-const PEER = path.resolve(process.cwd(), 'bench/peer/pipeline_peer.py');
+const PEER = path.resolve(process.cwd(), 'bench/peer/peer_pipeline.py');
 const hasPeer = spawnSync(PYTHON, ['-c', 'import numpy, scipy, torch, yaml; from osgeo import gdal'], { encoding: 'utf8' }).status === 0;
 const describePeer = hasPeer ? describe : describe.skip;
 

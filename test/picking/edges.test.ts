@@ -8,7 +8,7 @@
 import { flipRows } from '../../src/grid/flip.js';
 import { MemoryGrid } from '../../src/grid/memory.js';
 import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
-import { CachedGrid } from '../../src/picking/cachedGrid.js';
+import { CachedGrid } from '../../src/picking/cached-grid.js';
 import { measureSeamount } from '../../src/picking/measure.js';
 import { pickSeamounts } from '../../src/picking/pick.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -96,7 +96,7 @@ describe('measurement at the edges of a grid', () => {
       const [a, b, c] = await Promise.all([g.northUp, g.southUp, g.padded].map((grid) => measureSeamount(new CachedGrid(grid), lon, lat, measureOpts)));
       expect(b).toEqual(a);
       expectSame(c, a);
-      // the raw grids too (readPatch puts rows north-up itself; row latitudes are computed from the other end, so to rounding)
+      // the raw grids too (readPatchAround puts rows north-up itself; row latitudes are computed from the other end, so to rounding)
       expectSame(await measureSeamount(g.southUp, lon, lat, measureOpts), await measureSeamount(g.northUp, lon, lat, measureOpts));
       if (a) measured++;
     }

@@ -1,10 +1,10 @@
 /** The small building blocks of picking: spatial index, tile cache, error field, climbing, merging. */
 import { MemoryGrid } from '../../src/grid/memory.js';
 import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
-import { CachedGrid } from '../../src/picking/cachedGrid.js';
+import { CachedGrid } from '../../src/picking/cached-grid.js';
 import { SummitClimber } from '../../src/picking/climb.js';
-import { findHits, sigmaOfFwhm } from '../../src/picking/errorField.js';
-import { GeoIndex } from '../../src/picking/geoIndex.js';
+import { findHits, sigmaOfFwhm } from '../../src/picking/error-field.js';
+import { GeoIndex } from '../../src/picking/geo-index.js';
 import { measureSeamount } from '../../src/picking/measure.js';
 import { separated } from '../../src/picking/merge.js';
 import { regionCells } from '../../src/picking/region.js';

@@ -1,7 +1,7 @@
 import { MemoryGrid } from '../../src/grid/memory.js';
 import { SyntheticGrid } from '../../src/grid/synthetic.js';
 import type { WindowSpec } from '../../src/types.js';
-import { extractWindow, resampleWindow, readPatch, taperWeights, windowFootprint, windowLattice } from '../../src/tiling/index.js';
+import { extractWindow, resampleWindow, readSourcePatch, taperWeights, windowFootprint, windowLattice } from '../../src/tiling/index.js';
 import path from 'node:path';
 import { openGrid } from '../../src/grid/index.js';
 import { baseSpec, correlation, maxAbsDifference, rmsDifference } from './helpers.js';
@@ -324,7 +324,7 @@ describe('resampleWindow (pure)', () => {
   test('equals extractWindow on the same patch and does not modify the patch', async () => {
     const grid = gaussianAt(0, 30);
     const lattice = windowLattice(baseSpec, 30);
-    const patch = await readPatch(grid, windowFootprint(grid, baseSpec, 0, lattice));
+    const patch = await readSourcePatch(grid, windowFootprint(grid, baseSpec, 0, lattice));
     const copy = patch.values.slice();
     const a = resampleWindow(patch, { lon: 0, lat: 30 }, baseSpec, 0);
     const b = await extractWindow(grid, { lon: 0, lat: 30 }, baseSpec, 0);

@@ -1,4 +1,4 @@
-import { fitEllipticalGaussian, gaussianModel, type GaussianParams } from '../../src/picking/gaussianFit.js';
+import { fitEllipticalGaussian, gaussianModel, type GaussianParams } from '../../src/picking/gaussian-fit.js';
 
 /** Points on a regular km grid with the model's values plus deterministic pseudo-noise. */
 function sample(truth: GaussianParams, halfKm: number, stepKm: number, noiseM = 0) {

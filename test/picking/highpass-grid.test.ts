@@ -5,7 +5,7 @@
 import { SyntheticGrid } from '../../src/grid/synthetic.js';
 import { SummitClimber } from '../../src/picking/climb.js';
 import { highpassBand } from '../../src/picking/highpass.js';
-import { HighpassGrid } from '../../src/picking/highpassGrid.js';
+import { HighpassGrid } from '../../src/picking/highpass-grid.js';
 import { materialise } from './fixtures.js';
 
 const seamount = { lon: -20, lat: 30, heightM: 400, radiusKm: 9 };

@@ -6,7 +6,7 @@ bottleneck, dense + ReLU back to the encoder's last feature map, stride-2 transp
 ReLU, linear 1-channel output), same input size, same batch sizes, Adam, mean squared error.
 Only speed is compared; weights are not shared.
 
-Usage: model_peer.py --samples 32 --filters 16,32,64 --kernel 3 --bottleneck 32 \
+Usage: peer_speed.py --samples 32 --filters 16,32,64 --kernel 3 --bottleneck 32 \
          --train-batch 32 --train-samples 2048 --score-batch 256 --score-windows 8192 --threads 2
 Prints one JSON object on stdout: {"torch": version, "threads": n, "trainSamplesPerSec": x,
 "scoreWindowsPerSec": y, ...}.

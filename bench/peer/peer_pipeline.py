@@ -3,7 +3,7 @@
 autoencoder (same weights, from our model bundle) in PyTorch, scipy picking. The benchmark peer of
 bench/pipeline.ts; every measured configuration runs in its own process.
 
-  pipeline_peer.py --stage {read,tile,score,pick,e2e,windows} --grid FILE --model BUNDLE
+  peer_pipeline.py --stage {read,tile,score,pick,e2e,windows} --grid FILE --model BUNDLE
                    [--region W/E/S/N] [--config config/default.yaml] [--out DIR] [--threads 2]
                    [--score-windows N] [--band-rows 32] [--read band|region] [--max-windows N]
 

@@ -3,7 +3,7 @@
  * optional Gaussian low-pass over neighbouring windows, then the hits under the threshold.
  */
 import type { ScoredWindow } from '../types.js';
-import { GeoIndex } from './geoIndex.js';
+import { GeoIndex } from './geo-index.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
 // Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { cos, exp, hypot, round, sqrt } = Math;
