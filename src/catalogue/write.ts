@@ -1,29 +1,8 @@
 /**
- * Writers of our picks: `seamounts.geojson` and `seamounts.csv`.
- *
- * GeoJSON: an RFC 7946 FeatureCollection of Point features, coordinates `[lon, lat]` with lon in
- * −180..180 (WGS 84 degrees), in the order of the input (by confidence, as the picker ranks them).
- * Each feature has `id` (also as the Feature id) and these properties (null where not measured):
- *
- * | property | meaning | unit, rounding |
- * | --- | --- | --- |
- * | `id` | pick id within the run, e.g. `SMT-000001` | |
- * | `confidence` | 0..1, higher is more seamount-like; ranks the picks | 4 decimals |
- * | `reconstruction_error` | lowest autoencoder reconstruction error of the supporting windows | 6 significant digits |
- * | `depth_m` | summit elevation (negative below sea level) | m, 1 decimal |
- * | `base_depth_m` | regional depth around the seamount | m, 1 decimal |
- * | `height_m` | summit minus base | m, 1 decimal |
- * | `radius_km` | basal radius, sqrt(major_km × minor_km) | km, 2 decimals |
- * | `azimuth_deg` | azimuth of the basal ellipse's major axis, clockwise from north, 0..180 | degrees, 1 decimal |
- * | `major_km`, `minor_km` | semi-axes of the basal ellipse (Gaussian fit) | km, 2 decimals |
- * | `fit_r2` | coefficient of determination of the Gaussian fit (null where the fit failed) | 3 decimals |
- * | `windows` | number of scored windows supporting the pick | count |
- *
- * Positions are rounded to 5 decimals (about 1 m). Optional run metadata (tool version, grid, model,
- * region, ...) goes in the foreign member `seamount_detect` of the FeatureCollection.
- *
- * CSV: one header line `id,lon,lat,confidence,reconstruction_error,depth_m,...,windows` (the same names
- * and rounding), empty fields where the GeoJSON has null.
+ * Writers of our picks: `seamounts.geojson` (an RFC 7946 FeatureCollection of Points, `[lon, lat]` with lon
+ * in −180..180, in the input's order, run metadata in the foreign member `seamount_detect`) and
+ * `seamounts.csv`. The properties, their meaning, units and rounding are described once, in the README's
+ * "Outputs" section; `SeamountProperties` and `CSV_COLUMNS` below are their names.
  */
 import type { Seamount } from '../types.js';
 import { writeFileAtomic } from '../base/atomic.js';

@@ -9,7 +9,6 @@ import { assertReadable, coversAllLongitudes, lonPeriodColumns } from './geometr
 import { KM_PER_DEG } from '../base/geodesy.js';
 
 const DEG = Math.PI / 180;
-// bound once: a global lookup of Math per call is slow inside jest's sandbox (and costs nothing here)
 const { cos, sin, exp, min, round, PI } = Math;
 
 /** A planted seamount: circular or elliptical Gaussian, optionally truncated flat at `flatTopFraction`. */

@@ -13,7 +13,6 @@ import { flipRows } from '../grid/flip.js';
 import { lonPeriodColumns } from '../grid/geometry.js';
 import { GridSourceBase } from '../grid/base.js';
 import type { GridSource, PixelWindow } from '../types.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { floor, max, min } = Math;
 
 export interface CachedGridOptions {

@@ -7,7 +7,6 @@
 import { latToRow, lonPeriodColumns, lonToColumn } from '../grid/geometry.js';
 import type { GridSource } from '../types.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, cos, floor, hypot, max, min, round } = Math;
 
 /** Cells remembered on walked paths (about 100 bytes each). */

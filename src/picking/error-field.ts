@@ -5,7 +5,6 @@
 import type { ScoredWindow } from '../types.js';
 import { GeoIndex } from './geo-index.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { cos, exp, hypot, round, sqrt } = Math;
 
 /** σ of a Gaussian whose full width at half maximum is `fwhm`. */

@@ -7,7 +7,6 @@
  *   u = (x − x0)·sin θ + (y − y0)·cos θ   (along the major axis, azimuth θ clockwise from north)
  *   v = (x − x0)·cos θ − (y − y0)·sin θ   (across it)
  */
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, cos, exp, log, max, min, sin, sqrt } = Math;
 
 /** Parameters of the model. σ are standard deviations, km; azimuth in radians clockwise from north. */

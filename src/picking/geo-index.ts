@@ -4,7 +4,6 @@
  */
 import KDBush from 'kdbush';
 import { KM_PER_DEG, greatCircleKm, wrapLon180 } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, cos, max, min } = Math;
 
 const DEG = Math.PI / 180;

@@ -11,7 +11,6 @@ import { columnLon, lonPeriodColumns, rowLat } from '../grid/geometry.js';
 import { regionCells } from './region.js';
 import type { GridSource, PixelWindow, Region } from '../types.js';
 import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, exp, floor, max, min } = Math;
 
 const DEG = Math.PI / 180;

@@ -17,7 +17,6 @@ import type { GridSource, Seamount } from '../types.js';
 import { fitEllipticalGaussian, type GaussianParams } from './gaussian-fit.js';
 import { patchToLonLat, readPatchAround, type Patch } from './patch.js';
 import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, exp, floor, hypot, log, max, min, round, sqrt } = Math;
 
 export interface MeasureOptions {

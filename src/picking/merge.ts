@@ -8,7 +8,6 @@ import type { GridSource } from '../types.js';
 import { GeoIndex } from './geo-index.js';
 import { measureSeamount, type Measurement, type MeasureOptions } from './measure.js';
 import { KM_PER_DEG, greatCircleKm } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, floor, hypot, max, min, round } = Math;
 
 export interface MergeOptions {

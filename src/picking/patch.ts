@@ -8,7 +8,6 @@ import { clampWindow, columnLon, latToRow, lonPeriodColumns, lonToColumn, rowLat
 import type { GridSource, PixelWindow } from '../types.js';
 import { flipRows } from '../grid/flip.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, floor, max, min } = Math;
 
 const DEG = Math.PI / 180;

@@ -9,7 +9,6 @@ import { bathymetryColour, hillshade, RasterCanvas, type Rgba } from '../plot/in
 import type { GridSource, Region, Seamount } from '../types.js';
 import { regionCells } from './region.js';
 import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
-// Math functions bound once: a global lookup per call is slow inside vm contexts (jest)
 const { abs, ceil, cos, floor, hypot, max, min, round } = Math;
 
 const DEG = Math.PI / 180;

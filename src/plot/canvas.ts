@@ -5,7 +5,6 @@
 import { encode } from 'fast-png';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows } from './font.js';
 
-// bound once: a global lookup of Math per pixel is slow inside jest's sandbox
 const { round, max, min } = Math;
 
 /** [r, g, b] or [r, g, b, a], 0..255. */

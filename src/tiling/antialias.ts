@@ -18,7 +18,6 @@
 import type { GridGeometry } from '../types.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
 
-// module-scope aliases: global lookups are slow inside vm contexts (jest), and these run per sample
 const { max, min, exp, sqrt, floor, ceil, cos } = Math;
 const NO_DATA = Number.NaN;
 

@@ -16,7 +16,6 @@ import { sampleSpacingKm } from './spec.js';
 
 export type { SourcePatch } from './antialias.js';
 
-// module-scope aliases: global lookups are slow inside vm contexts (jest), and these run per sample
 const { round, floor } = Math;
 const NO_DATA = Number.NaN;
 

@@ -4,7 +4,6 @@
  */
 import type { WindowSpec } from '../types.js';
 
-// module-scope aliases: global lookups are slow inside vm contexts (jest), and these run per sample
 const { abs } = Math;
 
 /** Rearranges buf[lo..hi] so that buf[k] holds the value it would have if sorted (Hoare quickselect). */
