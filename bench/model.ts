@@ -30,7 +30,7 @@ import { buildAutoencoder } from '../src/model/autoencoder.js';
 import { loadOnnxRuntime } from '../src/engine/onnx/runtime.js';
 import { trainAutoencoder } from '../src/model/train.js';
 import { type Scorer, type ScorerOptions, createScorer } from '../src/scoring/pool.js';
-import { syntheticWindows, trainingConfig } from '../test/model/fixtures.js';
+import { syntheticWindows, trainingConfig } from '../test/support/model-fixtures.js';
 
 export interface ModelBenchOptions {
   /** Window sizes (samples per side) to run. */

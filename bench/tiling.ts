@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/index.js';
-import { SyntheticGrid, type PlantedSeamount } from '../src/grid/synthetic.js';
+import { SyntheticGrid, type PlantedSeamount } from '../test/support/synthetic-grid.js';
 import { planWindows, streamWindowBatches, windowSpecFromConfig, type WindowPlan } from '../src/tiling/index.js';
 import type { GridSource, Region, WindowSpec } from '../src/types.js';
 import type { PlanConfig } from '../src/config/schema.js';

@@ -1,8 +1,8 @@
 import { loadConfig } from '../../src/config/index.js';
 import { findHighpassPeaks, gaussianBaseline, highpassBand, peakProminenceBaseline } from '../../src/baseline/index.js';
-import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
+import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
 import type { Seamount } from '../../src/types.js';
-import type { MemoryGrid } from '../../src/grid/memory.js';
+import type { MemoryGrid } from '../support/memory-grid.js';
 import { materialise } from '../picking/fixtures.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 const east = (km: number, lat: number) => km / (KM_PER_DEG * Math.cos((lat * Math.PI) / 180));

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { openGrid } from '../../src/grid/index.js';
 import type { GridSource, Seamount } from '../../src/types.js';
 import { greatCircleKm } from '../../src/base/geodesy.js';
+import { describeWhen } from '../support/skip.js';
 
 const data = resolve(process.cwd(), '../shared/data');
 const gridPath = resolve(data, 'grids/spac_33.nc3.nc');
@@ -65,9 +66,8 @@ function score(picks: Seamount[], refs: Ref[], toleranceKm = 25) {
   return { picks: picks.length, tp, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
 }
 
-const maybe = existsSync(gridPath) ? describe : describe.skip;
 
-maybe('baselines on spac_33 against the catalogues (25 km)', () => {
+describeWhen(existsSync(gridPath))('baselines on spac_33 against the catalogues (25 km)', () => {
   const config = loadConfig().baseline;
   let grid: GridSource;
   let kw: Ref[];

@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { misfitOf } from '../../src/model/misfit.js';
 import { openGrid, writeFloat32GeoTiff } from '../../src/grid/index.js';
 import { concatFloat32 } from '../../src/base/float32.js';
-import { SyntheticGrid, type SyntheticGridOptions } from '../../src/grid/synthetic.js';
+import { SyntheticGrid, type SyntheticGridOptions } from '../support/synthetic-grid.js';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
 import { selectBackend } from '../../src/engine/backend.js';
 import { BUNDLE_FORMAT_VERSION, runtimeVersions, saveBundle } from '../../src/model/bundle.js';
@@ -22,11 +22,11 @@ import { calibrate } from '../../src/model/calibration.js';
 import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
 import { parseRegion } from '../../src/config/region.js';
 import { planWindows, streamWindowBatches, windowSpecFromConfig } from '../../src/tiling/index.js';
+import { describeWhen } from '../support/skip.js';
 
 const PYTHON = '/usr/bin/python3';
 const PEER = path.resolve(process.cwd(), 'bench/peer/peer_pipeline.py');
 const hasPeer = spawnSync(PYTHON, ['-c', 'import numpy, scipy, torch, yaml; from osgeo import gdal'], { encoding: 'utf8' }).status === 0;
-const describePeer = hasPeer ? describe : describe.skip;
 
 const config = loadConfig();
 const spec = windowSpecFromConfig(config.window);
@@ -103,7 +103,7 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-describePeer('Python peer vs ours on the same windows', () => {
+describeWhen(hasPeer)('Python peer vs ours on the same windows', () => {
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'peer-numerics-'));
     await selectBackend('wasm');

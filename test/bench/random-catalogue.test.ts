@@ -8,17 +8,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readCatalogue } from '../../src/catalogue/index.js';
+import { describeWhen } from '../support/skip.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve(process.cwd(), 'bench/accuracy/random_catalogue.py');
 const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
-const describeIf = hasNumpy ? describe : describe.skip;
 
 function run(args: string[]) {
   return spawnSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8' });
 }
 
-describeIf('random_catalogue.py', () => {
+describeWhen(hasNumpy)('random_catalogue.py', () => {
   let work: string;
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'random-catalogue-'));

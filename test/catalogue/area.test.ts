@@ -1,6 +1,6 @@
 import { SearchArea } from '../../src/catalogue/index.js';
 import { onValidSeaFloor } from '../../src/evaluation/index.js';
-import { MemoryGrid } from '../../src/grid/memory.js';
+import { MemoryGrid } from '../support/memory-grid.js';
 import { EARTH_RADIUS_KM, KM_PER_DEG } from '../../src/base/geodesy.js';
 
 

@@ -8,7 +8,7 @@ import { selectBackend } from '../../src/engine/backend.js';
 import { centreWeights, misfitOf, windowMisfit } from '../../src/engine/misfit.js';
 import { createOnnxScorer, loadOnnxRuntime } from '../../src/engine/onnx/runtime.js';
 import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
-import { syntheticWindows } from '../model/fixtures.js';
+import { syntheticWindows } from '../support/model-fixtures.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
 import { selectBackend } from '../../src/engine/backend.js';
 import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
-import { syntheticWindows } from '../model/fixtures.js';
+import { syntheticWindows } from '../support/model-fixtures.js';
 
 const S = 16;
 const arch = { filters: [8, 16], kernelSize: 3, bottleneck: 8 };

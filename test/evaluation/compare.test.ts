@@ -5,7 +5,7 @@ import { decode } from 'fast-png';
 import { CatalogueError, writeSeamountsCsv, writeSeamountsGeoJson } from '../../src/catalogue/index.js';
 import { compareCatalogues } from '../../src/evaluation/index.js';
 import { parseRegion } from '../../src/config/region.js';
-import { MemoryGrid } from '../../src/grid/memory.js';
+import { MemoryGrid } from '../support/memory-grid.js';
 import type { Seamount } from '../../src/types.js';
 import { greatCircleKm } from '../../src/base/geodesy.js';
 

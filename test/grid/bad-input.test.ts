@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openGrid, detectFormat, GridError } from '../../src/grid/index.js';
 import { axis, encodeNc3, grids, hasTool, lonLatNc3, patchTiffShortTag, run, tempDir, writeNc3 } from './fixtures.js';
+import { testWhen } from '../support/skip.js';
 
 const { dir, cleanup } = tempDir('grid-bad-');
 afterAll(cleanup);
@@ -223,19 +224,19 @@ describe('GeoTIFF: truncated, corrupt, unsupported', () => {
     writeFileSync(p, b);
     return expectGridError(p, /corrupt strip \d+ \(decompression failed\)/);
   });
-  (haveGdal ? test : test.skip)('an unsupported compression (LZMA) is refused when opening', () => {
+  testWhen(haveGdal)('an unsupported compression (LZMA) is refused when opening', () => {
     const plain = file('plain.tif');
     run('gdal_translate', ['-q', '-co', 'COMPRESS=NONE', grids('spac_33.nc3.nc'), plain]);
     const p = file('lzma.tif');
     writeFileSync(p, patchTiffShortTag(readFileSync(plain), 259, 34925));
     return expectGridError(p, /unsupported compression 34925 \(LZMA\)/);
   });
-  (haveGdal ? test : test.skip)('a projected CRS (UTM 33N) is refused, naming the EPSG code', () => {
+  testWhen(haveGdal)('a projected CRS (UTM 33N) is refused, naming the EPSG code', () => {
     const p = file('utm.tif');
     run('gdal_translate', ['-q', '-a_srs', 'EPSG:32633', '-a_ullr', '500000', '4000000', '566100', '3957900', grids('spac_33.nc3.nc'), p]);
     return expectGridError(p, /projected coordinate system \(EPSG:32633\): reproject to lon\/lat first/);
   });
-  (haveGdal ? test : test.skip)('GCP-georeferenced rasters are refused', () => {
+  testWhen(haveGdal)('GCP-georeferenced rasters are refused', () => {
     const p = file('gcps.tif');
     run('gdal_translate', ['-q', '-a_srs', 'EPSG:4326', '-gcp', '0', '0', '10', '50', '-gcp', '660', '0', '21', '50', '-gcp', '0', '420', '10', '43', '-gcp', '660', '420', '21.5', '43', grids('spac_33.nc3.nc'), p]);
     return expectGridError(p, /georeferenced by ground control points/);

@@ -8,7 +8,7 @@ import { fitRegularAxis, geographicGeometry } from '../../src/grid/axes.js';
 import { GridError } from '../../src/grid/errors.js';
 import { decodeRect, makeCodec, metresPerUnit } from '../../src/grid/values.js';
 import type { GridGeometry } from '../../src/types.js';
-import { MemoryGrid } from '../../src/grid/memory.js';
+import { MemoryGrid } from '../support/memory-grid.js';
 import { describeGrid, formatGridInfo } from '../../src/grid/describe.js';
 
 class CountingBlocks implements BlockSource {

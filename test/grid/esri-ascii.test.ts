@@ -9,6 +9,7 @@ import { detectFormat, openGrid, GridError, inspectGrid } from '../../src/grid/i
 import { columnLon, rowLat } from '../../src/grid/geometry.js';
 import { gdalRead } from './gdal-truth.js';
 import { grids, hasTool, tempDir } from './fixtures.js';
+import { testWhen } from '../support/skip.js';
 
 const ASC = grids('regions_1m/gorda_etopo1.asc');
 const TIF = grids('regions_1m/gorda_etopo1.tif');
@@ -51,7 +52,7 @@ test('gorda_etopo1.asc is recognised by content and gives the same values as its
   }
 });
 
-(hasTool('gdalinfo') ? test : test.skip)('cells and coordinates agree with GDAL (AAIGrid driver)', async () => {
+testWhen(hasTool('gdalinfo'))('cells and coordinates agree with GDAL (AAIGrid driver)', async () => {
   const { dir, cleanup } = tempDir();
   const g = await openGrid(ASC);
   try {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { columnLon, rowLat } from '../../src/grid/geometry.js';
 import { openGrid, type FileGrid } from '../../src/grid/index.js';
 import { axis, hasTool, lonLatNc3, run, tempDir } from './fixtures.js';
+import { describeWhen } from '../support/skip.js';
 
 const haveGdal = hasTool('gdal_translate');
 if (!haveGdal) console.warn('gdal_translate not found: GeoTIFF variant tests skipped (apt-get install gdal-bin)');
-const maybe = haveGdal ? describe : describe.skip;
 
 const { dir, cleanup } = tempDir('grid-tif-');
 afterAll(cleanup);
@@ -54,7 +54,7 @@ function translate(args: string[], src = base): string {
   return out;
 }
 
-maybe('layouts and codecs', () => {
+describeWhen(haveGdal)('layouts and codecs', () => {
   test.each([
     ['striped, uncompressed, int16', ['-co', 'COMPRESS=NONE'], /striped/],
     ['striped, deflate + predictor 2, int16', ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'], /striped, \d+ rows per strip, deflate \(predictor 2\)/],
@@ -109,7 +109,7 @@ maybe('layouts and codecs', () => {
   });
 });
 
-maybe('georeferencing and metadata', () => {
+describeWhen(haveGdal)('georeferencing and metadata', () => {
   test('PixelIsPoint: gridline registration, same cell centres', async () => {
     const p = translate(['-mo', 'AREA_OR_POINT=Point']);
     const g = await openGrid(p);

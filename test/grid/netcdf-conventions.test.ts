@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { columnLon, rowLat } from '../../src/grid/geometry.js';
 import { openGrid, type FileGrid } from '../../src/grid/index.js';
 import { axis, grids, hasTool, lonLatNc3, run, tempDir, writeNc3 } from './fixtures.js';
+import { testWhen } from '../support/skip.js';
 
 const { dir, cleanup } = tempDir('grid-cf-');
 afterAll(cleanup);
@@ -316,7 +317,7 @@ describe('storage layouts', () => {
     });
   });
 
-  (hasTool('gmt') ? test : test.skip)('GMT legacy file written by `gmt grdconvert =cf` reads like the CF original', async () => {
+  testWhen(hasTool('gmt'))('GMT legacy file written by `gmt grdconvert =cf` reads like the CF original', async () => {
     const out = join(dir, 'spac-legacy.grd');
     run('gmt', ['grdconvert', grids('spac_33.nc3.nc'), `${out}=cf`]);
     const [a, b] = await Promise.all([openGrid(grids('spac_33.nc3.nc')), openGrid(out)]);

@@ -9,6 +9,7 @@ import { columnLon, rowLat } from '../../src/grid/geometry.js';
 import { openGrid, GridError, type FileGrid } from '../../src/grid/index.js';
 import type { BlockGrid } from '../../src/grid/block-grid.js';
 import { axis, hasTool, lonLatNc3, run, tempDir } from './fixtures.js';
+import { describeWhen } from '../support/skip.js';
 
 const { dir, cleanup } = tempDir('grid-nc4-');
 afterAll(cleanup);
@@ -47,7 +48,7 @@ async function expectTruth(g: FileGrid, f = truth) {
   expect(nan).toBeGreaterThan(0);
 }
 
-(haveGmt ? describe : describe.skip)('GMT netCDF-4, chunked 16×16 with shuffle + deflate', () => {
+describeWhen(haveGmt)('GMT netCDF-4, chunked 16×16 with shuffle + deflate', () => {
   const p = join(dir, 'gmt.nc');
   beforeAll(() => run('gmt', ['grdconvert', base, `${p}=ns`, '--IO_NC4_CHUNK_SIZE=16,16', '--IO_NC4_DEFLATION_LEVEL=5']));
 
@@ -81,7 +82,7 @@ async function expectTruth(g: FileGrid, f = truth) {
   });
 });
 
-(haveGdal ? describe : describe.skip)('GDAL netCDF-4', () => {
+describeWhen(haveGdal)('GDAL netCDF-4', () => {
   test('descending latitude (WRITE_BOTTOMUP=NO), deflate', async () => {
     const p = join(dir, 'gdal-desc.nc');
     run('gdal_translate', ['-q', '-of', 'netCDF', '-co', 'FORMAT=NC4', '-co', 'COMPRESS=DEFLATE', '-co', 'WRITE_BOTTOMUP=NO', base, p]);

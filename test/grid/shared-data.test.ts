@@ -9,6 +9,7 @@ import { openGrid, detectFormat, describeGrid, formatGridInfo, type FileGrid } f
 import { BlockGrid } from '../../src/grid/block-grid.js';
 import { gdalRead } from './gdal-truth.js';
 import { DATA, grids, hasTool, tempDir } from './fixtures.js';
+import { testWhen } from '../support/skip.js';
 
 const files = readdirSync(`${DATA}/grids`).filter((f) => /\.(nc|tif)$/.test(f)).sort();
 const haveGdal = hasTool('gdalinfo');
@@ -31,7 +32,7 @@ describe.each(files)('%s', (file) => {
     expect(await detectFormat(path)).toBe(expected);
   });
 
-  (haveGdal ? test : test.skip)('every cell equals what GDAL reads, at the same coordinates', async () => {
+  testWhen(haveGdal)('every cell equals what GDAL reads, at the same coordinates', async () => {
     const { dir, cleanup } = tempDir();
     const g = await openGrid(path);
     try {

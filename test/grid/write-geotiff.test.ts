@@ -11,6 +11,7 @@ import { encodeFloatRow } from '../../src/grid/write-geotiff.js';
 import type { GridGeometry } from '../../src/types.js';
 import { gdalRead } from './gdal-truth.js';
 import { hasTool, run, tempDir } from './fixtures.js';
+import { describeWhen } from '../support/skip.js';
 
 const haveGdal = hasTool('gdalinfo');
 const { dir, cleanup } = tempDir('grid-write-');
@@ -34,7 +35,7 @@ const geometries: Array<[string, GridGeometry]> = [
   ['gridline, south-up rows (flipped on write)', { width: 200, height: 150, lon0: 0, dLon: 0.5, lat0: -60, dLat: 0.5, registration: 'gridline', periodicLon: false }],
 ];
 
-(haveGdal ? describe : describe.skip)('GDAL reads what is written', () => {
+describeWhen(haveGdal)('GDAL reads what is written', () => {
   test.each(geometries)('%s', async (_name, g) => {
     const p = out('gdal');
     const values = field(g);

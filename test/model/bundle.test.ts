@@ -16,7 +16,7 @@ import {
 import { calibrate } from '../../src/model/calibration.js';
 import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
 import type { WindowSpec } from '../../src/types.js';
-import { syntheticWindows } from './fixtures.js';
+import { syntheticWindows } from '../support/model-fixtures.js';
 import { baseSpec } from '../tiling/helpers.js';
 
 const S = 16;

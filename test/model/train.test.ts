@@ -7,7 +7,7 @@ import type { ModelConfig } from '../../src/config/schema.js';
 import { selectBackend } from '../../src/engine/backend.js';
 import { type TrainingSet, splitTrainValidation, trainAutoencoder } from '../../src/model/train.js';
 import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
-import { type WindowKind, syntheticWindows, trainingConfig } from './fixtures.js';
+import { type WindowKind, syntheticWindows, trainingConfig } from '../support/model-fixtures.js';
 
 const S = 16;
 const arch: ModelConfig = { filters: [8, 16], kernelSize: 3, bottleneck: 8 };

@@ -6,8 +6,8 @@
  * test on any read outside the grid.
  */
 import { flipRows } from '../../src/grid/flip.js';
-import { MemoryGrid } from '../../src/grid/memory.js';
-import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
+import { MemoryGrid } from '../support/memory-grid.js';
+import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
 import { CachedGrid } from '../../src/picking/cached-grid.js';
 import { measureSeamount } from '../../src/picking/measure.js';
 import { pickSeamounts } from '../../src/picking/pick.js';

@@ -3,8 +3,8 @@
  * latitude strideKm apart, centres strideKm apart along each row) and error fields made from the
  * planted seamounts.
  */
-import { MemoryGrid } from '../../src/grid/memory.js';
-import type { PlantedSeamount, SyntheticGrid } from '../../src/grid/synthetic.js';
+import { MemoryGrid } from '../support/memory-grid.js';
+import type { PlantedSeamount, SyntheticGrid } from '../support/synthetic-grid.js';
 import type { Region, ScoredWindow } from '../../src/types.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 

@@ -2,7 +2,7 @@
  * The surface the uphill walk climbs (issue 15): the high-passed relief, so a small seamount on a regional
  * slope keeps its windows instead of losing them up the slope.
  */
-import { SyntheticGrid } from '../../src/grid/synthetic.js';
+import { SyntheticGrid } from '../support/synthetic-grid.js';
 import { SummitClimber } from '../../src/picking/climb.js';
 import { highpassBand } from '../../src/picking/highpass.js';
 import { HighpassGrid } from '../../src/picking/highpass-grid.js';

@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryGrid } from '../../src/grid/memory.js';
+import { MemoryGrid } from '../support/memory-grid.js';
 import { measureSeamount } from '../../src/picking/measure.js';
+import { describeWhen } from '../support/skip.js';
 
 const hasGmt = (() => {
   try {
@@ -18,7 +19,6 @@ const hasGmt = (() => {
     return false;
   }
 })();
-const maybe = hasGmt ? describe : describe.skip;
 
 /** lon lat azimuth semi-major semi-minor height flattening */
 const table: Array<[number, number, number, number, number, number, number]> = [
@@ -27,7 +27,7 @@ const table: Array<[number, number, number, number, number, number, number]> = [
   [-112.5, -45.6, 0, 14, 14, 1000, 0.3],
 ];
 
-maybe('measureSeamount on gmt grdseamount grids', () => {
+describeWhen(hasGmt)('measureSeamount on gmt grdseamount grids', () => {
   let grid: MemoryGrid;
   beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), 'seamount-gmt-'));

@@ -1,4 +1,4 @@
-import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
+import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
 import { measureSeamount } from '../../src/picking/measure.js';
 import type { GridSource, PixelWindow } from '../../src/types.js';
 import { KM_PER_DEG } from '../../src/base/geodesy.js';

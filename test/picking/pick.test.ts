@@ -1,8 +1,8 @@
 import { loadConfig } from '../../src/config/index.js';
-import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
+import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
 import { pickSeamounts, type PickOptions } from '../../src/picking/pick.js';
 import type { ScoredWindow, Seamount } from '../../src/types.js';
-import type { MemoryGrid } from '../../src/grid/memory.js';
+import type { MemoryGrid } from '../support/memory-grid.js';
 import { distanceErrors, materialise, planCentres, shuffled } from './fixtures.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 const cosLat = Math.cos((45 * Math.PI) / 180);

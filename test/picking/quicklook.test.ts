@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import { MemoryGrid } from '../../src/grid/memory.js';
-import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
+import { MemoryGrid } from '../support/memory-grid.js';
+import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
 import { PICK_COLOUR, QUICKLOOK_MARGIN, renderQuicklook, writeQuicklookPng } from '../../src/picking/quicklook.js';
 import type { GridSource, PixelWindow, Seamount } from '../../src/types.js';
 

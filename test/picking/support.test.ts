@@ -1,6 +1,6 @@
 /** The small building blocks of picking: spatial index, tile cache, error field, climbing, merging. */
-import { MemoryGrid } from '../../src/grid/memory.js';
-import { SyntheticGrid, type PlantedSeamount } from '../../src/grid/synthetic.js';
+import { MemoryGrid } from '../support/memory-grid.js';
+import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
 import { CachedGrid } from '../../src/picking/cached-grid.js';
 import { SummitClimber } from '../../src/picking/climb.js';
 import { findHits, sigmaOfFwhm } from '../../src/picking/error-field.js';

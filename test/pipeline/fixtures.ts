@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { writeFloat32GeoTiff } from '../../src/grid/index.js';
-import { SyntheticGrid, type PlantedSeamount, type SyntheticGridOptions } from '../../src/grid/synthetic.js';
+import { SyntheticGrid, type PlantedSeamount, type SyntheticGridOptions } from '../support/synthetic-grid.js';
 import { silentLogger } from '../../src/base/logger.js';
 
 export const SHARED = resolve(process.cwd(), '../shared/data');

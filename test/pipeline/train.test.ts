@@ -9,7 +9,7 @@ import { reconstructionErrors } from '../../src/engine/index.js';
 import { extractWindow } from '../../src/tiling/index.js';
 import { openGrid } from '../../src/grid/index.js';
 import { runTrain } from '../../src/pipeline/train.js';
-import type { PlantedSeamount } from '../../src/grid/synthetic.js';
+import type { PlantedSeamount } from '../support/synthetic-grid.js';
 import { quietLogger, tempDir, testConfig, writeSyntheticGrid } from './fixtures.js';
 
 /** Seamounts on a regular lattice with varied sizes (deterministic). */

@@ -3,7 +3,7 @@ import { buildAutoencoder } from '../../src/model/autoencoder.js';
 import { selectBackend } from '../../src/engine/backend.js';
 import { createScorer, defaultScoringThreads } from '../../src/scoring/pool.js';
 import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
-import { syntheticWindows } from '../model/fixtures.js';
+import { syntheticWindows } from '../support/model-fixtures.js';
 
 const S = 16;
 const count = 101;

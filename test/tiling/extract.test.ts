@@ -1,5 +1,5 @@
-import { MemoryGrid } from '../../src/grid/memory.js';
-import { SyntheticGrid } from '../../src/grid/synthetic.js';
+import { MemoryGrid } from '../support/memory-grid.js';
+import { SyntheticGrid } from '../support/synthetic-grid.js';
 import type { WindowSpec } from '../../src/types.js';
 import { extractWindow, resampleWindow, readSourcePatch, taperWeights, windowFootprint, windowLattice } from '../../src/tiling/index.js';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /** Small numeric helpers shared by the tiling tests. */
-import { MemoryGrid } from '../../src/grid/memory.js';
+import { MemoryGrid } from '../support/memory-grid.js';
 import type { GridSource, WindowSpec } from '../../src/types.js';
 
 export const baseSpec: WindowSpec = {

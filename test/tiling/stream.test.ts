@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { SyntheticGrid } from '../../src/grid/synthetic.js';
+import { SyntheticGrid } from '../support/synthetic-grid.js';
 import type { GridSource, PixelWindow } from '../../src/types.js';
 import { batchCount, extractWindow, planWindows, streamWindowBatches, type WindowBatch, type WindowPlan } from '../../src/tiling/index.js';
 import { baseSpec, materialise, maxAbsDifference, planConfig } from './helpers.js';

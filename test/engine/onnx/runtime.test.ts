@@ -8,7 +8,7 @@ import { shardGradient } from '../../../src/model/gradients.js';
 import { trainAutoencoder } from '../../../src/model/train.js';
 import { createScorer } from '../../../src/scoring/pool.js';
 import { reconstructionErrors } from '../../../src/engine/reconstruction-errors.js';
-import { syntheticWindows, trainingConfig } from '../../model/fixtures.js';
+import { syntheticWindows, trainingConfig } from '../../support/model-fixtures.js';
 
 let ortAvailable = false;
 beforeAll(async () => {

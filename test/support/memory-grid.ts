@@ -2,9 +2,9 @@
  * A GridSource over an array already in memory: synthetic grids in tests and benchmarks, and small
  * cut-outs. Honours the same contract as the file readers (NaN no-data, wrap when periodic).
  */
-import type { GridGeometry, PixelWindow } from '../types.js';
-import { GridSourceBase } from './base.js';
-import { assertReadable, coversAllLongitudes, lonPeriodColumns } from './geometry.js';
+import type { GridGeometry, PixelWindow } from '../../src/types.js';
+import { GridSourceBase } from '../../src/grid/base.js';
+import { assertReadable, coversAllLongitudes, lonPeriodColumns } from '../../src/grid/geometry.js';
 
 export interface MemoryGridOptions extends Omit<GridGeometry, 'periodicLon' | 'registration'> {
   values: Float32Array;

@@ -3,10 +3,10 @@
  * rough sea floor. Values are computed on demand in `read`, so a grid of any size costs no memory —
  * tests plant seamounts, benchmarks sweep global-size grids.
  */
-import type { GridGeometry, PixelWindow } from '../types.js';
-import { GridSourceBase } from './base.js';
-import { assertReadable, coversAllLongitudes, lonPeriodColumns } from './geometry.js';
-import { KM_PER_DEG } from '../base/geodesy.js';
+import type { GridGeometry, PixelWindow } from '../../src/types.js';
+import { GridSourceBase } from '../../src/grid/base.js';
+import { assertReadable, coversAllLongitudes, lonPeriodColumns } from '../../src/grid/geometry.js';
+import { KM_PER_DEG } from '../../src/base/geodesy.js';
 
 const DEG = Math.PI / 180;
 const { cos, sin, exp, min, round, PI } = Math;
