@@ -285,6 +285,74 @@ function maxAndMedian(values: number[]): [number, number] {
   return [s[s.length - 1], s[Math.floor(s.length / 2)]];
 }
 
+/** Compares the errors of two finished e2e runs on their common window ids. */
+async function compareE2e(oursDir: string, peerDir: string) {
+  const { BatchStore } = await import('../src/pipeline/batch-store.js');
+  const store = new BatchStore(path.join(oursDir, 'scores'));
+  const mine = new Map<number, number>();
+  for (const k of store.doneBatches()) {
+    const b = await store.read(k);
+    b.ids.forEach((id, i) => mine.set(id, b.errors[i]));
+  }
+  const ids = readNpy(path.join(peerDir, 'ids.npy'));
+  const errs = readNpy(path.join(peerDir, 'errors.npy'));
+  const rel: number[] = [];
+  let peerOnly = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const e = mine.get(ids[i]);
+    if (e === undefined) peerOnly++;
+    else rel.push(Math.abs(errs[i] - e) / Math.abs(e));
+  }
+  const [maxRelDiff, medianRelDiff] = maxAndMedian(rel);
+  return { common: rel.length, oursOnly: mine.size - rel.length, peerOnly, maxRelDiff, medianRelDiff };
+}
+
+/** Windows, ids and errors of the two implementations' `windows` stage dumps, compared on their common ids. */
+function compareWindowDumps(input: string, region: string | null, dirOurs: string, dirPeer: string, s2: number): CrossCheck {
+  const count = (JSON.parse(readFileSync(path.join(dirOurs, 'meta.json'), 'utf8')) as { count: number; samples: number }).count;
+  const f32 = (f: string) => new Float32Array(new Uint8Array(readFileSync(f)).buffer);
+  const i32 = (f: string) => new Int32Array(new Uint8Array(readFileSync(f)).buffer);
+  const idsO = i32(path.join(dirOurs, 'ids.i32'));
+  const idsP = i32(path.join(dirPeer, 'ids.i32'));
+  const winO = f32(path.join(dirOurs, 'windows.f32'));
+  const winP = f32(path.join(dirPeer, 'windows.f32'));
+  const errO = f32(path.join(dirOurs, 'errors.f32'));
+  const errP = f32(path.join(dirPeer, 'errors.f32'));
+  const errPofO = f32(path.join(dirPeer, 'errors-of-ours.f32'));
+  const peerIndex = new Map<number, number>();
+  idsP.forEach((id, i) => peerIndex.set(id, i));
+  let maxDiff = 0;
+  let sumDiff = 0;
+  let common = 0;
+  let maxPipe = 0;
+  for (let i = 0; i < count; i++) {
+    const j = peerIndex.get(idsO[i]);
+    if (j === undefined) continue;
+    common++;
+    for (let k = 0; k < s2; k++) {
+      const d = Math.abs(winO[i * s2 + k] - winP[j * s2 + k]);
+      sumDiff += d;
+      if (d > maxDiff) maxDiff = d;
+    }
+    maxPipe = Math.max(maxPipe, Math.abs(errP[j] - errO[i]) / Math.abs(errO[i]));
+  }
+  let maxModel = 0;
+  for (let i = 0; i < count; i++) maxModel = Math.max(maxModel, Math.abs(errPofO[i] - errO[i]) / Math.abs(errO[i]));
+  const sameIds = idsO.length === idsP.length && idsO.every((id, i) => idsP[i] === id);
+  const xc: CrossCheck = {
+    input,
+    region,
+    windowsCompared: count,
+    sameIds,
+    idsInCommon: common,
+    maxWindowDiff: maxDiff,
+    meanWindowDiff: common > 0 ? sumDiff / (common * s2) : NaN,
+    maxModelRelDiff: maxModel,
+    maxPipelineRelDiff: maxPipe,
+  };
+  return xc;
+}
+
 export async function benchPipeline(partial: Partial<PipelineBenchOptions> = {}): Promise<PipelineBenchResult> {
   const o = { ...defaultPipelineBenchOptions(), ...partial };
   const log = o.log;
@@ -350,73 +418,12 @@ export async function benchPipeline(partial: Partial<PipelineBenchOptions> = {})
     const dirPeer = path.join(work, `xc-peer-${input}`);
     ours({ stage: 'windows', grid, region, outDir: dirOurs, maxWindows: o.crossCheckWindows }, `windows ${input}`);
     peer(['--stage', 'windows', '--grid', grid, ...(region ? [`--region=${region}`] : []), '--out', dirPeer, '--max-windows', String(o.crossCheckWindows), '--ours', dirOurs, '--threads', '1'], `windows ${input}`);
-    const count = (JSON.parse(readFileSync(path.join(dirOurs, 'meta.json'), 'utf8')) as { count: number; samples: number }).count;
-    const s2 = config.window.samples ** 2;
-    const f32 = (f: string) => new Float32Array(new Uint8Array(readFileSync(f)).buffer);
-    const i32 = (f: string) => new Int32Array(new Uint8Array(readFileSync(f)).buffer);
-    const idsO = i32(path.join(dirOurs, 'ids.i32'));
-    const idsP = i32(path.join(dirPeer, 'ids.i32'));
-    const winO = f32(path.join(dirOurs, 'windows.f32'));
-    const winP = f32(path.join(dirPeer, 'windows.f32'));
-    const errO = f32(path.join(dirOurs, 'errors.f32'));
-    const errP = f32(path.join(dirPeer, 'errors.f32'));
-    const errPofO = f32(path.join(dirPeer, 'errors-of-ours.f32'));
-    const peerIndex = new Map<number, number>();
-    idsP.forEach((id, i) => peerIndex.set(id, i));
-    let maxDiff = 0;
-    let sumDiff = 0;
-    let common = 0;
-    let maxPipe = 0;
-    for (let i = 0; i < count; i++) {
-      const j = peerIndex.get(idsO[i]);
-      if (j === undefined) continue;
-      common++;
-      for (let k = 0; k < s2; k++) {
-        const d = Math.abs(winO[i * s2 + k] - winP[j * s2 + k]);
-        sumDiff += d;
-        if (d > maxDiff) maxDiff = d;
-      }
-      maxPipe = Math.max(maxPipe, Math.abs(errP[j] - errO[i]) / Math.abs(errO[i]));
-    }
-    let maxModel = 0;
-    for (let i = 0; i < count; i++) maxModel = Math.max(maxModel, Math.abs(errPofO[i] - errO[i]) / Math.abs(errO[i]));
-    const sameIds = idsO.length === idsP.length && idsO.every((id, i) => idsP[i] === id);
-    const xc: CrossCheck = {
-      input,
-      region,
-      windowsCompared: count,
-      sameIds,
-      idsInCommon: common,
-      maxWindowDiff: maxDiff,
-      meanWindowDiff: common > 0 ? sumDiff / (common * s2) : NaN,
-      maxModelRelDiff: maxModel,
-      maxPipelineRelDiff: maxPipe,
-    };
+    const xc = compareWindowDumps(input, region, dirOurs, dirPeer, config.window.samples ** 2);
+    const { windowsCompared: count, sameIds, maxWindowDiff: maxDiff, maxModelRelDiff: maxModel, maxPipelineRelDiff: maxPipe } = xc;
     log(`cross-check ${input}: ${count} windows, same ids ${sameIds}, max |window diff| ${maxDiff.toExponential(2)}, model rel. diff ${maxModel.toExponential(2)}, pipeline rel. diff ${maxPipe.toExponential(2)}`);
     return xc;
   };
 
-  /** Compares the errors of two finished e2e runs on their common window ids. */
-  const compareE2e = async (oursDir: string, peerDir: string) => {
-    const { BatchStore } = await import('../src/pipeline/batch-store.js');
-    const store = new BatchStore(path.join(oursDir, 'scores'));
-    const mine = new Map<number, number>();
-    for (const k of store.doneBatches()) {
-      const b = await store.read(k);
-      b.ids.forEach((id, i) => mine.set(id, b.errors[i]));
-    }
-    const ids = readNpy(path.join(peerDir, 'ids.npy'));
-    const errs = readNpy(path.join(peerDir, 'errors.npy'));
-    const rel: number[] = [];
-    let peerOnly = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const e = mine.get(ids[i]);
-      if (e === undefined) peerOnly++;
-      else rel.push(Math.abs(errs[i] - e) / Math.abs(e));
-    }
-    const [maxRelDiff, medianRelDiff] = maxAndMedian(rel);
-    return { common: rel.length, oursOnly: mine.size - rel.length, peerOnly, maxRelDiff, medianRelDiff };
-  };
 
   let peerE2eThreads = o.peerThreads[o.peerThreads.length - 1] ?? 2;
 

@@ -102,9 +102,58 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
   if (!(o.minHeightM >= 0)) throw new Error(`compare: minimum height must be >= 0 m, got ${o.minHeightM}`);
   const [picksFile, refsFile] = await Promise.all([readCatalogueFile(o.picksPath), readCatalogueFile(o.cataloguePath)]);
   const grid = o.grid ?? null;
+  const { area, region, areaSource } = searchedArea(o, picksFile.meta, grid);
+  const refs = refsFile.entries;
+  const selection = await countedReferences(refs, area, grid, o);
+  const countedRefs = selection.countedRefIdx.map((k) => refs[k]);
+  const excludedRefs = selection.excludedRefIdx.map((k) => refs[k]);
+  const allPicks = picksFile.entries;
+  const picks = allPicks.filter((p) => area.contains(p.lon, p.lat));
+  const matching = matchPicks(picks, countedRefs, excludedRefs, o.toleranceKm);
 
-  // the searched area
-  const metaRegion = o.region ? null : regionFromMeta(picksFile.meta);
+  const pickEdgeKm = picks.map((p) => area.edgeDistanceKm(p.lon, p.lat));
+  const refEdgeKm = countedRefs.map((r) => area.edgeDistanceKm(r.lon, r.lat));
+  const metrics = computeMetrics({
+    picks: picks.map((p, i) => ({ confidence: p.confidence, edgeKm: pickEdgeKm[i] })),
+    refs: countedRefs.map((r, i) => ({ heightM: r.heightM, edgeKm: refEdgeKm[i] })),
+    matches: matching.matches,
+    ignoredPicks: matching.ignoredPicks,
+    heightBinsM: o.heightBinsM ?? DEFAULT_HEIGHT_BINS_M,
+    edgeBinsKm: o.edgeBinsKm ?? DEFAULT_EDGE_BINS_KM,
+  });
+
+  const command = o.command ?? defaultCommand(o, region);
+  const context = {
+    title: o.title ?? 'Seamount picks compared with a reference catalogue',
+    picksPath: o.picksPath,
+    cataloguePath: o.cataloguePath,
+    gridPath: grid?.path ?? null,
+    toleranceKm: o.toleranceKm,
+    minHeightM: o.minHeightM,
+    area: area.describe(),
+    areaSource,
+    picksRead: allPicks.length,
+    picksOutsideArea: allPicks.length - picks.length,
+    refsRead: refs.length,
+    refsCounted: countedRefs.length,
+    refsOutsideArea: selection.inArea.filter((x) => !x).length,
+    refsBelowMinHeight: refs.filter((_, k) => selection.inArea[k] && !selection.tallEnough[k]).length,
+    refsOnInvalidCells: selection.candidates.length - selection.countedRefIdx.length,
+    command,
+  };
+  const files: Array<[string, string | Uint8Array]> = [
+    ['matched.geojson', layer(matchedFeatures(picks, countedRefs, excludedRefs, matching, pickEdgeKm))],
+    ['missed.geojson', layer(missedFeatures(picks, countedRefs, matching, refEdgeKm))],
+    ['new.geojson', layer(newFeatures(picks, refs, matching, pickEdgeKm))],
+    ['pr_curve.png', prCurvePng(metrics)],
+    ['report.md', reportMarkdown(metrics, context)],
+  ];
+  return { metrics, files: await writeComparison(o.outDir, files, metrics, context) };
+}
+
+/** The searched area: region (given, or recorded in the picks' metadata) ∩ grid bounds, and how it was chosen. */
+function searchedArea(o: CompareOptions, picksMeta: Record<string, unknown> | null, grid: GridSource | null): { area: SearchArea; region: Region | null; areaSource: string } {
+  const metaRegion = o.region ? null : regionFromMeta(picksMeta);
   const region = o.region ?? metaRegion;
   let area = SearchArea.world();
   if (region) area = area.intersect(SearchArea.fromRegion(region));
@@ -113,9 +162,11 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
     o.region ? 'the given region' : metaRegion ? "the region recorded in the picks' metadata" : null,
     grid ? 'the grid bounds' : null,
   ].filter(Boolean).join(' ∩ ') || 'no region or grid given: the whole world';
+  return { area, region, areaSource };
+}
 
-  // which reference seamounts count
-  const refs = refsFile.entries;
+/** Which reference seamounts count: inside the area, tall enough, on valid sea floor of the grid (when given). */
+async function countedReferences(refs: readonly CatalogueEntry[], area: SearchArea, grid: GridSource | null, o: CompareOptions) {
   const inArea = refs.map((r) => area.contains(r.lon, r.lat));
   const tallEnough = refs.map((r) => o.minHeightM <= 0 || (r.heightM !== null && r.heightM >= o.minHeightM));
   const candidates = refs.map((_, k) => k).filter((k) => inArea[k] && tallEnough[k]);
@@ -124,42 +175,39 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
   const counted = new Uint8Array(refs.length);
   for (const k of countedRefIdx) counted[k] = 1;
   const excludedRefIdx = refs.map((_, k) => k).filter((k) => !counted[k]);
+  return { inArea, tallEnough, candidates, countedRefIdx, excludedRefIdx };
+}
 
-  // which picks count
-  const allPicks = picksFile.entries;
-  const pickIdx = allPicks.map((_, k) => k).filter((k) => area.contains(allPicks[k].lon, allPicks[k].lat));
-  const picks = pickIdx.map((k) => allPicks[k]);
-  const countedRefs = countedRefIdx.map((k) => refs[k]);
+interface Matching {
+  /** Picks matched to counted references (true positives). */
+  matches: Match[];
+  /** Leftover picks matched to excluded references: neither TP nor FP. */
+  ignoredMatches: Match[];
+  ignoredPicks: Set<number>;
+  pickMatched: Uint8Array;
+}
 
-  // match: counted references first, then leftover picks against the excluded ones
-  const matches = matchOneToOne(picks, countedRefs, o.toleranceKm);
+/** Matches counted references first, then leftover picks against the excluded ones. */
+function matchPicks(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], excludedRefs: readonly CatalogueEntry[], toleranceKm: number): Matching {
+  const matches = matchOneToOne(picks, countedRefs, toleranceKm);
   const pickMatched = new Uint8Array(picks.length);
   for (const m of matches) pickMatched[m.pick] = 1;
   const leftover = picks.map((_, i) => i).filter((i) => !pickMatched[i]);
-  const excludedRefs = excludedRefIdx.map((k) => refs[k]);
-  const ignoredMatches: Match[] = matchOneToOne(leftover.map((i) => picks[i]), excludedRefs, o.toleranceKm).map((m) => ({
+  const ignoredMatches: Match[] = matchOneToOne(leftover.map((i) => picks[i]), excludedRefs, toleranceKm).map((m) => ({
     pick: leftover[m.pick],
     ref: m.ref,
     distanceKm: m.distanceKm,
   }));
-  const ignoredPicks = new Set(ignoredMatches.map((m) => m.pick));
+  return { matches, ignoredMatches, ignoredPicks: new Set(ignoredMatches.map((m) => m.pick)), pickMatched };
+}
 
-  const pickEdgeKm = picks.map((p) => area.edgeDistanceKm(p.lon, p.lat));
-  const refEdgeKm = countedRefs.map((r) => area.edgeDistanceKm(r.lon, r.lat));
-  const metrics = computeMetrics({
-    picks: picks.map((p, i) => ({ confidence: p.confidence, edgeKm: pickEdgeKm[i] })),
-    refs: countedRefs.map((r, i) => ({ heightM: r.heightM, edgeKm: refEdgeKm[i] })),
-    matches,
-    ignoredPicks,
-    heightBinsM: o.heightBinsM ?? DEFAULT_HEIGHT_BINS_M,
-    edgeBinsKm: o.edgeBinsKm ?? DEFAULT_EDGE_BINS_KM,
-  });
+const edgeKm = (km: number): number | null => (Number.isFinite(km) ? round(km, 2) : null);
 
-  // layers
-  const edge = (km: number): number | null => (Number.isFinite(km) ? round(km, 2) : null);
-  const matchedFeatures = [
-    ...matches.map((m) => ({ m, ref: countedRefs[m.ref], counted: true })),
-    ...ignoredMatches.map((m) => ({ m, ref: excludedRefs[m.ref], counted: false })),
+/** matched.geojson: every matched pick (counted or ignored), in pick order, with its reference. */
+function matchedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], excludedRefs: readonly CatalogueEntry[], matching: Matching, pickEdgeKm: number[]) {
+  return [
+    ...matching.matches.map((m) => ({ m, ref: countedRefs[m.ref], counted: true })),
+    ...matching.ignoredMatches.map((m) => ({ m, ref: excludedRefs[m.ref], counted: false })),
   ]
     .sort((a, b) => a.m.pick - b.m.pick)
     .map(({ m, ref, counted: isCounted }) => {
@@ -174,14 +222,18 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
         ref_height_m: ref.heightM,
         ref_lon: outputLon(ref.lon),
         ref_lat: round(ref.lat, 5),
-        edge_distance_km: isCounted ? edge(pickEdgeKm[m.pick]) : null,
+        edge_distance_km: isCounted ? edgeKm(pickEdgeKm[m.pick]) : null,
       });
     });
+}
+
+/** missed.geojson: counted references no pick matched, with the nearest pick. */
+function missedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], matching: Matching, refEdgeKm: number[]) {
   const refMatched = new Uint8Array(countedRefs.length);
-  for (const m of matches) refMatched[m.ref] = 1;
+  for (const m of matching.matches) refMatched[m.ref] = 1;
   const missedIdx = countedRefs.map((_, i) => i).filter((i) => !refMatched[i]);
   const nearestPick = nearestWithin(missedIdx.map((i) => countedRefs[i]), picks, NEAREST_REF_MAX_KM);
-  const missedFeatures = missedIdx.map((i, j) => {
+  return missedIdx.map((i, j) => {
     const r = countedRefs[i];
     const near = nearestPick[j];
     return point(r.lon, r.lat, {
@@ -189,15 +241,19 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
       height_m: r.heightM,
       radius_km: r.radiusKm === null ? null : round(r.radiusKm, 2),
       base_depth_m: r.baseDepthM,
-      edge_distance_km: edge(refEdgeKm[i]),
+      edge_distance_km: edgeKm(refEdgeKm[i]),
       nearest_pick_id: near ? picks[near.ref].id : null,
       nearest_pick_km: near ? round(near.distanceKm, 3) : null,
       source_line: r.line,
     });
   });
-  const newIdx = picks.map((_, i) => i).filter((i) => !pickMatched[i] && !ignoredPicks.has(i));
+}
+
+/** new.geojson: picks that match no reference (false positives, or seamounts the catalogue lacks), with the nearest reference. */
+function newFeatures(picks: readonly CatalogueEntry[], refs: readonly CatalogueEntry[], matching: Matching, pickEdgeKm: number[]) {
+  const newIdx = picks.map((_, i) => i).filter((i) => !matching.pickMatched[i] && !matching.ignoredPicks.has(i));
   const nearestRef = nearestWithin(newIdx.map((i) => picks[i]), refs, NEAREST_REF_MAX_KM);
-  const newFeatures = newIdx.map((i, j) => {
+  return newIdx.map((i, j) => {
     const p = picks[i];
     const near = nearestRef[j];
     return point(p.lon, p.lat, {
@@ -205,54 +261,26 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
       confidence: p.confidence,
       height_m: p.heightM,
       radius_km: p.radiusKm,
-      edge_distance_km: edge(pickEdgeKm[i]),
+      edge_distance_km: edgeKm(pickEdgeKm[i]),
       nearest_ref_id: near ? refs[near.ref].id : null,
       nearest_ref_km: near ? round(near.distanceKm, 3) : null,
     });
   });
+}
 
-  const command = o.command ?? defaultCommand(o, region);
-  const title = o.title ?? 'Seamount picks compared with a reference catalogue';
-  const refsOutsideArea = inArea.filter((x) => !x).length;
-  const refsBelowMinHeight = refs.filter((_, k) => inArea[k] && !tallEnough[k]).length;
-  const context = {
-    title,
-    picksPath: o.picksPath,
-    cataloguePath: o.cataloguePath,
-    gridPath: grid?.path ?? null,
-    toleranceKm: o.toleranceKm,
-    minHeightM: o.minHeightM,
-    area: area.describe(),
-    areaSource,
-    picksRead: allPicks.length,
-    picksOutsideArea: allPicks.length - picks.length,
-    refsRead: refs.length,
-    refsCounted: countedRefs.length,
-    refsOutsideArea,
-    refsBelowMinHeight,
-    refsOnInvalidCells: candidates.length - countedRefIdx.length,
-    command,
-  };
-
-  const files: Array<[string, string | Uint8Array]> = [
-    ['matched.geojson', layer(matchedFeatures)],
-    ['missed.geojson', layer(missedFeatures)],
-    ['new.geojson', layer(newFeatures)],
-    ['pr_curve.png', prCurvePng(metrics)],
-    ['report.md', reportMarkdown(metrics, context)],
-  ];
+/** Writes the layers, report and PR curve, then metrics.json last: its presence says the comparison finished. */
+async function writeComparison(outDir: string, files: Array<[string, string | Uint8Array]>, metrics: CompareMetrics, context: Record<string, unknown> & { command: string; title: string }): Promise<string[]> {
   const written: string[] = [];
   for (const [name, data] of files) {
-    const path = join(o.outDir, name);
+    const path = join(outDir, name);
     await writeFileAtomic(path, data);
     written.push(path);
   }
-  // metrics.json last: its presence says the comparison finished
-  const metricsPath = join(o.outDir, 'metrics.json');
-  const { command: _c, title: _t, ...selection } = context;
+  const metricsPath = join(outDir, 'metrics.json');
+  const { command, title: _t, ...selection } = context;
   await writeJsonAtomic(metricsPath, JSON.parse(JSON.stringify({ ...metrics, selection, command }, roundNumbers)));
   written.push(metricsPath);
-  return { metrics, files: written };
+  return written;
 }
 
 function layer<P>(features: Array<GeoJsonPointFeature<P>>): string {

@@ -58,7 +58,7 @@ export function pairsWithin(picks: readonly LonLat[], refs: readonly LonLat[], t
  * matchOneToOne([{ lon: 0, lat: 0 }, { lon: 0.1, lat: 0 }], [{ lon: 0.09, lat: 0 }], 25)
  * // [{ pick: 1, ref: 0, distanceKm: 1.11 }]: the nearer pick wins, pick 0 stays unmatched
  */
-export function matchOneToOne(picks: Array<{ lon: number; lat: number }>, refs: Array<{ lon: number; lat: number }>, toleranceKm: number): Match[] {
+export function matchOneToOne(picks: readonly LonLat[], refs: readonly LonLat[], toleranceKm: number): Match[] {
   const pairs = pairsWithin(picks, refs, toleranceKm);
   pairs.sort((a, b) => a.distanceKm - b.distanceKm || a.pick - b.pick || a.ref - b.ref);
   const pickTaken = new Uint8Array(picks.length);

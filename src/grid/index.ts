@@ -13,5 +13,4 @@ export { describeGrid, formatGridInfo } from './describe.js';
 export { gridFingerprint, type GridFingerprint } from './fingerprint.js';
 export { DEFAULT_CACHE_MB, type FileGrid, type GridInfo, type Overview } from './block-grid.js';
 export { writeFloat32GeoTiff } from './write-geotiff.js';
-export { MemoryGrid, type MemoryGridOptions } from '../../test/support/memory-grid.js';
 export * from './geometry.js';

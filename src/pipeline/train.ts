@@ -12,7 +12,7 @@ import { openGrid } from '../grid/index.js';
 import { selectBackend } from '../engine/index.js';
 import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
-import type { GridSource, WindowSpec } from '../types.js';
+import type { GridSource, Region, WindowSpec } from '../types.js';
 import { sha256File, sha256Folder } from '../base/hash.js';
 import { gridFingerprint } from '../grid/fingerprint.js';
 import { createProgress } from '../base/progress.js';
@@ -68,89 +68,23 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
   const spec: WindowSpec = init ? init.meta.windowSpec : windowSpecFromConfig(config.window);
   const arch = init ? init.meta.architecture : config.model;
   if (init) log.info({ init: o.initDir }, `fine-tuning ${o.initDir} (its window spec and architecture are kept)`);
-
   const excluded = o.excludeRegions.map(parseRegion);
-  const excludedAreas = excluded.map((r) => SearchArea.fromRegion(r));
-  const entries: CatalogueEntry[] = [];
-  for (const path of o.cataloguePaths) entries.push(...(await readCatalogue(path)));
-  const candidates = entries.filter((e) => !excludedAreas.some((a) => a.contains(e.lon, e.lat)));
-  log.info(
-    { catalogued: entries.length, excluded: entries.length - candidates.length },
-    `${entries.length} catalogue seamounts, ${entries.length - candidates.length} in excluded regions`,
-  );
+  const candidates = await readCandidates(o.cataloguePaths, excluded, log);
 
   const grids: GridSource[] = [];
   try {
     for (const path of o.gridPaths) grids.push(await openGrid(path, { variable: config.grid.variable, cacheMB: config.grid.cacheMB }));
-    const landLevel = config.plan.landLevelM;
-    const gridAreas = grids.map((g) => SearchArea.fromGrid(g));
-
-    // 1. which seamounts have a usable centred window, on which grid
-    const usable: UsableSeamount[] = [];
-    const centred: Float32Array[] = [];
-    let outside = 0;
-    let rejected = 0;
-    const scan = createProgress('catalogue', config.logging.progress, candidates.length);
-    for (const entry of candidates) {
-      scan.increment();
-      const g = gridAreas.findIndex((area) => area.contains(entry.lon, entry.lat));
-      if (g < 0) {
-        outside++;
-        continue;
-      }
-      const sample = await extractWindow(grids[g], { lon: entry.lon, lat: entry.lat }, spec, landLevel);
-      if (!acceptable(sample, config)) {
-        rejected++;
-        continue;
-      }
-      usable.push({ entry, grid: g });
-      centred.push(sample.data);
-    }
-    scan.stop();
-    if (usable.length === 0) {
-      throw new Error(
-        `no catalogue seamount in ${o.cataloguePaths.join(', ')} has a usable window in ${o.gridPaths.join(', ')} ` +
-          `(${outside} outside the grids, ${rejected} rejected by the land/no-data/relief rules)`,
-      );
-    }
-    if (usable.length < 4) throw new Error(`only ${usable.length} usable seamounts: too few to train and hold some out`);
-    log.info({ usable: usable.length, outside, rejected }, `${usable.length} seamounts usable (${outside} outside the grids, ${rejected} rejected by the rules)`);
-
-    // 2. hold out whole seamounts (not windows) for early stopping and threshold calibration
+    const { usable, centred } = await findUsableSeamounts(candidates, grids, spec, o, log);
+    // hold out whole seamounts (not windows) for early stopping and threshold calibration
     const prng = createPrng(config.seed);
-    const rng = prng.next;
     const order = prng.shuffle(usable.map((_, i) => i));
     const nVal = Math.max(1, Math.round(usable.length * config.training.validationFraction));
     const valIdx = order.slice(0, nVal).sort((a, b) => a - b);
     const trainIdx = order.slice(nVal).sort((a, b) => a - b);
-
-    // 3. training windows: the centred one plus shifted, arbitrarily rotated copies
-    const { augment } = config.training;
-    const trainWindows: Float32Array[] = [];
-    const cut = createProgress('windows', config.logging.progress, trainIdx.length * augment.copies);
-    for (const i of trainIdx) {
-      const { entry, grid } = usable[i];
-      trainWindows.push(centred[i]);
-      cut.increment();
-      for (let c = 1; c < augment.copies; c++) {
-        const pose = {
-          lon: entry.lon,
-          lat: entry.lat,
-          rotationDeg: augment.rotations ? rng() * 360 : 0,
-          shiftEastKm: (rng() * 2 - 1) * augment.shiftKm,
-          shiftNorthKm: (rng() * 2 - 1) * augment.shiftKm,
-        };
-        const sample = await extractWindow(grids[grid], pose, spec, landLevel);
-        cut.increment();
-        if (withinPlanRules(sample, config)) trainWindows.push(sample.data);
-      }
-    }
-    cut.stop();
-    const train = packWindows(trainWindows, spec.samples);
+    const train = packWindows(await augmentedWindows(trainIdx, usable, centred, grids, spec, config, prng.next), spec.samples);
     const val = packWindows(valIdx.map((i) => centred[i]), spec.samples);
     log.info({ train: train.count, trainSeamounts: trainIdx.length, val: val.count }, `training on ${train.count} windows of ${trainIdx.length} seamounts, ${val.count} held out`);
 
-    // 4. fit
     const progress = createProgress('epochs', config.logging.progress, config.training.epochs);
     const result = await trainAutoencoder(train, val, {
       training: config.training,
@@ -166,7 +100,6 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
     });
     progress.stop();
 
-    // 5. bundle with provenance
     const meta: BundleMeta = {
       formatVersion: BUNDLE_FORMAT_VERSION,
       windowSpec: spec,
@@ -177,13 +110,7 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
         epochs: result.history.length,
         bestEpoch: result.bestEpoch,
         history: result.history,
-        catalogues: await Promise.all(o.cataloguePaths.map(async (p) => ({ path: basename(p), sha256: await sha256File(p) }))),
-        grids: await Promise.all(
-          o.gridPaths.map(async (p) => {
-            const f = await gridFingerprint(p);
-            return f.remote ? { path: p, remote: f.remote } : { path: basename(p), sha256: f.sha256 };
-          }),
-        ),
+        ...(await inputProvenance(o)),
         excludedRegions: excluded.map(formatRegion),
         count: { seamounts: usable.length, train: train.count, validation: val.count },
         config: config.training,
@@ -209,4 +136,92 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
   } finally {
     for (const g of grids) await g.close();
   }
+}
+
+/** The catalogue seamounts outside the excluded regions, from every catalogue. */
+async function readCandidates(cataloguePaths: string[], excluded: Region[], log: Logger): Promise<CatalogueEntry[]> {
+  const excludedAreas = excluded.map((r) => SearchArea.fromRegion(r));
+  const entries: CatalogueEntry[] = [];
+  for (const path of cataloguePaths) entries.push(...(await readCatalogue(path)));
+  const candidates = entries.filter((e) => !excludedAreas.some((a) => a.contains(e.lon, e.lat)));
+  log.info(
+    { catalogued: entries.length, excluded: entries.length - candidates.length },
+    `${entries.length} catalogue seamounts, ${entries.length - candidates.length} in excluded regions`,
+  );
+  return candidates;
+}
+
+/** Which seamounts have a usable centred window, on which grid (the first that holds them), and those windows. */
+async function findUsableSeamounts(candidates: CatalogueEntry[], grids: GridSource[], spec: WindowSpec, o: TrainJobOptions, log: Logger): Promise<{ usable: UsableSeamount[]; centred: Float32Array[] }> {
+  const { config } = o;
+  const gridAreas = grids.map((g) => SearchArea.fromGrid(g));
+  const usable: UsableSeamount[] = [];
+  const centred: Float32Array[] = [];
+  let outside = 0;
+  let rejected = 0;
+  const scan = createProgress('catalogue', config.logging.progress, candidates.length);
+  for (const entry of candidates) {
+    scan.increment();
+    const g = gridAreas.findIndex((area) => area.contains(entry.lon, entry.lat));
+    if (g < 0) {
+      outside++;
+      continue;
+    }
+    const sample = await extractWindow(grids[g], { lon: entry.lon, lat: entry.lat }, spec, config.plan.landLevelM);
+    if (!acceptable(sample, config)) {
+      rejected++;
+      continue;
+    }
+    usable.push({ entry, grid: g });
+    centred.push(sample.data);
+  }
+  scan.stop();
+  if (usable.length === 0) {
+    throw new Error(
+      `no catalogue seamount in ${o.cataloguePaths.join(', ')} has a usable window in ${o.gridPaths.join(', ')} ` +
+        `(${outside} outside the grids, ${rejected} rejected by the land/no-data/relief rules)`,
+    );
+  }
+  if (usable.length < 4) throw new Error(`only ${usable.length} usable seamounts: too few to train and hold some out`);
+  log.info({ usable: usable.length, outside, rejected }, `${usable.length} seamounts usable (${outside} outside the grids, ${rejected} rejected by the rules)`);
+  return { usable, centred };
+}
+
+/** Training windows: each training seamount's centred window plus shifted, arbitrarily rotated copies that pass the plan's rules. */
+async function augmentedWindows(trainIdx: number[], usable: UsableSeamount[], centred: Float32Array[], grids: GridSource[], spec: WindowSpec, config: Config, rng: () => number): Promise<Float32Array[]> {
+  const { augment } = config.training;
+  const trainWindows: Float32Array[] = [];
+  const cut = createProgress('windows', config.logging.progress, trainIdx.length * augment.copies);
+  for (const i of trainIdx) {
+    const { entry, grid } = usable[i];
+    trainWindows.push(centred[i]);
+    cut.increment();
+    for (let c = 1; c < augment.copies; c++) {
+      const pose = {
+        lon: entry.lon,
+        lat: entry.lat,
+        rotationDeg: augment.rotations ? rng() * 360 : 0,
+        shiftEastKm: (rng() * 2 - 1) * augment.shiftKm,
+        shiftNorthKm: (rng() * 2 - 1) * augment.shiftKm,
+      };
+      const sample = await extractWindow(grids[grid], pose, spec, config.plan.landLevelM);
+      cut.increment();
+      if (withinPlanRules(sample, config)) trainWindows.push(sample.data);
+    }
+  }
+  cut.stop();
+  return trainWindows;
+}
+
+/** The catalogues and grids a bundle was trained on, with their checksums (remote grids by URL, size, ETag). */
+async function inputProvenance(o: TrainJobOptions): Promise<Pick<BundleMeta['training'], 'catalogues' | 'grids'>> {
+  return {
+    catalogues: await Promise.all(o.cataloguePaths.map(async (p) => ({ path: basename(p), sha256: await sha256File(p) }))),
+    grids: await Promise.all(
+      o.gridPaths.map(async (p) => {
+        const f = await gridFingerprint(p);
+        return f.remote ? { path: p, remote: f.remote } : { path: basename(p), sha256: f.sha256 };
+      }),
+    ),
+  };
 }

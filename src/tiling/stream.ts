@@ -89,34 +89,12 @@ export async function* streamWindowBatches(grid: GridSource, plan: WindowPlan, o
     pool = new Piscina<BatchTask, BatchResult>({ filename: entry.filename, execArgv: entry.execArgv, minThreads: workers, maxThreads: workers });
   }
 
-  // reads are serialised: readers need not support concurrent reads
-  let readChain: Promise<unknown> = Promise.resolve();
-  const serialRead = <T>(f: () => Promise<T>): Promise<T> => {
-    const p = readChain.then(f);
-    readChain = p.catch(() => undefined);
-    return p;
-  };
+  const serialRead = serialiser(); // readers need not support concurrent reads
 
   const buildOne = async (k: number): Promise<WindowBatch> => {
     const firstId = k * batchSize;
     const endId = Math.min(plan.count, firstId + batchSize);
-    const groups = groupPatches(grid, plan, spec, firstId, endId);
-    const patches: PatchTask[] = await serialRead(async () => {
-      const out: PatchTask[] = [];
-      for (const g of groups) {
-        if (signal?.aborted) throw abortError(signal);
-        const patch = await readSourcePatch(grid, g.window);
-        const lon = new Float64Array(g.count);
-        const lat = new Float64Array(g.count);
-        for (let i = 0; i < g.count; i++) {
-          const c = plan.centre(firstId + g.first + i);
-          lon[i] = c.lon;
-          lat[i] = c.lat;
-        }
-        out.push({ values: ownBuffer(patch.values), geometry: patch.geometry, lon, lat });
-      }
-      return out;
-    });
+    const patches = await serialRead(() => readBatchPatches(grid, plan, spec, firstId, endId, signal));
     const task: BatchTask = {
       spec,
       landLevelM: options.plan.landLevelM,
@@ -127,28 +105,7 @@ export async function* streamWindowBatches(grid: GridSource, plan: WindowPlan, o
     const result = pool
       ? await pool.run(task, { transferList: patches.flatMap((p): ArrayBuffer[] => [p.values.buffer as ArrayBuffer, p.lon.buffer as ArrayBuffer, p.lat.buffer as ArrayBuffer]), signal: signal ?? null })
       : buildBatch(task);
-    const n = endId - firstId;
-    if (result.status.length !== n) throw new Error(`tiling worker returned ${result.status.length} window codes for ${n} windows`);
-    const keptCount = result.medianM.length;
-    const ids = new Int32Array(keptCount);
-    const lon = new Float64Array(keptCount);
-    const lat = new Float64Array(keptCount);
-    let skippedLand = 0;
-    let skippedNodata = 0;
-    let j = 0;
-    for (let i = 0; i < n; i++) {
-      const code = result.status[i];
-      if (code === KEPT) {
-        const c = plan.centre(firstId + i);
-        ids[j] = firstId + i;
-        lon[j] = c.lon;
-        lat[j] = c.lat;
-        j++;
-      } else if (code === SKIPPED_LAND) skippedLand++;
-      else if (code === SKIPPED_NODATA) skippedNodata++;
-    }
-    if (j !== keptCount || result.data.length !== keptCount * s2) throw new Error(`tiling worker returned inconsistent batch ${k}`);
-    return { index: k, ids, lon, lat, data: result.data, medianM: result.medianM, skippedLand, skippedNodata };
+    return assembleBatch(k, plan, firstId, endId, result, s2);
   };
 
   const queue: Promise<WindowBatch>[] = [];
@@ -189,4 +146,58 @@ export async function* streamWindowBatches(grid: GridSource, plan: WindowPlan, o
     await Promise.allSettled(queue);
     await pool?.destroy();
   }
+}
+
+/** Runs the functions given to it one after another, each starting when the previous settled. */
+function serialiser(): <T>(f: () => Promise<T>) => Promise<T> {
+  let chain: Promise<unknown> = Promise.resolve();
+  return <T>(f: () => Promise<T>): Promise<T> => {
+    const p = chain.then(f);
+    chain = p.catch(() => undefined);
+    return p;
+  };
+}
+
+/** Reads the source patches of windows firstId..endId-1 (one per group of neighbouring windows), with their centres. */
+async function readBatchPatches(grid: GridSource, plan: WindowPlan, spec: WindowSpec, firstId: number, endId: number, signal: AbortSignal | undefined): Promise<PatchTask[]> {
+  const out: PatchTask[] = [];
+  for (const g of groupPatches(grid, plan, spec, firstId, endId)) {
+    if (signal?.aborted) throw abortError(signal);
+    const patch = await readSourcePatch(grid, g.window);
+    const lon = new Float64Array(g.count);
+    const lat = new Float64Array(g.count);
+    for (let i = 0; i < g.count; i++) {
+      const c = plan.centre(firstId + g.first + i);
+      lon[i] = c.lon;
+      lat[i] = c.lat;
+    }
+    out.push({ values: ownBuffer(patch.values), geometry: patch.geometry, lon, lat });
+  }
+  return out;
+}
+
+/** Batch `k` from a worker's result: the kept windows' ids and centres, and the skipped counts. */
+function assembleBatch(k: number, plan: WindowPlan, firstId: number, endId: number, result: BatchResult, s2: number): WindowBatch {
+  const n = endId - firstId;
+  if (result.status.length !== n) throw new Error(`tiling worker returned ${result.status.length} window codes for ${n} windows`);
+  const keptCount = result.medianM.length;
+  const ids = new Int32Array(keptCount);
+  const lon = new Float64Array(keptCount);
+  const lat = new Float64Array(keptCount);
+  let skippedLand = 0;
+  let skippedNodata = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const code = result.status[i];
+    if (code === KEPT) {
+      const c = plan.centre(firstId + i);
+      ids[j] = firstId + i;
+      lon[j] = c.lon;
+      lat[j] = c.lat;
+      j++;
+    } else if (code === SKIPPED_LAND) skippedLand++;
+    else if (code === SKIPPED_NODATA) skippedNodata++;
+  }
+  if (j !== keptCount || result.data.length !== keptCount * s2) throw new Error(`tiling worker returned inconsistent batch ${k}`);
+  return { index: k, ids, lon, lat, data: result.data, medianM: result.medianM, skippedLand, skippedNodata };
 }
