@@ -111,7 +111,7 @@ class TfjsAutoencoder(torch.nn.Module):
 def reconstruction_errors(model: TfjsAutoencoder, windows: np.ndarray, batch: int, weights: np.ndarray | None = None,
                           relative: bool = False) -> np.ndarray:
     """Reconstruction error of each window ((n, S*S) or (n, S, S) float32): the mean squared error, or with
-    `weights` the misfit of model/misfit.ts (sum w d^2 / sum w, or relative: / (sum w x^2 + 1e-6 sum w))."""
+    `weights` the misfit of engine/misfit.ts (sum w d^2 / sum w, or relative: / (sum w x^2 + 1e-6 sum w))."""
     n = len(windows)
     out = np.empty(n, dtype=np.float32)
     if n == 0:

@@ -64,7 +64,7 @@ class Spec:
                     ws.get("detrend", "none"), ws.get("misfit", "mse"), ws.get("centreWeight", 0.0))
 
     def misfit_weights(self) -> np.ndarray | None:
-        """Weights of the misfit (model/misfit.ts centreWeights), None for the plain mean squared error."""
+        """Weights of the misfit (engine/misfit.ts centreWeights), None for the plain mean squared error."""
         if self.misfit != "relative" and not self.centre_weight > 0:
             return None
         s = self.samples

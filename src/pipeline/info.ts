@@ -4,7 +4,7 @@
  * land / no-data and an estimated time, both from a short probe that tiles and scores a few batches
  * spread over the plan with the real model and scorer.
  */
-import { misfitOf } from '../model/misfit.js';
+import { misfitOf } from '../engine/misfit.js';
 import type { Logger } from '../base/logger.js';
 import type { Config } from '../config/index.js';
 import { formatRegion, parseRegion } from '../config/index.js';

@@ -41,7 +41,7 @@ export interface ScorerOptions {
   engine?: Engine;
   /** Called with the reason when `auto` falls back to tfjs. */
   onFallback?: (reason: string) => void;
-  /** How a reconstruction is scored (the bundle's WindowSpec, model/misfit.ts); default: mean squared error. */
+  /** How a reconstruction is scored (the bundle's WindowSpec, engine/misfit.ts); default: mean squared error. */
   misfit?: Misfit;
 }
 

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
-import { misfitOf } from '../../src/model/misfit.js';
+import { misfitOf } from '../../src/engine/misfit.js';
 import { openGrid, writeFloat32GeoTiff } from '../../src/grid/index.js';
 import { concatFloat32 } from '../../src/base/float32.js';
 import { SyntheticGrid, type SyntheticGridOptions } from '../support/synthetic-grid.js';
