@@ -16,9 +16,9 @@ import { highpassBand } from './highpass.js';
 export interface HighpassGridOptions {
   /** Width (6 σ) of the Gaussian regional trend removed, km. */
   highpassKm: number;
-  /** Tile side, cells (default 256). */
+  /** Tile side, cells (default 64: the filter's halo is read around each, so small tiles keep reads near what is asked). */
   tileSize?: number;
-  /** Tiles kept (default 16). */
+  /** Tiles kept (default 64). */
   maxTiles?: number;
 }
 
@@ -31,7 +31,7 @@ export class HighpassGrid extends GridSourceBase {
   constructor(source: GridSource, o: HighpassGridOptions) {
     super(source, source);
     this.source = source;
-    this.o = { tileSize: 256, maxTiles: 16, ...o };
+    this.o = { tileSize: 64, maxTiles: 64, ...o };
     // a periodic grid's tiles cover one period of columns; reads wrap into it
     this.columns = source.periodicLon ? Math.min(lonPeriodColumns(source), source.width) : source.width;
   }
