@@ -3,20 +3,14 @@
  * positive when its centre lies within `positiveKm` of a catalogue seamount, a negative when it lies more
  * than `negativeKm` from every one. Pure (the raster arrives as values + geometry).
  */
+import type { GridGeometry } from '../../src/types.js';
 import { around } from 'geokdbush';
 import { type LonLat } from '../../src/evaluation/index.js';
 import { pointIndex } from '../../src/evaluation/match.js';
 import { greatCircleKm, wrapLon180 } from '../../src/base/geodesy.js';
 
 /** A regular lon/lat raster of cell centres: column x at lon0 + x·dLon, row y at lat0 + y·dLat. */
-export interface RasterGeometry {
-  width: number;
-  height: number;
-  lon0: number;
-  dLon: number;
-  lat0: number;
-  dLat: number;
-}
+export type RasterGeometry = Pick<GridGeometry, 'width' | 'height' | 'lon0' | 'dLon' | 'lat0' | 'dLat'>;
 
 /** One entry per scored window: its centre and score. */
 export interface ScoredWindows {

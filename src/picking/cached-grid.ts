@@ -9,6 +9,7 @@
  * different catalogues. On one canonical order the catalogue is a function of the values and their
  * positions only.
  */
+import { PromiseLru } from '../base/lru.js';
 import { flipRows } from '../grid/flip.js';
 import { lonPeriodColumns } from '../grid/geometry.js';
 import { GridSourceBase } from '../grid/base.js';
@@ -27,8 +28,7 @@ export class CachedGrid extends GridSourceBase {
   tilesRead = 0;
   private readonly source: GridSource;
   private readonly tileSize: number;
-  private readonly maxTiles: number;
-  private readonly tiles = new Map<number, Promise<Float32Array>>();
+  private readonly tiles: PromiseLru<number, Float32Array>;
   private readonly period: number;
   /** True when the source stores rows south to north: view row r is source row height − 1 − r. */
   private readonly flipped: boolean;
@@ -39,7 +39,7 @@ export class CachedGrid extends GridSourceBase {
     this.flipped = flipped;
     this.source = source;
     this.tileSize = o.tileSize ?? 256;
-    this.maxTiles = max(1, o.maxTiles ?? 64);
+    this.tiles = new PromiseLru(max(1, o.maxTiles ?? 64));
     // columns repeat every `period` on a periodic grid (a gridline global grid repeats its seam column)
     this.period = source.periodicLon ? lonPeriodColumns(source) : source.width;
   }
@@ -85,27 +85,15 @@ export class CachedGrid extends GridSourceBase {
   }
 
   private tile(tx: number, ty: number): Promise<Float32Array> {
-    const key = ty * 1_000_003 + tx;
-    const hit = this.tiles.get(key);
-    if (hit) {
-      // refresh its place in the LRU order
-      this.tiles.delete(key);
-      this.tiles.set(key, hit);
-      return hit;
-    }
-    const ts = this.tileSize;
-    const w = min(ts, this.period - tx * ts);
-    const h = min(ts, this.height - ty * ts);
-    const y0 = this.flipped ? this.height - ty * ts - h : ty * ts;
-    const p = this.source.read({ x0: tx * ts, y0, w, h }).then((values) => (this.flipped ? flipRows(values, w, h) : values));
-    this.tilesRead++;
-    this.tiles.set(key, p);
-    p.catch(() => this.tiles.delete(key));
-    while (this.tiles.size > this.maxTiles) {
-      const oldest = this.tiles.keys().next().value as number;
-      this.tiles.delete(oldest);
-    }
-    return p;
+    return this.tiles.get(ty * 1_000_003 + tx, () => {
+      const ts = this.tileSize;
+      const w = min(ts, this.period - tx * ts);
+      const h = min(ts, this.height - ty * ts);
+      const y0 = this.flipped ? this.height - ty * ts - h : ty * ts;
+      this.tilesRead++;
+      return this.source.read({ x0: tx * ts, y0, w, h }).then((values) => (this.flipped ? flipRows(values, w, h) : values));
+    });
   }
+
 }
 

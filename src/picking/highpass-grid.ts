@@ -8,6 +8,7 @@
  * corner, so a cell's value does not depend on which tile computed it; only the tiles that reads touch are
  * computed (a small region of a remote grid stays a small read) and the last few are kept (bounded memory).
  */
+import { PromiseLru } from '../base/lru.js';
 import { GridSourceBase } from '../grid/base.js';
 import { assertReadable, lonPeriodColumns } from '../grid/geometry.js';
 import type { GridSource, PixelWindow } from '../types.js';
@@ -25,13 +26,14 @@ export interface HighpassGridOptions {
 export class HighpassGrid extends GridSourceBase {
   private readonly source: GridSource;
   private readonly o: Required<HighpassGridOptions>;
-  private readonly tiles = new Map<number, Promise<Float32Array>>();
+  private readonly tiles: PromiseLru<number, Float32Array>;
   private readonly columns: number;
 
   constructor(source: GridSource, o: HighpassGridOptions) {
     super(source, source);
     this.source = source;
     this.o = { tileSize: 64, maxTiles: 64, ...o };
+    this.tiles = new PromiseLru(this.o.maxTiles);
     // a periodic grid's tiles cover one period of columns; reads wrap into it
     this.columns = source.periodicLon ? Math.min(lonPeriodColumns(source), source.width) : source.width;
   }
@@ -67,21 +69,13 @@ export class HighpassGrid extends GridSourceBase {
   }
 
   private tile(tx: number, ty: number): Promise<Float32Array> {
-    const key = ty * 1_000_003 + tx;
-    const hit = this.tiles.get(key);
-    if (hit) {
-      this.tiles.delete(key);
-      this.tiles.set(key, hit);
-      return hit;
-    }
-    const n = this.o.tileSize;
-    const cells = { x0: tx * n, x1: Math.min(this.columns, (tx + 1) * n) - 1, y0: 0, y1: this.height - 1 };
-    const b0 = ty * n;
-    const b1 = Math.min(this.height - 1, b0 + n - 1);
-    const p = highpassBand(this.source, cells, b0, b1, { highpassKm: this.o.highpassKm, peakRadiusKm: 0 }, { x0: 0, y0: 0 }).then((h) => h.highpass);
-    this.tiles.set(key, p);
-    p.catch(() => this.tiles.delete(key));
-    while (this.tiles.size > this.o.maxTiles) this.tiles.delete(this.tiles.keys().next().value as number);
-    return p;
+    return this.tiles.get(ty * 1_000_003 + tx, () => {
+      const n = this.o.tileSize;
+      const cells = { x0: tx * n, x1: Math.min(this.columns, (tx + 1) * n) - 1, y0: 0, y1: this.height - 1 };
+      const b0 = ty * n;
+      const b1 = Math.min(this.height - 1, b0 + n - 1);
+      return highpassBand(this.source, cells, b0, b1, { highpassKm: this.o.highpassKm, peakRadiusKm: 0 }, { x0: 0, y0: 0 }).then((h) => h.highpass);
+    });
   }
+
 }
