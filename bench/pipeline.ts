@@ -24,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { EARTH_RADIUS_KM } from '../src/base/geodesy.js';
-import { loadConfig } from '../src/config/index.js';
+import { type Config, loadConfig } from '../src/config/index.js';
 import { ensureBenchBundle } from './bundle.js';
 import { ensureBenchGrids } from './grid-memory.js';
 import type { StageJob, StageResult } from './stages.js';
@@ -353,235 +353,345 @@ function compareWindowDumps(input: string, region: string | null, dirOurs: strin
   return xc;
 }
 
+/** What every step of one run shares: options, child runners, and the results the steps accumulate. */
+interface BenchContext {
+  o: PipelineBenchOptions;
+  log: (line: string) => void;
+  config: Config;
+  strideKm: number;
+  /** Scratch folder of the children's outputs, removed when the result is assembled. */
+  work: string;
+  /** The generated large grid (GeoTIFF) the scaling regions are cut from. */
+  large: string;
+  bundle: { dir: string; threshold: number };
+  /** performance.now() at the start, for the result's startedAt and seconds. */
+  started: number;
+  loadAverageStart: number[];
+  code: NonNullable<PipelineBenchResult['code']>;
+  python: string | null;
+  torchVersion: string | null;
+  ours: (job: Omit<StageJob, 'model'>, what: string) => ChildRun<StageResult>;
+  peer: (args: string[], what: string) => ChildRun<StageResult>;
+  rows: BenchRow[];
+  unavailableBackends: string[];
+  inputs: PipelineBenchResult['inputs'];
+  crossChecks: CrossCheck[];
+  scaling: ScalingPoint[];
+  /** Torch threads of the peer's e2e runs: the last tried until the real grid's score stage picks the fastest. */
+  peerE2eThreads: number;
+}
+
+/** One measured input: a name for the rows, the grid and a W/E/S/N region (null: the whole grid). */
+interface BenchInput {
+  input: string;
+  grid: string;
+  region: string | null;
+}
+
+/** The e2e runs a scaling point has already made, handed to its stage breakdown so they do not run twice. */
+interface StageE2e {
+  ours: ChildRun<StageResult>;
+  oursPool: ChildRun<StageResult>;
+  oursDir: string;
+  peer: ChildRun<StageResult> | null;
+  peerDir: string;
+}
+
+type Timing = { seconds: number; msPerKm2x1000: number; vmHwmMB: number };
+
 export async function benchPipeline(partial: Partial<PipelineBenchOptions> = {}): Promise<PipelineBenchResult> {
-  const o = { ...defaultPipelineBenchOptions(), ...partial };
-  const log = o.log;
+  const ctx = await setUpBench({ ...defaultPipelineBenchOptions(), ...partial });
+  const { o } = ctx;
+  // real grid: cross-check, then every stage (the peer's score stage picks its thread count here)
+  if (o.peer) ctx.crossChecks.push(crossCheck(ctx, { input: 'real', grid: o.realGrid, region: null }));
+  await stagesOf(ctx, { input: 'real', grid: o.realGrid, region: null });
+  // large grid: the scaling curve, then the per-stage breakdown of one of its regions
+  if (o.peer) ctx.crossChecks.push(crossCheck(ctx, { input: 'large', grid: ctx.large, region: largeRegion(ctx, 1) }));
+  ctx.log(`\nscaling on ${path.basename(ctx.large)} around ${o.largeCentre[0]}°, ${o.largeCentre[1]}°`);
+  for (const scale of o.scales) await scalingPoint(ctx, scale);
+  const wholeGrid = await wholeGridPlan(ctx);
+  for (const scale of o.oursOnlyScales) oursOnlyScalingPoint(ctx, scale);
+  return assembleResult(ctx, wholeGrid);
+}
+
+/** Everything before the first measurement: config, the stages child, grids, model bundle, the peer's Python. */
+async function setUpBench(o: PipelineBenchOptions): Promise<BenchContext> {
   const started = performance.now();
   const loadAverageStart = os.loadavg().map(round2);
   const config = loadConfig();
-  const strideKm = config.window.strideKm;
   const { script: child, distSha256 } = compileStagesChild(o.cacheDir);
-  const gitHead = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || null;
-  const gitDirty = (spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).stdout ?? '').trim().split('\n').filter(Boolean).length;
+  const code = { ...gitState(), distSha256 };
   const work = mkdtempSync(path.join(os.tmpdir(), 'seamount-bench-'));
-
   const large = ensureBenchGrids(o.largeWidth, o.largeHeight, o.cacheDir, true).geotiff;
-  log(`bundle: random weights, threshold at the ${o.hitFraction} quantile of ${path.basename(o.realGrid)}'s windows`);
+  o.log(`bundle: random weights, threshold at the ${o.hitFraction} quantile of ${path.basename(o.realGrid)}'s windows`);
   const bundle = await ensureBenchBundle({ dir: path.join(o.cacheDir, 'model'), config, gridPath: o.realGrid, hitFraction: o.hitFraction, seed: config.seed });
-
+  const { python, torchVersion } = probePeer(o);
   const peerScript = path.join(HERE, 'peer', 'peer_pipeline.py');
-  let python: string | null = null;
-  let torchVersion: string | null = null;
-  if (o.peer) {
-    const probe = spawnSync(o.python, ['-c', 'import sys, torch, scipy, numpy, yaml; from osgeo import gdal; print(sys.version.split()[0], torch.__version__)'], { encoding: 'utf8' });
-    if (probe.status !== 0) throw new Error(`the peer needs ${o.python} with torch, scipy, numpy, yaml and GDAL (apt-get install python3-torch python3-scipy python3-yaml python3-gdal): ${probe.stderr.trim().split('\n').pop()}`);
-    [python, torchVersion] = probe.stdout.trim().split(' ');
-  }
-
-  const ours = (job: Omit<StageJob, 'model'>, what: string) =>
-    runChild<StageResult>(process.execPath, [child, JSON.stringify({ ...job, model: bundle.dir })], `ours ${what}`, o.timeoutS);
-  const peer = (args: string[], what: string) =>
-    runChild<StageResult>(o.python, [peerScript, '--model', bundle.dir, ...args], `peer ${what}`, o.timeoutS);
-
-  const rows: BenchRow[] = [];
-  const unavailableBackends: string[] = [];
-  const inputs: PipelineBenchResult['inputs'] = {};
-  const crossChecks: CrossCheck[] = [];
-  const scaling: ScalingPoint[] = [];
-  const row = (input: string, impl: Impl, stage: Stage, cfg: string, run: ChildRun<StageResult>, windows: number, useWall = false): BenchRow => {
-    const r = run.result;
-    const seconds = useWall ? run.wallSeconds : r.seconds;
-    // a sampled score stage (slow backend) stands for the job's windows at its own rate
-    const perSec = stage === 'score' ? r.windows / r.seconds : windows / seconds;
-    const out: BenchRow = {
-      input,
-      impl,
-      stage,
-      config: cfg,
-      seconds: stage === 'score' ? (windows / r.windows) * r.seconds : seconds,
-      cpuSeconds: r.cpuSeconds === undefined ? null : stage === 'score' ? (windows / r.windows) * r.cpuSeconds : r.cpuSeconds,
-      windows,
-      windowsPerSec: perSec,
-      km2PerSec: perSec * strideKm * strideKm,
-      vmHwmMB: r.vmHwmMB,
-      loadAverage: run.loadAverage,
-      detail: { ...r.detail, stageSeconds: r.seconds, wallSeconds: run.wallSeconds, measuredWindows: r.windows },
-    };
-    rows.push(out);
-    log(`  ${impl.padEnd(4)} ${stage.padEnd(5)} ${cfg.padEnd(34)} ${out.seconds.toFixed(2).padStart(8)} s  ${fmt(out.windowsPerSec).padStart(8)} windows/s  ${fmt(out.vmHwmMB).padStart(6)} MB  (load ${run.loadAverage.join('→')})`);
-    return out;
+  return {
+    o, log: o.log, config, strideKm: config.window.strideKm, work, large, bundle, started, loadAverageStart, code, python, torchVersion,
+    ours: (job, what) => runChild<StageResult>(process.execPath, [child, JSON.stringify({ ...job, model: bundle.dir })], `ours ${what}`, o.timeoutS),
+    peer: (args, what) => runChild<StageResult>(o.python, [peerScript, '--model', bundle.dir, ...args], `peer ${what}`, o.timeoutS),
+    rows: [],
+    unavailableBackends: [],
+    inputs: {},
+    crossChecks: [],
+    scaling: [],
+    peerE2eThreads: o.peerThreads[o.peerThreads.length - 1] ?? 2,
   };
+}
 
-  // ---- cross-check: same centres, same windows, same errors
-  const crossCheck = (input: string, grid: string, region: string | null): CrossCheck => {
-    const dirOurs = path.join(work, `xc-ours-${input}`);
-    const dirPeer = path.join(work, `xc-peer-${input}`);
-    ours({ stage: 'windows', grid, region, outDir: dirOurs, maxWindows: o.crossCheckWindows }, `windows ${input}`);
-    peer(['--stage', 'windows', '--grid', grid, ...(region ? [`--region=${region}`] : []), '--out', dirPeer, '--max-windows', String(o.crossCheckWindows), '--ours', dirOurs, '--threads', '1'], `windows ${input}`);
-    const xc = compareWindowDumps(input, region, dirOurs, dirPeer, config.window.samples ** 2);
-    const { windowsCompared: count, sameIds, maxWindowDiff: maxDiff, maxModelRelDiff: maxModel, maxPipelineRelDiff: maxPipe } = xc;
-    log(`cross-check ${input}: ${count} windows, same ids ${sameIds}, max |window diff| ${maxDiff.toExponential(2)}, model rel. diff ${maxModel.toExponential(2)}, pipeline rel. diff ${maxPipe.toExponential(2)}`);
-    return xc;
+/** The commit measured and how many files under src/ differ from it, so figures of uncommitted code say so. */
+function gitState(): { gitHead: string | null; srcFilesChanged: number } {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout;
+  const gitHead = git(['rev-parse', '--short', 'HEAD'])?.trim() || null;
+  const srcFilesChanged = (git(['status', '--porcelain', '--', 'src']) ?? '').trim().split('\n').filter(Boolean).length;
+  return { gitHead, srcFilesChanged };
+}
+
+/** Python and torch versions of the peer; checked up front, so a missing module fails before hours of runs. */
+function probePeer(o: PipelineBenchOptions): { python: string | null; torchVersion: string | null } {
+  if (!o.peer) return { python: null, torchVersion: null };
+  const probe = spawnSync(o.python, ['-c', 'import sys, torch, scipy, numpy, yaml; from osgeo import gdal; print(sys.version.split()[0], torch.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(`the peer needs ${o.python} with torch, scipy, numpy, yaml and GDAL (apt-get install python3-torch python3-scipy python3-yaml python3-gdal): ${probe.stderr.trim().split('\n').pop()}`);
+  const [python, torchVersion] = probe.stdout.trim().split(' ');
+  return { python, torchVersion };
+}
+
+/** Records (and logs) one measured row; `windows` are the job's sea-floor windows the figure stands for. */
+function recordRow(ctx: BenchContext, input: string, impl: Impl, stage: Stage, cfg: string, run: ChildRun<StageResult>, windows: number, useWall = false): BenchRow {
+  const r = run.result;
+  const seconds = useWall ? run.wallSeconds : r.seconds;
+  // a sampled score stage (slow backend) stands for the job's windows at its own rate
+  const perSec = stage === 'score' ? r.windows / r.seconds : windows / seconds;
+  const out: BenchRow = {
+    input,
+    impl,
+    stage,
+    config: cfg,
+    seconds: stage === 'score' ? (windows / r.windows) * r.seconds : seconds,
+    cpuSeconds: r.cpuSeconds === undefined ? null : stage === 'score' ? (windows / r.windows) * r.cpuSeconds : r.cpuSeconds,
+    windows,
+    windowsPerSec: perSec,
+    km2PerSec: perSec * ctx.strideKm * ctx.strideKm,
+    vmHwmMB: r.vmHwmMB,
+    loadAverage: run.loadAverage,
+    detail: { ...r.detail, stageSeconds: r.seconds, wallSeconds: run.wallSeconds, measuredWindows: r.windows },
   };
+  ctx.rows.push(out);
+  ctx.log(`  ${impl.padEnd(4)} ${stage.padEnd(5)} ${cfg.padEnd(34)} ${out.seconds.toFixed(2).padStart(8)} s  ${fmt(out.windowsPerSec).padStart(8)} windows/s  ${fmt(out.vmHwmMB).padStart(6)} MB  (load ${run.loadAverage.join('→')})`);
+  return out;
+}
 
+/** Cross-check: both implementations cut windows on the same centres and score them with the same weights. */
+function crossCheck(ctx: BenchContext, { input, grid, region }: BenchInput): CrossCheck {
+  const dirOurs = path.join(ctx.work, `xc-ours-${input}`);
+  const dirPeer = path.join(ctx.work, `xc-peer-${input}`);
+  const max = ctx.o.crossCheckWindows;
+  ctx.ours({ stage: 'windows', grid, region, outDir: dirOurs, maxWindows: max }, `windows ${input}`);
+  ctx.peer(['--stage', 'windows', '--grid', grid, ...(region ? [`--region=${region}`] : []), '--out', dirPeer, '--max-windows', String(max), '--ours', dirOurs, '--threads', '1'], `windows ${input}`);
+  const xc = compareWindowDumps(input, region, dirOurs, dirPeer, ctx.config.window.samples ** 2);
+  const { windowsCompared: count, sameIds, maxWindowDiff: maxDiff, maxModelRelDiff: maxModel, maxPipelineRelDiff: maxPipe } = xc;
+  ctx.log(`cross-check ${input}: ${count} windows, same ids ${sameIds}, max |window diff| ${maxDiff.toExponential(2)}, model rel. diff ${maxModel.toExponential(2)}, pipeline rel. diff ${maxPipe.toExponential(2)}`);
+  return xc;
+}
 
-  let peerE2eThreads = o.peerThreads[o.peerThreads.length - 1] ?? 2;
+/** One input, every stage, both implementations; `e2e` brings the e2e runs a scaling point has already made. */
+async function stagesOf(ctx: BenchContext, at: BenchInput, e2e?: StageE2e): Promise<void> {
+  ctx.log(`\n${at.input}: ${at.grid}${at.region ? ` region ${at.region}` : ''}`);
+  const oursDir = e2e?.oursDir ?? path.join(ctx.work, `ours-${at.input}`);
+  const peerDir = e2e?.peerDir ?? path.join(ctx.work, `peer-${at.input}`);
+  const kept = oursStages(ctx, at, oursDir, e2e);
+  if (!ctx.o.peer) return;
+  peerStages(ctx, at, peerDir, kept, e2e);
+  await crossCheckE2e(ctx, at.input, oursDir, peerDir);
+}
 
-  // ---- one input, every stage, both implementations
-  const stagesOf = async (input: string, grid: string, region: string | null, e2e?: { ours: ChildRun<StageResult>; oursPool: ChildRun<StageResult>; oursDir: string; peer: ChildRun<StageResult> | null; peerDir: string }) => {
-    log(`\n${input}: ${grid}${region ? ` region ${region}` : ''}`);
-    const regionArgs = region ? [`--region=${region}`] : [];
-    const oursDir = e2e?.oursDir ?? path.join(work, `ours-${input}`);
-    const peerDir = e2e?.peerDir ?? path.join(work, `peer-${input}`);
-    const oursE2e = e2e?.ours ?? ours({ stage: 'e2e', grid, region, outDir: oursDir, logFile: path.join(work, `ours-${input}.log`) }, `e2e ${input}`);
-    const kept = oursE2e.result.windows;
-    const planned = Number(oursE2e.result.detail.planned);
-    inputs[input] = { grid, region, areaKm2: region ? boxAreaKm2(region) : NaN, kept, planned };
-    row(input, 'ours', 'e2e', `runDetect: tiling ×${config.tiling.workers}, scoring ${config.scoring.backend}`, oursE2e, kept, true);
-    const pool = e2e?.oursPool ?? ours({ stage: 'e2e-pool', grid, region, outDir: `${oursDir}-pool` }, `e2e-pool ${input}`);
-    row(input, 'ours', 'e2e-pool', 'library, the outputs the peer writes', pool, kept, true);
-    row(input, 'ours', 'read', 'patch reads of tiling', ours({ stage: 'read', grid, region }, `read ${input}`), kept);
-    row(input, 'ours', 'tile', `${config.tiling.workers} workers`, ours({ stage: 'tile', grid, region }, `tile ${input}`), kept);
-    for (const backend of o.backends) {
-      const sample = backend === 'cpu' ? o.cpuScoreWindows : undefined;
-      const modes: Array<'inline' | number> = backend === 'cpu' ? ['inline'] : ['inline', 2];
-      for (const mode of modes) {
-        try {
-          const run = ours({ stage: 'score', grid, region, backend, scoreThreads: mode, scoreWindows: sample }, `score ${backend} ${input}`);
-          row(input, 'ours', 'score', `${String(run.result.detail.backend)}${mode === 'inline' ? ', in-thread' : ''}`, run, kept);
-        } catch (err) {
-          const msg = (err as Error).message;
-          if (/not available/.test(msg)) {
-            log(`  ours score ${backend}: not available here`);
-            if (!unavailableBackends.includes(backend)) unavailableBackends.push(backend);
-            break;
-          }
-          throw err;
+/** Our stages of one input (e2e first: its kept windows are what every row stands for); returns that count. */
+function oursStages(ctx: BenchContext, at: BenchInput, oursDir: string, e2e?: StageE2e): number {
+  const { input, grid, region } = at;
+  const { config } = ctx;
+  const oursE2e = e2e?.ours ?? ctx.ours({ stage: 'e2e', grid, region, outDir: oursDir, logFile: path.join(ctx.work, `ours-${input}.log`) }, `e2e ${input}`);
+  const kept = oursE2e.result.windows;
+  const planned = Number(oursE2e.result.detail.planned);
+  ctx.inputs[input] = { grid, region, areaKm2: region ? boxAreaKm2(region) : NaN, kept, planned };
+  recordRow(ctx, input, 'ours', 'e2e', `runDetect: tiling ×${config.tiling.workers}, scoring ${config.scoring.backend}`, oursE2e, kept, true);
+  const pool = e2e?.oursPool ?? ctx.ours({ stage: 'e2e-pool', grid, region, outDir: `${oursDir}-pool` }, `e2e-pool ${input}`);
+  recordRow(ctx, input, 'ours', 'e2e-pool', 'library, the outputs the peer writes', pool, kept, true);
+  recordRow(ctx, input, 'ours', 'read', 'patch reads of tiling', ctx.ours({ stage: 'read', grid, region }, `read ${input}`), kept);
+  recordRow(ctx, input, 'ours', 'tile', `${config.tiling.workers} workers`, ctx.ours({ stage: 'tile', grid, region }, `tile ${input}`), kept);
+  oursScoreStages(ctx, at, kept);
+  recordRow(ctx, input, 'ours', 'pick', 'pickSeamounts', ctx.ours({ stage: 'pick', grid, region, outDir: oursDir }, `pick ${input}`), kept);
+  return kept;
+}
+
+/** Our score stage per backend, in-thread and on a pool of 2; a backend not installed here is noted and skipped. */
+function oursScoreStages(ctx: BenchContext, { input, grid, region }: BenchInput, kept: number): void {
+  for (const backend of ctx.o.backends) {
+    // the plain-JavaScript cpu backend is ~100× slower: it scores a sample, in-thread only
+    const sample = backend === 'cpu' ? ctx.o.cpuScoreWindows : undefined;
+    const modes: Array<'inline' | number> = backend === 'cpu' ? ['inline'] : ['inline', 2];
+    for (const mode of modes) {
+      try {
+        const run = ctx.ours({ stage: 'score', grid, region, backend, scoreThreads: mode, scoreWindows: sample }, `score ${backend} ${input}`);
+        recordRow(ctx, input, 'ours', 'score', `${String(run.result.detail.backend)}${mode === 'inline' ? ', in-thread' : ''}`, run, kept);
+      } catch (err) {
+        const msg = (err as Error).message;
+        if (/not available/.test(msg)) {
+          ctx.log(`  ours score ${backend}: not available here`);
+          if (!ctx.unavailableBackends.includes(backend)) ctx.unavailableBackends.push(backend);
+          break;
         }
+        throw err;
       }
-    }
-    row(input, 'ours', 'pick', 'pickSeamounts', ours({ stage: 'pick', grid, region, outDir: oursDir }, `pick ${input}`), kept);
-    if (!o.peer) return;
-    row(input, 'peer', 'read', 'GDAL/scipy bands', peer(['--stage', 'read', '--grid', grid, ...regionArgs], `read ${input}`), kept);
-    row(input, 'peer', 'tile', 'numpy/scipy bands, 1 process', peer(['--stage', 'tile', '--grid', grid, ...regionArgs], `tile ${input}`), kept);
-    let best: { threads: number; rate: number } | null = null;
-    for (const t of o.peerThreads) {
-      const r = row(input, 'peer', 'score', `torch ${torchVersion} cpu, ${t} thread${t > 1 ? 's' : ''}`, peer(['--stage', 'score', '--grid', grid, ...regionArgs, '--threads', String(t)], `score ${input}`), kept);
-      if (!best || r.windowsPerSec > best.rate) best = { threads: t, rate: r.windowsPerSec };
-    }
-    if (!e2e && best) peerE2eThreads = best.threads;
-    const peerE2e = e2e?.peer ?? peer(['--stage', 'e2e', '--grid', grid, ...regionArgs, '--out', peerDir, '--threads', String(peerE2eThreads)], `e2e ${input}`);
-    row(input, 'peer', 'e2e', `torch ×${peerE2eThreads}, bands`, peerE2e, kept, true);
-    row(input, 'peer', 'pick', 'scipy (cKDTree, least_squares)', peer(['--stage', 'pick', '--grid', grid, ...regionArgs, '--out', peerDir], `pick ${input}`), kept);
-    const xc = crossChecks.find((x) => x.input === input);
-    if (xc) {
-      xc.e2e = await compareE2e(oursDir, peerDir);
-      log(`e2e errors ${input}: ${xc.e2e.common} common windows (ours only ${xc.e2e.oursOnly}, peer only ${xc.e2e.peerOnly}), rel. diff max ${xc.e2e.maxRelDiff.toExponential(2)}, median ${xc.e2e.medianRelDiff.toExponential(2)}`);
-    }
-  };
-
-  // real grid: cross-check, then every stage (the peer's score stage picks its thread count here)
-  if (o.peer) crossChecks.push(crossCheck('real', o.realGrid, null));
-  await stagesOf('real', o.realGrid, null);
-
-  // large grid: the scaling curve, then the per-stage breakdown of one of its regions
-  const [lonC, latC] = o.largeCentre;
-  if (o.peer) crossChecks.push(crossCheck('large', large, regionAround(lonC, latC, o.baseSideDeg)));
-  let stageE2e: Parameters<typeof stagesOf>[3];
-  log(`\nscaling on ${path.basename(large)} around ${lonC}°, ${latC}°`);
-  for (const scale of o.scales) {
-    const region = regionAround(lonC, latC, o.baseSideDeg * Math.sqrt(scale));
-    const tag = `large-${scale}x`;
-    const oursDir = path.join(work, `ours-${tag}`);
-    const peerDir = path.join(work, `peer-${tag}`);
-    const oRun = ours({ stage: 'e2e', grid: large, region, outDir: oursDir, logFile: path.join(work, `ours-${tag}.log`) }, `e2e ${tag}`);
-    const kept = oRun.result.windows;
-    const pRunOurs = ours({ stage: 'e2e-pool', grid: large, region, outDir: `${oursDir}-pool` }, `e2e-pool ${tag}`);
-    rmSync(`${oursDir}-pool`, { recursive: true, force: true });
-    const area = boxAreaKm2(region);
-    const perKm2 = (s: number) => (s / area) * 1e6;
-    log(`  ${scale}× ${region}: ours ${oRun.wallSeconds.toFixed(1)} s, ${fmt(oRun.result.vmHwmMB)} MB, ${kept} windows; library with scoring pool ${pRunOurs.wallSeconds.toFixed(1)} s, ${fmt(pRunOurs.result.vmHwmMB)} MB`);
-    let pRun: ChildRun<StageResult> | null = null;
-    let wRun: ChildRun<StageResult> | null = null;
-    if (o.peer) {
-      pRun = peer(['--stage', 'e2e', '--grid', large, `--region=${region}`, '--out', peerDir, '--threads', String(peerE2eThreads)], `e2e ${tag}`);
-      log(`  ${scale}× ${region}: peer ${pRun.wallSeconds.toFixed(1)} s, ${fmt(pRun.result.vmHwmMB)} MB`);
-      if (o.peerWholeRegion) {
-        wRun = peer(['--stage', 'e2e', '--grid', large, `--region=${region}`, '--out', `${peerDir}-whole`, '--threads', String(peerE2eThreads), '--read', 'region'], `e2e whole-region ${tag}`);
-        log(`  ${scale}× ${region}: peer, region read whole: ${wRun.wallSeconds.toFixed(1)} s, ${fmt(wRun.result.vmHwmMB)} MB`);
-        rmSync(`${peerDir}-whole`, { recursive: true, force: true });
-      }
-    }
-    scaling.push({
-      scale,
-      region,
-      areaKm2: area,
-      seaFloorKm2: kept * strideKm * strideKm,
-      windows: kept,
-      ours: { seconds: oRun.wallSeconds, msPerKm2x1000: perKm2(oRun.wallSeconds), vmHwmMB: oRun.result.vmHwmMB },
-      oursPool: { seconds: pRunOurs.wallSeconds, msPerKm2x1000: perKm2(pRunOurs.wallSeconds), vmHwmMB: pRunOurs.result.vmHwmMB },
-      peer: pRun ? { seconds: pRun.wallSeconds, msPerKm2x1000: perKm2(pRun.wallSeconds), vmHwmMB: pRun.result.vmHwmMB, config: `torch ×${peerE2eThreads}, bands` } : null,
-      peerWholeRegion: wRun ? { seconds: wRun.wallSeconds, vmHwmMB: wRun.result.vmHwmMB } : null,
-    });
-    if (scale === o.stageScale) {
-      stageE2e = { ours: oRun, oursPool: pRunOurs, oursDir, peer: pRun, peerDir };
-      await stagesOf(tag, large, region, stageE2e);
-    } else {
-      rmSync(oursDir, { recursive: true, force: true });
-      rmSync(peerDir, { recursive: true, force: true });
     }
   }
+}
 
-  const wholeGrid = await (async () => {
-    const { openGrid } = await import('../src/grid/index.js');
-    const { planWindows } = await import('../src/tiling/index.js');
-    const g = await openGrid(large);
-    try {
-      return { planned: planWindows(g, null, strideKm, config.plan).count };
-    } finally {
-      await g.close();
-    }
-  })();
-  for (const scale of o.oursOnlyScales) {
-    const region = regionAround(lonC, latC, o.baseSideDeg * Math.sqrt(scale));
-    const tag = `large-${scale}x`;
-    const oursDir = path.join(work, `ours-${tag}`);
-    const oRun = ours({ stage: 'e2e', grid: large, region, outDir: oursDir, logFile: path.join(work, `ours-${tag}.log`) }, `e2e ${tag}`);
+/** The peer's stages of one input; on an input of its own (no `e2e`), its fastest score threads become the e2e threads. */
+function peerStages(ctx: BenchContext, { input, grid, region }: BenchInput, peerDir: string, kept: number, e2e?: StageE2e): void {
+  const regionArgs = region ? [`--region=${region}`] : [];
+  recordRow(ctx, input, 'peer', 'read', 'GDAL/scipy bands', ctx.peer(['--stage', 'read', '--grid', grid, ...regionArgs], `read ${input}`), kept);
+  recordRow(ctx, input, 'peer', 'tile', 'numpy/scipy bands, 1 process', ctx.peer(['--stage', 'tile', '--grid', grid, ...regionArgs], `tile ${input}`), kept);
+  let best: { threads: number; rate: number } | null = null;
+  for (const t of ctx.o.peerThreads) {
+    const run = ctx.peer(['--stage', 'score', '--grid', grid, ...regionArgs, '--threads', String(t)], `score ${input}`);
+    const r = recordRow(ctx, input, 'peer', 'score', `torch ${ctx.torchVersion} cpu, ${t} thread${t > 1 ? 's' : ''}`, run, kept);
+    if (!best || r.windowsPerSec > best.rate) best = { threads: t, rate: r.windowsPerSec };
+  }
+  if (!e2e && best) ctx.peerE2eThreads = best.threads;
+  const threads = ctx.peerE2eThreads;
+  const peerE2e = e2e?.peer ?? ctx.peer(['--stage', 'e2e', '--grid', grid, ...regionArgs, '--out', peerDir, '--threads', String(threads)], `e2e ${input}`);
+  recordRow(ctx, input, 'peer', 'e2e', `torch ×${threads}, bands`, peerE2e, kept, true);
+  recordRow(ctx, input, 'peer', 'pick', 'scipy (cKDTree, least_squares)', ctx.peer(['--stage', 'pick', '--grid', grid, ...regionArgs, '--out', peerDir], `pick ${input}`), kept);
+}
+
+/** Adds the whole e2e runs' error comparison to the input's cross-check, where one was made. */
+async function crossCheckE2e(ctx: BenchContext, input: string, oursDir: string, peerDir: string): Promise<void> {
+  const xc = ctx.crossChecks.find((x) => x.input === input);
+  if (!xc) return;
+  xc.e2e = await compareE2e(oursDir, peerDir);
+  ctx.log(`e2e errors ${input}: ${xc.e2e.common} common windows (ours only ${xc.e2e.oursOnly}, peer only ${xc.e2e.peerOnly}), rel. diff max ${xc.e2e.maxRelDiff.toExponential(2)}, median ${xc.e2e.medianRelDiff.toExponential(2)}`);
+}
+
+/** The region of the large grid at `scale` × the base area, around the large centre. */
+function largeRegion(ctx: BenchContext, scale: number): string {
+  const [lonC, latC] = ctx.o.largeCentre;
+  return regionAround(lonC, latC, ctx.o.baseSideDeg * Math.sqrt(scale));
+}
+
+/** A run's wall time, per 1000 km² of box, and peak memory: one implementation's figures at one scaling point. */
+function timingOf(run: ChildRun<StageResult>, areaKm2: number): Timing {
+  return { seconds: run.wallSeconds, msPerKm2x1000: (run.wallSeconds / areaKm2) * 1e6, vmHwmMB: run.result.vmHwmMB };
+}
+
+/**
+ * One point of the scaling curve: ours (runDetect, and the library with the scoring pool) and the peer on the
+ * same region. The stage scale also gets the per-stage breakdown, which reuses these e2e runs and their outputs.
+ */
+async function scalingPoint(ctx: BenchContext, scale: number): Promise<void> {
+  const { large, work } = ctx;
+  const region = largeRegion(ctx, scale);
+  const tag = `large-${scale}x`;
+  const oursDir = path.join(work, `ours-${tag}`);
+  const peerDir = path.join(work, `peer-${tag}`);
+  const oRun = ctx.ours({ stage: 'e2e', grid: large, region, outDir: oursDir, logFile: path.join(work, `ours-${tag}.log`) }, `e2e ${tag}`);
+  const kept = oRun.result.windows;
+  const pRunOurs = ctx.ours({ stage: 'e2e-pool', grid: large, region, outDir: `${oursDir}-pool` }, `e2e-pool ${tag}`);
+  rmSync(`${oursDir}-pool`, { recursive: true, force: true });
+  const area = boxAreaKm2(region);
+  ctx.log(`  ${scale}× ${region}: ours ${oRun.wallSeconds.toFixed(1)} s, ${fmt(oRun.result.vmHwmMB)} MB, ${kept} windows; library with scoring pool ${pRunOurs.wallSeconds.toFixed(1)} s, ${fmt(pRunOurs.result.vmHwmMB)} MB`);
+  const { pRun, wRun } = peerScalingRuns(ctx, scale, region, peerDir, tag);
+  ctx.scaling.push({
+    scale,
+    region,
+    areaKm2: area,
+    seaFloorKm2: kept * ctx.strideKm * ctx.strideKm,
+    windows: kept,
+    ours: timingOf(oRun, area),
+    oursPool: timingOf(pRunOurs, area),
+    peer: pRun ? { ...timingOf(pRun, area), config: `torch ×${ctx.peerE2eThreads}, bands` } : null,
+    peerWholeRegion: wRun ? { seconds: wRun.wallSeconds, vmHwmMB: wRun.result.vmHwmMB } : null,
+  });
+  if (scale === ctx.o.stageScale) {
+    await stagesOf(ctx, { input: tag, grid: large, region }, { ours: oRun, oursPool: pRunOurs, oursDir, peer: pRun, peerDir });
+  } else {
     rmSync(oursDir, { recursive: true, force: true });
-    const area = boxAreaKm2(region);
-    log(`  ${scale}× ${region} (ours only): ${oRun.wallSeconds.toFixed(1)} s, ${fmt(oRun.result.vmHwmMB)} MB, ${oRun.result.windows} windows`);
-    scaling.push({
-      scale,
-      region,
-      areaKm2: area,
-      seaFloorKm2: oRun.result.windows * strideKm * strideKm,
-      windows: oRun.result.windows,
-      ours: { seconds: oRun.wallSeconds, msPerKm2x1000: (oRun.wallSeconds / area) * 1e6, vmHwmMB: oRun.result.vmHwmMB },
-      oursPool: null,
-      peer: null,
-      peerWholeRegion: null,
-    });
+    rmSync(peerDir, { recursive: true, force: true });
   }
+}
+
+/** The peer's e2e run at one scaling point, in bands and (if asked) reading the region whole, xarray style. */
+function peerScalingRuns(ctx: BenchContext, scale: number, region: string, peerDir: string, tag: string): { pRun: ChildRun<StageResult> | null; wRun: ChildRun<StageResult> | null } {
+  if (!ctx.o.peer) return { pRun: null, wRun: null };
+  const args = ['--stage', 'e2e', '--grid', ctx.large, `--region=${region}`];
+  const threads = String(ctx.peerE2eThreads);
+  const pRun = ctx.peer([...args, '--out', peerDir, '--threads', threads], `e2e ${tag}`);
+  ctx.log(`  ${scale}× ${region}: peer ${pRun.wallSeconds.toFixed(1)} s, ${fmt(pRun.result.vmHwmMB)} MB`);
+  if (!ctx.o.peerWholeRegion) return { pRun, wRun: null };
+  const wRun = ctx.peer([...args, '--out', `${peerDir}-whole`, '--threads', threads, '--read', 'region'], `e2e whole-region ${tag}`);
+  ctx.log(`  ${scale}× ${region}: peer, region read whole: ${wRun.wallSeconds.toFixed(1)} s, ${fmt(wRun.result.vmHwmMB)} MB`);
+  rmSync(`${peerDir}-whole`, { recursive: true, force: true });
+  return { pRun, wRun };
+}
+
+/** A larger scaling point run by ours only (runDetect), to follow memory growth further out. */
+function oursOnlyScalingPoint(ctx: BenchContext, scale: number): void {
+  const region = largeRegion(ctx, scale);
+  const tag = `large-${scale}x`;
+  const oursDir = path.join(ctx.work, `ours-${tag}`);
+  const oRun = ctx.ours({ stage: 'e2e', grid: ctx.large, region, outDir: oursDir, logFile: path.join(ctx.work, `ours-${tag}.log`) }, `e2e ${tag}`);
+  rmSync(oursDir, { recursive: true, force: true });
+  const area = boxAreaKm2(region);
+  const windows = oRun.result.windows;
+  ctx.log(`  ${scale}× ${region} (ours only): ${oRun.wallSeconds.toFixed(1)} s, ${fmt(oRun.result.vmHwmMB)} MB, ${windows} windows`);
+  ctx.scaling.push({
+    scale,
+    region,
+    areaKm2: area,
+    seaFloorKm2: windows * ctx.strideKm * ctx.strideKm,
+    windows,
+    ours: timingOf(oRun, area),
+    oursPool: null,
+    peer: null,
+    peerWholeRegion: null,
+  });
+}
+
+/** Windows planned over the whole large grid, for extrapolating memory to a global run. */
+async function wholeGridPlan(ctx: BenchContext): Promise<{ planned: number }> {
+  const { openGrid } = await import('../src/grid/index.js');
+  const { planWindows } = await import('../src/tiling/index.js');
+  const g = await openGrid(ctx.large);
+  try {
+    return { planned: planWindows(g, null, ctx.strideKm, ctx.config.plan).count };
+  } finally {
+    await g.close();
+  }
+}
+
+/** The result: what was measured, plus the derived ratios, fits and targets; removes the scratch folder. */
+function assembleResult(ctx: BenchContext, wholeGrid: { planned: number }): PipelineBenchResult {
+  const { rows, scaling, started } = ctx;
   const ratios = stageRatios(rows);
   const targets = evaluateTargets(rows, scaling, ratios, wholeGrid);
-  rmSync(work, { recursive: true, force: true });
+  rmSync(ctx.work, { recursive: true, force: true });
   const cpus = os.cpus();
-  const { log: _drop, ...options } = o;
+  const { log: _drop, ...options } = ctx.o;
   return {
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', totalMemMB: Math.round(os.totalmem() / MB), node: process.version, python, torch: torchVersion },
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', totalMemMB: Math.round(os.totalmem() / MB), node: process.version, python: ctx.python, torch: ctx.torchVersion },
     startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
     seconds: (performance.now() - started) / 1000,
-    loadAverageStart,
+    loadAverageStart: ctx.loadAverageStart,
     loadAverageEnd: os.loadavg().map(round2),
     options,
-    code: { gitHead, srcFilesChanged: gitDirty, distSha256 },
-    bundle,
-    unavailableBackends,
-    inputs,
+    code: ctx.code,
+    bundle: ctx.bundle,
+    unavailableBackends: ctx.unavailableBackends,
+    inputs: ctx.inputs,
     rows,
     ratios,
     scaling,
-    crossChecks,
+    crossChecks: ctx.crossChecks,
     wholeLargeGrid: wholeGrid,
     scalingFits: fitsOf(scaling),
     targets,
