@@ -70,8 +70,9 @@ export function resultsMarkdown(file: ResultsFile): string {
   ];
   const names = Object.keys(file.designs);
   if (names.length > 1) {
-    parts.push('## Designs side by side (means over regions)', '', HEADER.replace('| region |', '| design |'));
-    for (const n of names) parts.push(...rows(`\`${n}\``, file.designs[n].mean));
+    // a mean is only comparable over the same regions: say which each design's mean covers
+    parts.push('## Designs side by side (means over regions)', '', HEADER.replace('| region |', '| design (regions) |'));
+    for (const n of names) parts.push(...rows(`\`${n}\` (${Object.keys(file.designs[n].regions).join(', ')})`, file.designs[n].mean));
     parts.push('');
   }
   for (const n of names) parts.push(designMarkdown(n, file.designs[n]), '');
