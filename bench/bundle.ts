@@ -17,6 +17,7 @@ import { buildAutoencoder } from '../src/model/autoencoder.js';
 import { selectBackend } from '../src/engine/backend.js';
 import { saveBundle, runtimeVersions, BUNDLE_FORMAT_VERSION, type BundleMeta } from '../src/model/bundle.js';
 import { calibrate, thresholdAtRecall } from '../src/model/calibration.js';
+import { misfitOf } from '../src/engine/misfit.js';
 import { reconstructionErrors } from '../src/engine/reconstruction-errors.js';
 import { planWindows, streamWindowBatches, windowSpecFromConfig } from '../src/tiling/index.js';
 
@@ -58,7 +59,7 @@ export async function ensureBenchBundle(o: BenchBundleOptions): Promise<{ dir: s
     const plan = planWindows(grid, null, o.config.window.strideKm, o.config.plan);
     // every 4th batch is plenty to place a quantile
     for await (const b of streamWindowBatches(grid, plan, { batchSize: 256, workers: 0, spec, plan: o.config.plan, includeBatch: (k) => k % 4 === 0 })) {
-      const e = reconstructionErrors(model, b.data, b.ids.length, spec.samples, 256);
+      const e = reconstructionErrors(model, b.data, b.ids.length, spec.samples, 256, misfitOf(spec));
       for (const x of e) errors.push(x);
     }
   } finally {

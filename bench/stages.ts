@@ -20,6 +20,7 @@
  *          quick-look PNG or error raster. The gap to e2e is what runDetect's extras cost
  *   windows  (cross-check, not timed) the kept windows of a region and their errors, to binary files
  */
+import { misfitOf } from '../src/engine/misfit.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, ConfigLayer } from '../src/config/index.js';
@@ -194,7 +195,7 @@ async function stageScore(job: StageJob): Promise<StageResult> {
   const total = job.scoreWindows ?? kept;
   const batchSize = config.tiling.batchSize;
   const threads = job.scoreThreads ?? 'inline';
-  const scorer = threads === 'inline' ? null : await createScorer(model, { backend: backend.name, threads, batchSize: config.scoring.batchSize });
+  const scorer = threads === 'inline' ? null : await createScorer(model, { backend: backend.name, threads, batchSize: config.scoring.batchSize, misfit: misfitOf(spec) });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let done = 0;
@@ -204,7 +205,7 @@ async function stageScore(job: StageJob): Promise<StageResult> {
       const start = done % have;
       const n = Math.min(batchSize, total - done, have - start);
       const windows = pool.subarray(start * s2, (start + n) * s2);
-      const errors = scorer ? await scorer.score(windows, n) : reconstructionErrors(model, windows, n, spec.samples, config.scoring.batchSize);
+      const errors = scorer ? await scorer.score(windows, n) : reconstructionErrors(model, windows, n, spec.samples, config.scoring.batchSize, misfitOf(spec));
       checksum += errors[0];
       done += n;
     }
@@ -312,7 +313,7 @@ async function stageE2ePool(job: StageJob): Promise<StageResult> {
   const backend = await selectBackend(config.scoring.backend);
   const { model, meta } = await loadBundle(job.model);
   const { grid, plan, spec } = await openPlan(job, config);
-  const scorer = await createScorer(model, { backend: backend.name, threads: job.scoreThreads === 'inline' ? 1 : (job.scoreThreads ?? undefined), batchSize: config.scoring.batchSize });
+  const scorer = await createScorer(model, { backend: backend.name, threads: job.scoreThreads === 'inline' ? 1 : (job.scoreThreads ?? undefined), batchSize: config.scoring.batchSize, misfit: misfitOf(spec) });
   const windows: Array<{ id: number; lon: number; lat: number; error: number }> = [];
   const t1 = performance.now();
   try {
@@ -374,7 +375,7 @@ async function stageWindows(job: StageJob): Promise<StageResult> {
       for (let i = 0; i < n; i++) ids.push(b.ids[i]);
       const data = b.data.slice(0, n * s2);
       parts.push(data);
-      errs.push(reconstructionErrors(model, data, n, spec.samples, config.scoring.batchSize));
+      errs.push(reconstructionErrors(model, data, n, spec.samples, config.scoring.batchSize, misfitOf(spec)));
     }
   } finally {
     await grid.close();
