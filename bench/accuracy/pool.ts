@@ -3,6 +3,7 @@
  * regions. Pooling sums TP/FP/FN and ranks all regions' picks together for the average precision, with
  * the project's own AP (src/catalogue precisionRecall: equal confidences enter together). Pure.
  */
+import type { CompareSummary } from '../../src/pipeline/compare.js';
 import { precisionRecall } from '../../src/evaluation/metrics.js';
 
 /** One counted pick of a comparison: its confidence and whether it matched a counted catalogue seamount. */
@@ -20,15 +21,8 @@ export interface Comparison {
   picks: RankedPick[];
 }
 
-export interface ObjectScores {
-  tp: number;
-  fp: number;
-  fn: number;
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
-  ap: number | null;
-}
+/** `seamount compare`'s summary, AP under a shorter name (results.json's key). */
+export type ObjectScores = Omit<CompareSummary, 'averagePrecision'> & { ap: number | null };
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 

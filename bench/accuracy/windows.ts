@@ -7,6 +7,7 @@ import type { GridGeometry } from '../../src/types.js';
 import { around } from 'geokdbush';
 import { type LonLat } from '../../src/evaluation/index.js';
 import { pointIndex } from '../../src/evaluation/match.js';
+import { concatFloat64 } from '../../src/base/float32.js';
 import { greatCircleKm, wrapLon180 } from '../../src/base/geodesy.js';
 
 /** A regular lon/lat raster of cell centres: column x at lon0 + x·dLon, row y at lat0 + y·dLat. */
@@ -181,14 +182,5 @@ export function nearestWindowScores(refs: readonly LonLat[], windows: ScoredWind
 
 /** Concatenates several regions' windows (pooling, e.g. the GEBCO tiles as one group). */
 export function concatScores(parts: readonly LabelledScores[]): LabelledScores {
-  const cat = (arrays: Float64Array[]): Float64Array => {
-    const out = new Float64Array(arrays.reduce((s, a) => s + a.length, 0));
-    let o = 0;
-    for (const a of arrays) {
-      out.set(a, o);
-      o += a.length;
-    }
-    return out;
-  };
-  return { positive: cat(parts.map((p) => p.positive)), negative: cat(parts.map((p) => p.negative)) };
+  return { positive: concatFloat64(parts.map((p) => p.positive)), negative: concatFloat64(parts.map((p) => p.negative)) };
 }
