@@ -9,23 +9,21 @@ import { trainAutoencoder } from '../../../src/model/train.js';
 import { createScorer } from '../../../src/scoring/pool.js';
 import { reconstructionErrors } from '../../../src/engine/reconstruction-errors.js';
 import { syntheticWindows, trainingConfig } from '../../support/model-fixtures.js';
+import { testWhen } from '../../support/skip.js';
 
-let ortAvailable = false;
+// onnxruntime-node is an optional dependency: where it does not load, its tests are listed as skipped
+const ortAvailable = await loadOnnxRuntime().then(
+  () => true,
+  (err: Error) => {
+    console.warn(`onnxruntime-node is not installed (${err.message.split('\n')[0]}): ONNX Runtime tests are skipped`);
+    return false;
+  },
+);
+const testOrt = testWhen(ortAvailable);
+
 beforeAll(async () => {
   await selectBackend('wasm');
-  ortAvailable = await loadOnnxRuntime().then(
-    () => true,
-    (err: Error) => {
-      console.warn(`onnxruntime-node is not installed (${err.message.split('\n')[0]}): ONNX Runtime scoring tests are skipped`);
-      return false;
-    },
-  );
 });
-
-/** Runs `fn` only where onnxruntime-node loads (an optional dependency). */
-const withOrt = (fn: () => Promise<void>) => async () => {
-  if (ortAvailable) await fn();
-};
 
 /** Largest |a − b| / |b| over two error arrays. */
 function maxRelative(a: Float32Array, b: Float32Array): number {
@@ -41,10 +39,9 @@ describe('ONNX export of the autoencoder', () => {
     ['even kernel (symmetric same padding)', { filters: [8, 16], kernelSize: 4, bottleneck: 8 }, 16],
     ['5 x 5 kernel, one layer', { filters: [8], kernelSize: 5, bottleneck: 4 }, 16],
   ];
-  test.each(cases)(
+  testOrt.each(cases)(
     '%s: ONNX Runtime errors equal tfjs errors to float rounding',
     async (_label, arch, samples) => {
-      if (!ortAvailable) return;
       const model = buildAutoencoder(arch, samples, 4);
       const count = 70;
       const windows = syntheticWindows({ kind: 'fabric', count, samples, seed: 2 });
@@ -63,9 +60,9 @@ describe('ONNX export of the autoencoder', () => {
     },
   );
 
-  test(
+  testOrt(
     'valid padding, stride 1 and no bias are exported too',
-    withOrt(async () => {
+    async () => {
       const input = tf.input({ shape: [12, 12, 1] });
       let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'valid', activation: 'relu', useBias: false, name: 'c' }).apply(input) as tf.SymbolicTensor;
       x = tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, padding: 'valid', name: 'd' }).apply(x) as tf.SymbolicTensor;
@@ -75,7 +72,7 @@ describe('ONNX export of the autoencoder', () => {
       expect(maxRelative(await scorer.score(windows, 9), reconstructionErrors(model, windows, 9, 12, 9))).toBeLessThan(2e-5);
       await scorer.close();
       model.dispose();
-    }),
+    },
   );
 
   test('an unsupported layer or activation is an error naming it', () => {
@@ -99,9 +96,9 @@ describe('ONNX Runtime scorer', () => {
   const count = 300;
   const windows = syntheticWindows({ kind: 'gaussian', count, samples: S, seed: 9 });
 
-  test(
+  testOrt(
     'deterministic: the same errors on every run, with 1 or 2 threads',
-    withOrt(async () => {
+    async () => {
       const model = buildAutoencoder(arch, S, 7);
       const one = await createOnnxScorer(model, { threads: 1, batchSize: 128 });
       const two = await createOnnxScorer(model, { threads: 2, batchSize: 128 });
@@ -116,12 +113,12 @@ describe('ONNX Runtime scorer', () => {
         await two.close();
         model.dispose();
       }
-    }),
+    },
   );
 
-  test(
+  testOrt(
     'createScorer: auto picks ONNX Runtime on wasm, tfjs when asked, and falls back with the reason',
-    withOrt(async () => {
+    async () => {
       const model = buildAutoencoder(arch, S, 7);
       const auto = await createScorer(model, { backend: 'wasm', threads: 2, batchSize: 64 });
       const tfjs = await createScorer(model, { backend: 'wasm', threads: 1, batchSize: 64, engine: 'tfjs' });
@@ -145,7 +142,7 @@ describe('ONNX Runtime scorer', () => {
         /ONNX Runtime scoring unavailable: .*sigmoid.*\(install onnxruntime-node, or set scoring.engine to tfjs or auto\)/,
       );
       odd.dispose();
-    }),
+    },
   );
 });
 
@@ -172,10 +169,9 @@ describe('ONNX Runtime gradients', () => {
     ['valid stride-2 convolution (kernel gradient sliced) and dense layers', validStrided, 16],
     ['valid transposed convolution, no bias', validTransposed, 12],
   ];
-  test.each(cases)(
+  testOrt.each(cases)(
     '%s: loss and every weight gradient equal tfjs autodiff',
     async (_label, makeModel, samples) => {
-      if (!ortAvailable) return;
       const model = makeModel();
       const windows = syntheticWindows({ kind: 'gaussian', count: 12, samples, seed: 3 });
       const reference = shardGradient(model, { windows, count: 12 });
@@ -204,9 +200,9 @@ describe('ONNX Runtime gradients', () => {
     },
   );
 
-  test(
+  testOrt(
     'training on ONNX Runtime: deterministic for a seed, learns, and records its engine',
-    withOrt(async () => {
+    async () => {
       const samples = 16;
       const arch: ModelConfig = { filters: [8, 16], kernelSize: 3, bottleneck: 8 };
       const training = trainingConfig({ epochs: 3, patience: 5, calibrationRecall: 0.8, engine: 'onnxruntime', threads: 0 });
@@ -224,6 +220,6 @@ describe('ONNX Runtime gradients', () => {
         a.model.dispose();
         b.model.dispose();
       }
-    }),
+    },
   );
 });
