@@ -64,6 +64,9 @@ export function coversAllLongitudes(width: number, dLon: number): boolean {
   return width >= Math.round(360 / dLon) && width <= Math.round(360 / dLon) + 1 && Math.abs(Math.round(360 / dLon) * dLon - 360) < dLon * 1e-3;
 }
 
+/** A column index wrapped into 0..period−1 (the columns of a periodic grid repeat every period). */
+export const wrapColumn = (x: number, period: number): number => ((x % period) + period) % period;
+
 /** Number of distinct columns in 360° (the wrap period of a periodic grid). */
 export const lonPeriodColumns = (g: Pick<GridGeometry, 'dLon'>): number => Math.round(360 / g.dLon);
 

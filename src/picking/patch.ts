@@ -4,7 +4,7 @@
  * Rows are always north to south, whatever the file's order, so measurement (which scans cells in row
  * order and breaks ties by it) gives the same answer for a south-up netCDF and a north-up GeoTIFF.
  */
-import { clampWindow, columnLon, latToRow, lonPeriodColumns, lonToColumn, rowLat } from '../grid/geometry.js';
+import { clampWindow, columnLon, latToRow, lonPeriodColumns, lonToColumn, rowLat, wrapColumn } from '../grid/geometry.js';
 import type { GridSource, PixelWindow } from '../types.js';
 import { flipRows } from '../grid/flip.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
@@ -72,7 +72,7 @@ export async function readPatchAround(grid: GridSource, lon: number, lat: number
     centreLat: lat,
     xKm,
     yKm,
-    col0: grid.periodicLon ? ((win.x0 % lonPeriodColumns(grid)) + lonPeriodColumns(grid)) % lonPeriodColumns(grid) : win.x0,
+    col0: grid.periodicLon ? wrapColumn(win.x0, lonPeriodColumns(grid)) : win.x0,
     rowFromNorth0: southUp ? grid.height - (win.y0 + win.h) : win.y0,
     cellXKm: grid.dLon * KM_PER_DEG * cosLat,
     cellYKm: abs(grid.dLat) * KM_PER_DEG,
