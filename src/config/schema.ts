@@ -108,7 +108,7 @@ export const pickingSchema = z
     measureRadiusKm: positive(),
     /** A pick's error is the lowest of the windows centred this close to its summit, km (0: of any window that climbs to it). */
     summitErrorKm: z.number().min(0),
-    /** Picking runs over bands of plan rows about this tall (plus a margin), so memory does not grow with the job, km. */
+    /** Picking runs over blocks of the plan about this tall and wide (plus a margin), so memory does not grow with the job, km. */
     bandKm: positive(),
     minFitR2: z.number().min(-1).max(1),
     minRadiusKm: z.number().min(0),

@@ -12,5 +12,5 @@ export { inspectGrid, gridTransfer, type GridInspection, type ValueRange } from 
 export { describeGrid, formatGridInfo } from './describe.js';
 export { gridFingerprint, type GridFingerprint } from './fingerprint.js';
 export { DEFAULT_CACHE_MB, type FileGrid, type GridInfo, type Overview } from './block-grid.js';
-export { writeFloat32GeoTiff } from './write-geotiff.js';
+export { Float32GeoTiffWriter, writeFloat32GeoTiff } from './write-geotiff.js';
 export * from './geometry.js';

@@ -1,11 +1,14 @@
 /**
- * Picking over a whole job in bands of plan rows, so memory depends on the band, not on the job: each
- * band is picked together with a margin of rows on both sides wider than anything picking looks across
- * (error smoothing, the uphill walk, the measurement disc, merging close picks), and keeps the picks whose
- * latitude falls in its own rows. Every pick is thus computed from the same windows as in one pass over
- * the whole job, and the union of the bands equals that pass.
+ * Picking over a whole job in blocks, so memory depends on the block, not on the job: rows of the plan
+ * are split into bands about `bandKm` tall, each band into blocks about `bandKm` wide on the ground, and
+ * each block is picked together with a margin on every side wider than anything picking looks across
+ * (error smoothing, the uphill walk, the measurement disc, merging close picks); a block keeps the picks
+ * that fall in its own core. Every pick is thus computed from the same windows as in one pass over the
+ * whole job, and the union of the blocks equals that pass. A band's scores are held as two typed arrays
+ * (8 bytes a window); only a block's windows become objects for the picker.
  */
 import type { Logger } from '../base/logger.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 import type { PickingConfig } from '../config/index.js';
 import { numberSeamounts, pickSeamounts } from '../picking/index.js';
 import type { WindowPlan } from '../tiling/index.js';
@@ -36,25 +39,76 @@ export function rowBands(plan: Pick<WindowPlan, 'rows' | 'strideKm'>, bandKm: nu
   return bands;
 }
 
+/** The scores of a band's windows in id order: 8 bytes a window. */
+export interface BandScores {
+  ids: Int32Array;
+  errors: Float32Array;
+}
+
 /** Scored windows of plan rows [first, end) from the batch files (each batch is an id range). */
-export async function readRows(plan: WindowPlan, batchSize: number, stores: BatchStore[], rows: [number, number]): Promise<ScoredWindow[]> {
+export async function readRows(plan: WindowPlan, batchSize: number, stores: BatchStore[], rows: [number, number]): Promise<BandScores> {
   const id0 = plan.rowFirstId[rows[0]];
   const id1 = plan.rowFirstId[rows[1]];
-  const out: ScoredWindow[] = [];
-  if (id1 <= id0) return out;
-  for (let k = Math.floor(id0 / batchSize); k <= Math.floor((id1 - 1) / batchSize); k++) {
+  const ids: Int32Array[] = [];
+  const errors: Float32Array[] = [];
+  let n = 0;
+  for (let k = Math.floor(id0 / batchSize); id1 > id0 && k <= Math.floor((id1 - 1) / batchSize); k++) {
     const store = stores.find((s) => s.has(k));
     if (!store) throw new Error(`batch ${k} has no scores`);
     const b = await store.read(k);
-    for (let i = 0; i < b.ids.length; i++) {
-      const id = b.ids[i];
-      if (id < id0 || id >= id1) continue;
-      const { lon, lat } = plan.centre(id);
-      out.push({ id, lon, lat, error: b.errors[i] });
-    }
+    // ids ascend within a batch: the band's part is one slice
+    const a = lowerBound(b.ids, id0);
+    const z = lowerBound(b.ids, id1);
+    ids.push(b.ids.subarray(a, z));
+    errors.push(b.errors.subarray(a, z));
+    n += z - a;
   }
+  const out: BandScores = { ids: new Int32Array(n), errors: new Float32Array(n) };
+  let at = 0;
+  ids.forEach((part, i) => {
+    out.ids.set(part, at);
+    out.errors.set(errors[i], at);
+    at += part.length;
+  });
   return out;
 }
+
+/** First index of a sorted array whose value is ≥ v. */
+function lowerBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A block of a band: longitudes [west, east) of its core (plan convention), ±∞ at an open end. */
+export interface ColumnBlock {
+  west: number;
+  east: number;
+}
+
+/**
+ * Splits a band's longitude range into blocks about `blockKm` wide at the band's middle latitude. Rows
+ * that go round the globe give blocks over one turn from the band's west end; otherwise the outer
+ * blocks are open-ended, so a pick just outside the outermost window centres still has a block.
+ */
+export function columnBlocks(west: number, east: number, midLatDeg: number, blockKm: number, fullCircle: boolean): ColumnBlock[] {
+  const span = fullCircle ? 360 : east - west;
+  const widthDeg = blockKm / (KM_PER_DEG * Math.max(Math.cos((midLatDeg * Math.PI) / 180), 1e-3));
+  const n = Math.max(1, Math.floor(span / widthDeg));
+  if (n === 1) return [{ west: fullCircle ? west : -Infinity, east: fullCircle ? west + 360 : Infinity }];
+  return Array.from({ length: n }, (_, j) => ({
+    west: j === 0 && !fullCircle ? -Infinity : west + (j * span) / n,
+    east: j === n - 1 && !fullCircle ? Infinity : west + ((j + 1) * span) / n,
+  }));
+}
+
+/** `lon` moved by whole turns to the alias nearest `ref`. */
+const nearestAlias = (lon: number, ref: number): number => lon - 360 * Math.round((lon - ref) / 360);
 
 export interface BandedPickOptions {
   plan: WindowPlan;
@@ -70,29 +124,111 @@ export interface BandedPickOptions {
 /** One Seamount per seamount over the whole plan, numbered by confidence as a single pass would. */
 export async function pickInBands(o: BandedPickOptions): Promise<Seamount[]> {
   const { plan } = o;
-  const bands = rowBands(plan, o.picking.bandKm, pickingReachKm(o.picking, plan.strideKm));
+  const reachKm = pickingReachKm(o.picking, plan.strideKm);
+  const bands = rowBands(plan, o.picking.bandKm, reachKm);
   // rows run north to south; a band keeps picks between the mid-latitudes to its neighbouring rows
   const edge = (row: number, side: 'north' | 'south'): number => {
     if (side === 'north') return row <= 0 ? Infinity : (plan.rowLatDeg[row - 1] + plan.rowLatDeg[row]) / 2;
     return row >= plan.rows ? -Infinity : (plan.rowLatDeg[row - 1] + plan.rowLatDeg[row]) / 2;
   };
   const kept: Seamount[] = [];
+  let blocksPicked = 0;
   for (const band of bands) {
-    const windows = await readRows(plan, o.batchSize, o.stores, band.read);
-    if (windows.length === 0) continue;
-    const picks = await pickSeamounts(windows, o.grid, {
-      threshold: o.threshold,
-      confidence: o.confidence,
-      strideKm: plan.strideKm,
-      picking: o.picking,
-      logger: bands.length > 1 ? undefined : o.logger,
-    });
+    const scores = await readRows(plan, o.batchSize, o.stores, band.read);
+    if (scores.ids.length === 0) continue;
+    const extent = bandExtent(plan, band.read);
+    const midLat = (plan.rowLatDeg[band.core[0]] + plan.rowLatDeg[band.core[1] - 1]) / 2;
+    const blocks = columnBlocks(extent.west, extent.east, midLat, o.picking.bandKm, plan.fullCircle);
+    // the margin in longitude at the read rows' most poleward latitude covers the reach on every row
+    const marginDeg = reachKm / (KM_PER_DEG * Math.max(Math.cos((extent.maxAbsLat * Math.PI) / 180), 1e-3));
     const north = edge(band.core[0], 'north');
     const south = edge(band.core[1], 'south');
-    for (const p of picks) if (p.lat <= north && p.lat > south) kept.push(p);
-    if (bands.length > 1) {
-      o.logger?.info({ rows: band.core, windows: windows.length, seamounts: kept.length }, `picked rows ${band.core[0]}–${band.core[1] - 1} of ${plan.rows}`);
+    const ref = (extent.west + extent.east) / 2;
+    for (const block of blocks) {
+      const windows = blockWindows(plan, scores, band.read, blocks.length === 1 ? null : block, marginDeg);
+      if (windows.length === 0) continue;
+      const picks = await pickSeamounts(windows, o.grid, {
+        threshold: o.threshold,
+        confidence: o.confidence,
+        strideKm: plan.strideKm,
+        picking: o.picking,
+        logger: bands.length > 1 || blocks.length > 1 ? undefined : o.logger,
+      });
+      blocksPicked++;
+      for (const p of picks) {
+        if (!(p.lat <= north && p.lat > south)) continue;
+        // full-circle rows: blocks cover one turn from the band's west end; otherwise the plan's own alias
+        const lon = plan.fullCircle ? extent.west + ((((p.lon - extent.west) % 360) + 360) % 360) : nearestAlias(p.lon, ref);
+        if (lon >= block.west && lon < block.east) kept.push(p);
+      }
+    }
+    if (bands.length > 1 || blocks.length > 1) {
+      o.logger?.info(
+        { rows: band.core, blocks: blocks.length, windows: scores.ids.length, seamounts: kept.length },
+        `picked rows ${band.core[0]}–${band.core[1] - 1} of ${plan.rows} in ${blocks.length} blocks`,
+      );
     }
   }
+  o.logger?.debug({ bands: bands.length, blocks: blocksPicked }, 'picking blocks');
   return numberSeamounts(kept.map(({ id: _id, ...rest }) => rest));
+}
+
+/** Westernmost and easternmost window centres of rows [first, end) (plan convention), and their largest |latitude|. */
+function bandExtent(plan: WindowPlan, rows: [number, number]): { west: number; east: number; maxAbsLat: number } {
+  let west = Infinity;
+  let east = -Infinity;
+  let maxAbsLat = 0;
+  for (let r = rows[0]; r < rows[1]; r++) {
+    const n = plan.rowFirstId[r + 1] - plan.rowFirstId[r];
+    if (n <= 0) continue;
+    west = Math.min(west, plan.rowLon0Deg[r]);
+    east = Math.max(east, plan.rowLon0Deg[r] + (n - 1) * plan.rowStepDeg[r]);
+    maxAbsLat = Math.max(maxAbsLat, Math.abs(plan.rowLatDeg[r]));
+  }
+  return { west, east, maxAbsLat };
+}
+
+/**
+ * The band's windows a block reads, as the picker takes them (id order): those of rows [first, end)
+ * within `marginDeg` of the block's core (any alias of it on full-circle rows); all of them when
+ * `block` is null. Each row's windows are a run of ids, so the block's part of a row is found by index.
+ */
+function blockWindows(plan: WindowPlan, scores: BandScores, rows: [number, number], block: ColumnBlock | null, marginDeg: number): ScoredWindow[] {
+  const out: ScoredWindow[] = [];
+  const push = (i0: number, i1: number) => {
+    for (let i = i0; i < i1; i++) {
+      const id = scores.ids[i];
+      const { lon, lat } = plan.centre(id);
+      out.push({ id, lon, lat, error: scores.errors[i] });
+    }
+  };
+  if (!block) {
+    push(0, scores.ids.length);
+    return out;
+  }
+  const lo = block.west - marginDeg;
+  const hi = block.east + marginDeg;
+  for (let r = rows[0]; r < rows[1]; r++) {
+    const first = plan.rowFirstId[r];
+    const n = plan.rowFirstId[r + 1] - first;
+    if (n <= 0) continue;
+    const lon0 = plan.rowLon0Deg[r];
+    const step = plan.rowStepDeg[r];
+    // columns c with lon0 + c·step (or an alias of it) in [lo, hi], as ascending runs
+    const runs: Array<[number, number]> = [];
+    for (const turn of plan.fullCircle ? [-360, 0, 360] : [0]) {
+      const c0 = Math.max(0, Math.ceil((lo + turn - lon0) / step - 1e-9));
+      const c1 = Math.min(n - 1, Math.floor((hi + turn - lon0) / step + 1e-9));
+      if (c1 >= c0) runs.push([c0, c1 + 1]);
+    }
+    runs.sort((a, b) => a[0] - b[0]);
+    let end = 0; // runs of aliases may overlap: each column once
+    for (const [c0, c1] of runs) {
+      const a = Math.max(c0, end);
+      if (c1 <= a) continue;
+      push(lowerBound(scores.ids, first + a), lowerBound(scores.ids, first + c1));
+      end = c1;
+    }
+  }
+  return out;
 }

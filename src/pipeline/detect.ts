@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import { formatRegion, parseRegion } from '../config/index.js';
-import { gridTransfer, openGrid } from '../grid/index.js';
+import { Float32GeoTiffWriter, gridTransfer, openGrid } from '../grid/index.js';
 import { currentBackend, selectBackend } from '../engine/index.js';
 import { confidenceOf, loadBundle, runtimeVersions, type BundleMeta } from '../model/index.js';
 import { resolveThreshold } from '../picking/index.js';
@@ -26,7 +26,7 @@ import { gridFingerprint } from '../grid/fingerprint.js';
 import { JOB_FORMAT_VERSION, type DetectOptions, type DetectSummary, type JobFile, type JobIdentity, type OpenedJob } from './job.js';
 import { ERROR_NODATA, writeDetectOutputs } from './outputs.js';
 import { pickInBands } from './banded-picks.js';
-import { ErrorRasterBuilder } from './error-raster.js';
+import { ErrorRasterStream, errorRasterGeometry } from './error-raster.js';
 import { createProgress } from '../base/progress.js';
 import { formatShard, shardHasBatch, WHOLE_JOB, type Shard } from './shard.js';
 
@@ -147,11 +147,11 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
 }
 
 /**
- * One pass over every batch of the plan (from one or more stores, e.g. shards): counts, the batches that
- * have no scores yet, and the error raster. Windows are not kept: picking reads them again band by band.
+ * One pass over every batch of the plan (from one or more stores, e.g. shards), in plan order: counts,
+ * the batches that have no scores yet, and the error raster's rows handed to `rows` as they are finished
+ * (when given). Windows are not kept: picking reads them again band by band.
  */
-export async function surveyScores(plan: WindowPlan, batches: number, stores: BatchStore[], nodata: number) {
-  const raster = new ErrorRasterBuilder(plan, nodata);
+export async function surveyScores(plan: WindowPlan, batches: number, stores: BatchStore[], rows?: ErrorRasterStream) {
   let scored = 0;
   let skippedLand = 0;
   let skippedNodata = 0;
@@ -166,22 +166,44 @@ export async function surveyScores(plan: WindowPlan, batches: number, stores: Ba
     skippedLand += b.skippedLand;
     skippedNodata += b.skippedNodata;
     scored += b.ids.length;
+    if (!rows) continue;
     for (let i = 0; i < b.ids.length; i++) {
       const { lon, lat } = plan.centre(b.ids[i]);
-      raster.add(lon, lat, b.errors[i]);
+      rows.add(lon, lat, b.errors[i]);
     }
+    await rows.flush();
   }
-  return { scored, skippedLand, skippedNodata, missing, raster: scored > 0 ? raster.raster : null };
+  await rows?.end();
+  return { scored, skippedLand, skippedNodata, missing };
 }
 
 /** Picks, measures and writes the final outputs of a job whose batches are all scored. */
 export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches']; scorer?: string }): Promise<DetectSummary> {
   const { config, logger: log } = o;
   const t0 = performance.now();
-  const { scored, skippedLand, skippedNodata, missing, raster } = await surveyScores(job.plan, job.identity.plan.batches, stores, ERROR_NODATA);
-  if (missing.length > 0) {
-    throw new Error(`${o.outDir}: ${missing.length} batches have no scores (first: ${missing.slice(0, 5).join(', ')}); run the missing shards first`);
+  // error.tif is written while the scores are surveyed, under a temporary name until the catalogue is written
+  const errorTiff = config.output.errorGrid ? await Float32GeoTiffWriter.create(join(o.outDir, 'error.tif'), errorRasterGeometry(job.plan), ERROR_NODATA) : null;
+  try {
+    const rows = errorTiff ? new ErrorRasterStream(job.plan, ERROR_NODATA, (row) => errorTiff.writeRow(row)) : undefined;
+    const { scored, skippedLand, skippedNodata, missing } = await surveyScores(job.plan, job.identity.plan.batches, stores, rows);
+    if (missing.length > 0) {
+      throw new Error(`${o.outDir}: ${missing.length} batches have no scores (first: ${missing.slice(0, 5).join(', ')}); run the missing shards first`);
+    }
+    return await pickAndWrite(job, o, stores, { ...extra, t0, scored, skippedLand, skippedNodata, errorTiff: scored > 0 ? errorTiff : null });
+  } finally {
+    // a failure, or no window scored (no error raster to show): no error.tif and no temporary file left
+    await errorTiff?.abort();
   }
+}
+
+async function pickAndWrite(
+  job: OpenedJob,
+  o: DetectOptions,
+  stores: BatchStore[],
+  extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches']; scorer?: string; t0: number; scored: number; skippedLand: number; skippedNodata: number; errorTiff: Float32GeoTiffWriter | null },
+): Promise<DetectSummary> {
+  const { config, logger: log } = o;
+  const { t0, scored, skippedLand, skippedNodata } = extra;
   const resolved = resolveThreshold(config.picking, job.meta.calibration);
   const threshold = resolved.threshold;
   const t1 = performance.now();
@@ -195,7 +217,7 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
     picking: config.picking,
     logger: log.child({ stage: 'pick' }),
   });
-  await writeDetectOutputs({ outDir: o.outDir, job, seamounts, raster, windowsScored: scored, threshold, config });
+  await writeDetectOutputs({ outDir: o.outDir, job, seamounts, errorTiff: extra.errorTiff, windowsScored: scored, threshold, config });
   const t2 = performance.now();
   const timingsMs = { ...extra.timingsMs, survey: t1 - t0, pickAndWrite: t2 - t1 };
   const summary: DetectSummary = {

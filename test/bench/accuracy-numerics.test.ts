@@ -5,7 +5,7 @@
 import { lowerScoreAuc } from '../../bench/accuracy/auc.js';
 import { concatScores, labelWindows, nearestWindowScores, windowsOfRaster } from '../../bench/accuracy/windows.js';
 import { meanOf, pooledScores, recallAtThreshold, type Comparison } from '../../bench/accuracy/pool.js';
-import { ErrorRasterBuilder } from '../../src/pipeline/error-raster.js';
+import { collectErrorRaster } from '../support/error-raster.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 
 /** Brute force over all pairs: P(pos < neg) + ½ P(tie). */
@@ -95,14 +95,11 @@ describe('windows of an error raster', () => {
     { lon: 10.7, lat: 50.5 },
   ];
 
-  function raster(score: (i: number) => number) {
-    const b = new ErrorRasterBuilder(layout as never, -9999);
-    centres.forEach((c, i) => b.add(c.lon, c.lat, score(i)));
-    return b.raster;
-  }
+  const raster = (score: (i: number) => number) =>
+    collectErrorRaster(layout as never, -9999, centres.map((c, i) => ({ lon: c.lon, lat: c.lat, error: score(i) })));
 
-  it('gives back one entry per window, at its centre, though windows fill several cells', () => {
-    const { values, geometry } = raster((i) => i + 1); // distinct scores name the windows
+  it('gives back one entry per window, at its centre, though windows fill several cells', async () => {
+    const { values, geometry } = await raster((i) => i + 1); // distinct scores name the windows
     expect(values.length).toBeGreaterThan(centres.length * 1.1); // duplicated cells exist
     const w = windowsOfRaster(values, geometry);
     expect(w.score.length).toBe(centres.length);
@@ -117,8 +114,8 @@ describe('windows of an error raster', () => {
     expect(errorCells[Math.floor(errorCells.length / 2)]).toBeLessThan(0.05); // the row lattice pins most down
   });
 
-  it('recovers the windows beside gaps (unscored windows)', () => {
-    const { values, geometry } = raster((i) => (i % 7 === 3 ? -9999 : i + 1));
+  it('recovers the windows beside gaps (unscored windows)', async () => {
+    const { values, geometry } = await raster((i) => (i % 7 === 3 ? -9999 : i + 1));
     const w = windowsOfRaster(values, geometry);
     expect(w.score.length).toBe(centres.filter((_, i) => i % 7 !== 3).length);
     for (let i = 0; i < w.score.length; i++) {
@@ -127,20 +124,20 @@ describe('windows of an error raster', () => {
     }
   });
 
-  it('splits a run of equal scores into the windows it holds', () => {
-    const { values, geometry } = raster(() => 0.5);
+  it('splits a run of equal scores into the windows it holds', async () => {
+    const { values, geometry } = await raster(() => 0.5);
     const w = windowsOfRaster(values, geometry);
     // a run's length says how many windows it holds only roughly (a window fills 1 or 2 cells here)
     expect(w.score.length).toBeLessThanOrEqual(centres.length);
     expect(w.score.length).toBeGreaterThan(centres.length * 0.5);
   });
 
-  it('gives the AUC of the true windows: positives within 6 km, negatives beyond 30 km', () => {
+  it('gives the AUC of the true windows: positives within 6 km, negatives beyond 30 km', async () => {
     const r = rng(11);
     // seamount windows score lower on the whole, with overlap
     const truth = centres.map((c) => Math.min(...seamounts.map((s) => greatCircleKm(c.lon, c.lat, s.lon, s.lat))));
     const scores = truth.map((d, i) => (d <= 6 ? 0.3 : 0.6) + 0.5 * r() + i * 1e-6); // distinct
-    const { values, geometry } = raster((i) => scores[i]);
+    const { values, geometry } = await raster((i) => scores[i]);
     const labelled = labelWindows(windowsOfRaster(values, geometry), seamounts);
     const pos = scores.filter((_, i) => truth[i] <= 6).map(Math.fround);
     const neg = scores.filter((_, i) => truth[i] > 30).map(Math.fround);

@@ -3,10 +3,10 @@
  * every value across several strips), it round-trips through openGrid, and a failed write leaves
  * nothing behind.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { columnLon, rowLat } from '../../src/grid/geometry.js';
-import { openGrid, writeFloat32GeoTiff, GridError } from '../../src/grid/index.js';
+import { Float32GeoTiffWriter, openGrid, writeFloat32GeoTiff, GridError } from '../../src/grid/index.js';
 import { encodeFloatRow } from '../../src/grid/write-geotiff.js';
 import type { GridGeometry } from '../../src/types.js';
 import { gdalRead } from './gdal-truth.js';
@@ -144,5 +144,68 @@ describe('a failed write leaves nothing behind', () => {
     const p = join(dir, 'new', 'deeper', 'error.tif');
     await writeFloat32GeoTiff(p, field(g), g, -9999);
     expect(existsSync(p)).toBe(true);
+  });
+});
+
+describe('Float32GeoTiffWriter: row by row, never the whole raster', () => {
+  const g = geometries[0][1]; // 1000 wide: 65 rows a strip, 11 strips
+  const listing = (d: string) => readdirSync(d).sort();
+
+  test('writes the same bytes as the one-call writer, and nothing under the target name until finished', async () => {
+    const d = join(dir, 'stream1');
+    mkdirSync(d);
+    const whole = join(d, 'whole.tif');
+    const streamed = join(d, 'streamed.tif');
+    const values = field(g);
+    await writeFloat32GeoTiff(whole, values, g, -9999);
+    const w = await Float32GeoTiffWriter.create(streamed, g, -9999);
+    const row = new Float32Array(g.width); // one buffer reused for every row, as ErrorRasterStream does
+    for (let r = 0; r < g.height; r++) {
+      row.set(values.subarray(r * g.width, (r + 1) * g.width));
+      await w.writeRow(row);
+      if (r === 100) expect(existsSync(streamed)).toBe(false);
+    }
+    await w.finish();
+    expect(readFileSync(streamed).equals(readFileSync(whole))).toBe(true);
+    expect(listing(d)).toEqual(['streamed.tif', 'whole.tif']);
+  });
+
+  test('too few rows: GridError naming the file, no file; too many or a short row: refused', async () => {
+    const d = join(dir, 'stream2');
+    mkdirSync(d);
+    const p = join(d, 'error.tif');
+    const w = await Float32GeoTiffWriter.create(p, g, -9999);
+    await expect(w.writeRow(new Float32Array(g.width - 1))).rejects.toThrow(`${p}: a row of ${g.width - 1} values for a grid ${g.width} wide`);
+    for (let r = 0; r < 10; r++) await w.writeRow(new Float32Array(g.width));
+    await expect(w.finish()).rejects.toThrow(`${p}: 10 rows written of ${g.height}`);
+    expect(listing(d)).toEqual([]);
+
+    const full = await Float32GeoTiffWriter.create(p, { ...g, height: 2 }, -9999);
+    await full.writeRow(new Float32Array(g.width));
+    await full.writeRow(new Float32Array(g.width));
+    await expect(full.writeRow(new Float32Array(g.width))).rejects.toThrow(/more than 2 rows/);
+    await full.abort();
+    expect(listing(d)).toEqual([]);
+  });
+
+  test('abort leaves the target as it was and no temporary file; abort after finish changes nothing', async () => {
+    const d = join(dir, 'stream3');
+    mkdirSync(d);
+    const p = join(d, 'error.tif');
+    writeFileSync(p, 'the previous run');
+    const w = await Float32GeoTiffWriter.create(p, g, -9999);
+    for (let r = 0; r < 200; r++) await w.writeRow(new Float32Array(g.width));
+    await w.abort();
+    expect(listing(d)).toEqual(['error.tif']);
+    expect(readFileSync(p, 'utf8')).toBe('the previous run');
+
+    const v = await Float32GeoTiffWriter.create(p, { ...g, height: 2 }, -9999);
+    await v.writeRow(new Float32Array(g.width));
+    await v.writeRow(new Float32Array(g.width));
+    await v.finish();
+    await v.abort();
+    const r = await openGrid(p);
+    expect(r.info.width).toBe(g.width);
+    await r.close();
   });
 });
