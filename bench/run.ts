@@ -45,7 +45,7 @@ function parseArgs(argv: string[]): RunArgs {
     };
     const numbers = (): number[] => value().split(',').map(Number);
     if (a === '--quick') {
-      Object.assign(options, { baseSideDeg: 2, scales: [1, 4], stageScale: 4, peerWholeRegion: false, crossCheckWindows: 1000 });
+      Object.assign(options, { baseSideDeg: 2, scales: [1, 4], oursOnlyScales: [16, 64], stageScale: 4, peerWholeRegion: false, crossCheckWindows: 1000 });
       Object.assign(model, { trainSamples: 512, scoreWindows: 2048, repeats: 1 });
     } else if (a === '--no-peer') {
       options.peer = false;
