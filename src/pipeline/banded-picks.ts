@@ -9,6 +9,7 @@
  */
 import type { Logger } from '../base/logger.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
+import { concatFloat32, concatInt32 } from '../base/float32.js';
 import type { PickingConfig } from '../config/index.js';
 import { numberSeamounts, pickSeamounts } from '../picking/index.js';
 import type { WindowPlan } from '../tiling/index.js';
@@ -51,7 +52,6 @@ export async function readRows(plan: WindowPlan, batchSize: number, stores: Batc
   const id1 = plan.rowFirstId[rows[1]];
   const ids: Int32Array[] = [];
   const errors: Float32Array[] = [];
-  let n = 0;
   for (let k = Math.floor(id0 / batchSize); id1 > id0 && k <= Math.floor((id1 - 1) / batchSize); k++) {
     const store = stores.find((s) => s.has(k));
     if (!store) throw new Error(`batch ${k} has no scores`);
@@ -61,16 +61,8 @@ export async function readRows(plan: WindowPlan, batchSize: number, stores: Batc
     const z = lowerBound(b.ids, id1);
     ids.push(b.ids.subarray(a, z));
     errors.push(b.errors.subarray(a, z));
-    n += z - a;
   }
-  const out: BandScores = { ids: new Int32Array(n), errors: new Float32Array(n) };
-  let at = 0;
-  ids.forEach((part, i) => {
-    out.ids.set(part, at);
-    out.errors.set(errors[i], at);
-    at += part.length;
-  });
-  return out;
+  return { ids: concatInt32(ids), errors: concatFloat32(errors) };
 }
 
 /** First index of a sorted array whose value is ≥ v. */
@@ -85,6 +77,9 @@ function lowerBound(a: Int32Array, v: number): number {
   return lo;
 }
 
+/** Degrees of longitude spanning `km` at latitude `latDeg` (kept finite near the poles). */
+const lonDegreesOfKm = (km: number, latDeg: number): number => km / (KM_PER_DEG * Math.max(Math.cos((latDeg * Math.PI) / 180), 1e-3));
+
 /** A block of a band: longitudes [west, east) of its core (plan convention), ±∞ at an open end. */
 export interface ColumnBlock {
   west: number;
@@ -98,7 +93,7 @@ export interface ColumnBlock {
  */
 export function columnBlocks(west: number, east: number, midLatDeg: number, blockKm: number, fullCircle: boolean): ColumnBlock[] {
   const span = fullCircle ? 360 : east - west;
-  const widthDeg = blockKm / (KM_PER_DEG * Math.max(Math.cos((midLatDeg * Math.PI) / 180), 1e-3));
+  const widthDeg = lonDegreesOfKm(blockKm, midLatDeg);
   const n = Math.max(1, Math.floor(span / widthDeg));
   if (n === 1) return [{ west: fullCircle ? west : -Infinity, east: fullCircle ? west + 360 : Infinity }];
   return Array.from({ length: n }, (_, j) => ({
@@ -140,7 +135,7 @@ export async function pickInBands(o: BandedPickOptions): Promise<Seamount[]> {
     const midLat = (plan.rowLatDeg[band.core[0]] + plan.rowLatDeg[band.core[1] - 1]) / 2;
     const blocks = columnBlocks(extent.west, extent.east, midLat, o.picking.bandKm, plan.fullCircle);
     // the margin in longitude at the read rows' most poleward latitude covers the reach on every row
-    const marginDeg = reachKm / (KM_PER_DEG * Math.max(Math.cos((extent.maxAbsLat * Math.PI) / 180), 1e-3));
+    const marginDeg = lonDegreesOfKm(reachKm, extent.maxAbsLat);
     const north = edge(band.core[0], 'north');
     const south = edge(band.core[1], 'south');
     const ref = (extent.west + extent.east) / 2;
