@@ -74,6 +74,9 @@ export interface StageResult {
   vmHwmMB: number;
   /** e2e: the most live memory sampled (see `liveMemorySampler`), MB, and how many samples. */
   liveMB?: number;
+  /** e2e: the most live memory outside the bounded grid block cache, and the most that cache held, MB. */
+  liveUncachedMB?: number;
+  blockCacheMB?: number;
   liveSamples?: number;
   detail: Record<string, unknown>;
 }
@@ -98,23 +101,36 @@ export function vmHwmMB(): number {
  * the job holds. A full collection of this job's ~100 MB heap takes ~20 ms: every 2 s it costs ~1 % of the
  * run. Worker threads (tiling, scoring) and ONNX Runtime's own buffers are not in it; they hold one batch
  * each at a time.
+ *
+ * `cachedBytes` says how much of it sits in caches bounded by configuration (the grid's decoded blocks,
+ * `grid.cacheMB`): such a cache fills with the area a job reads until it reaches its bound, so the
+ * sampler also reports the peak of live memory *outside* them, the part that must not grow with the job.
  */
-export function liveMemorySampler(intervalMs = 2000): { stop(): { liveMB: number; samples: number; heapMB: number; externalMB: number } } {
+export function liveMemorySampler(
+  intervalMs = 2000,
+  cachedBytes: () => number = () => 0,
+): { stop(): { liveMB: number; samples: number; heapMB: number; externalMB: number; uncachedMB: number; cacheMB: number } } {
   // gc() without starting node with --expose-gc: the flag, then a fresh context exposes it
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   let peak = 0;
   let heap = 0;
   let external = 0;
+  let uncached = 0;
+  let cache = 0;
   let samples = 0;
   const sample = () => {
     gc();
     const m = process.memoryUsage();
-    if (m.heapUsed + m.external > peak) {
-      peak = m.heapUsed + m.external;
+    const live = m.heapUsed + m.external;
+    if (live > peak) {
+      peak = live;
       heap = m.heapUsed;
       external = m.external;
     }
+    const held = cachedBytes();
+    uncached = Math.max(uncached, live - held);
+    cache = Math.max(cache, held);
     samples++;
   };
   const timer = setInterval(sample, intervalMs);
@@ -122,7 +138,7 @@ export function liveMemorySampler(intervalMs = 2000): { stop(): { liveMB: number
     stop() {
       clearInterval(timer);
       sample();
-      return { liveMB: peak / MB, samples, heapMB: heap / MB, externalMB: external / MB };
+      return { liveMB: peak / MB, samples, heapMB: heap / MB, externalMB: external / MB, uncachedMB: uncached / MB, cacheMB: cache / MB };
     },
   };
 }
@@ -318,10 +334,11 @@ async function stageE2e(job: StageJob): Promise<StageResult> {
   const logger = job.logFile ? createLogger({ level: 'info', file: job.logFile }) : silentLogger();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const live = liveMemorySampler();
+  const { decodedBlockBytes } = await gridModule();
+  const live = liveMemorySampler(2000, decodedBlockBytes);
   const summary = await runDetect({ gridPath: job.grid, modelDir: job.model, outDir: job.outDir, config, logger, fresh: true });
   const seconds = (performance.now() - t0) / 1000;
-  const { liveMB, samples, heapMB, externalMB } = live.stop();
+  const { liveMB, samples, heapMB, externalMB, uncachedMB, cacheMB } = live.stop();
   return {
     stage: 'e2e',
     seconds,
@@ -329,6 +346,8 @@ async function stageE2e(job: StageJob): Promise<StageResult> {
     windows: summary.windows.scored,
     vmHwmMB: vmHwmMB(),
     liveMB,
+    liveUncachedMB: uncachedMB,
+    blockCacheMB: cacheMB,
     liveSamples: samples,
     detail: {
       planned: summary.windows.planned,

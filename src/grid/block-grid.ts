@@ -123,6 +123,20 @@ export function makeInfo(
   };
 }
 
+/** Bytes of decoded blocks held by every open grid of this thread (see `decodedBlockBytes`). */
+let threadCachedBytes = 0;
+
+/**
+ * Bytes of decoded blocks that the open grids of this thread keep in their caches now. Each cache is
+ * bounded (`cacheMB`), so a memory benchmark can tell this bounded part from memory that grows with the job.
+ *
+ * @example
+ * const held = decodedBlockBytes(); // 0 before any read, at most cacheMB × 2^20 per open grid
+ */
+export function decodedBlockBytes(): number {
+  return threadCachedBytes;
+}
+
 export class BlockGrid extends GridSourceBase implements FileGrid {
   readonly info: GridInfo;
   /** Counters for tests and benchmarks: blocks fetched from the file, and served from the cache. */
@@ -235,13 +249,16 @@ export class BlockGrid extends GridSourceBase implements FileGrid {
   }
 
   private remember(key: number, values: Float32Array): void {
-    if (this.cacheBytes <= 0) return;
+    // a read that settles after close() must not refill the cache of a closed grid
+    if (this.cacheBytes <= 0 || !this.source) return;
     this.cache.set(key, values);
     this.cachedBytes += values.byteLength;
+    threadCachedBytes += values.byteLength;
     for (const [k, v] of this.cache) {
       if (this.cachedBytes <= this.cacheBytes || k === key) break;
       this.cache.delete(k);
       this.cachedBytes -= v.byteLength;
+      threadCachedBytes -= v.byteLength;
     }
   }
 
@@ -269,6 +286,7 @@ export class BlockGrid extends GridSourceBase implements FileGrid {
     this.lastTransfer = source?.transferStats?.() ?? this.lastTransfer;
     this.source = null;
     this.cache.clear();
+    threadCachedBytes -= this.cachedBytes;
     this.cachedBytes = 0;
     if (source) await source.close();
   }

@@ -11,6 +11,6 @@ export { openRemote, resolveRemoteUrl, type RemoteOptions } from './remote.js';
 export { inspectGrid, gridTransfer, type GridInspection, type ValueRange } from './inspect.js';
 export { describeGrid, formatGridInfo } from './describe.js';
 export { gridFingerprint, type GridFingerprint } from './fingerprint.js';
-export { DEFAULT_CACHE_MB, type FileGrid, type GridInfo, type Overview } from './block-grid.js';
+export { DEFAULT_CACHE_MB, decodedBlockBytes, type FileGrid, type GridInfo, type Overview } from './block-grid.js';
 export { Float32GeoTiffWriter, writeFloat32GeoTiff } from './write-geotiff.js';
 export * from './geometry.js';

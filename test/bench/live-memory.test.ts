@@ -39,4 +39,20 @@ describe('liveMemorySampler', () => {
     const released = liveMemorySampler(10_000).stop().liveMB;
     expect(holding.liveMB).toBeGreaterThan(released + 90);
   });
+
+  it('sets apart what a bounded cache holds', async () => {
+    const base = liveMemorySampler(20).stop();
+    let cache: Float64Array[] | null = Array.from({ length: 6 }, () => new Float64Array(1 << 20).fill(1)); // 48 MB
+    let other: Float64Array[] | null = Array.from({ length: 4 }, () => new Float64Array(1 << 20).fill(2)); // 32 MB
+    const sampler = liveMemorySampler(20, () => (cache ? cache.length * 8 * 2 ** 20 : 0));
+    await sleep(100);
+    const r = sampler.stop();
+    expect(cache.length + other.length).toBe(10);
+    cache = null;
+    other = null;
+    expect(r.cacheMB).toBeCloseTo(48, 5);
+    expect(r.liveMB - base.liveMB).toBeGreaterThan(75);
+    expect(r.uncachedMB - base.uncachedMB).toBeGreaterThan(28);
+    expect(r.uncachedMB - base.uncachedMB).toBeLessThan(40);
+  });
 });

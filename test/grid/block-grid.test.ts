@@ -3,7 +3,7 @@
  * column): windows across blocks, wrapping, cache bound, request sharing, closing. Plus the pure
  * pieces: axis fitting and value decoding.
  */
-import { BlockGrid, makeInfo, type BlockSource } from '../../src/grid/block-grid.js';
+import { BlockGrid, decodedBlockBytes, makeInfo, type BlockSource } from '../../src/grid/block-grid.js';
 import { fitRegularAxis, geographicGeometry } from '../../src/grid/axes.js';
 import { GridError } from '../../src/grid/errors.js';
 import { decodeRect, makeCodec, metresPerUnit } from '../../src/grid/values.js';
@@ -91,6 +91,28 @@ test('the cache stays within its byte budget (least recently used blocks go firs
   expect(blocks.reads.length).toBe(8);
   await g.read({ x0: 0, y0: 0, w: 1, h: 1 }); // evicted long ago: read again
   expect(blocks.reads.length).toBe(9);
+});
+
+test('decodedBlockBytes counts the blocks every open grid holds, within each budget, and drops them on close', async () => {
+  const before = decodedBlockBytes();
+  const a = grid({ width: 64, height: 8 }, 8, 8, 768).g; // 256-byte blocks, 3 kept
+  const b = grid({ width: 16, height: 16 }, 8, 8, 1 << 20).g;
+  for (let bx = 0; bx < 8; bx++) {
+    await a.read({ x0: bx * 8, y0: 0, w: 1, h: 1 });
+    expect(decodedBlockBytes() - before).toBe(Math.min(bx + 1, 3) * 256);
+  }
+  await b.read({ x0: 0, y0: 0, w: 16, h: 16 });
+  expect(decodedBlockBytes() - before).toBe(3 * 256 + 4 * 256);
+  await a.close();
+  expect(decodedBlockBytes() - before).toBe(4 * 256);
+  // a read still in flight at close does not refill the closed grid's cache
+  await b.close();
+  expect(decodedBlockBytes()).toBe(before);
+  const c = grid({ width: 8, height: 8 }, 8, 8).g;
+  const pending = c.read({ x0: 0, y0: 0, w: 1, h: 1 });
+  await c.close();
+  await pending.catch(() => undefined);
+  expect(decodedBlockBytes()).toBe(before);
 });
 
 test('close releases the source; reading after close is an error', async () => {
