@@ -21,7 +21,7 @@
  *   windows  (cross-check, not timed) the kept windows of a region and their errors, to binary files
  */
 import { misfitOf } from '../src/engine/misfit.js';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -119,6 +119,9 @@ export function liveMemorySampler(
   let uncached = 0;
   let cache = 0;
   let samples = 0;
+  let heldBefore = 0;
+  const timeline = process.env.SEAMOUNT_BENCH_TIMELINE;
+  const t0 = performance.now();
   const sample = () => {
     gc();
     const m = process.memoryUsage();
@@ -129,9 +132,14 @@ export function liveMemorySampler(
       external = m.external;
     }
     const held = cachedBytes();
-    uncached = Math.max(uncached, live - held);
+    // blocks a cache has just let go of (a grid closed) are freed a little after the collection that finds
+    // them dead: until the next sample they may still be in `external`, so they are still set apart
+    uncached = Math.max(uncached, live - Math.max(held, heldBefore));
+    heldBefore = held;
     cache = Math.max(cache, held);
     samples++;
+    // SEAMOUNT_BENCH_TIMELINE=file: every sample as a line (s, heap, external, block cache MB), to see when memory rises
+    if (timeline) appendFileSync(timeline, `${((performance.now() - t0) / 1000).toFixed(1)} ${(m.heapUsed / MB).toFixed(1)} ${(m.external / MB).toFixed(1)} ${(held / MB).toFixed(1)}\n`);
   };
   const timer = setInterval(sample, intervalMs);
   return {

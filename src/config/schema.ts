@@ -108,6 +108,8 @@ export const pickingSchema = z
     measureRadiusKm: positive(),
     /** A pick's error is the lowest of the windows centred this close to its summit, km (0: of any window that climbs to it). */
     summitErrorKm: z.number().min(0),
+    /** Peaks of the high-passed relief with a window under the threshold this close are measured too, km (0: off). */
+    peakSeedKm: z.number().min(0),
     /** Picking runs over blocks of the plan about this tall and wide (plus a margin), so memory does not grow with the job, km. */
     bandKm: positive(),
     minFitR2: z.number().min(-1).max(1),
@@ -116,6 +118,8 @@ export const pickingSchema = z
     splitDropFraction: fraction(),
     /** Confidence × steepness / (steepness + this), steepness = height / radius in m per km (0: no steepness factor). */
     steepnessScaleMPerKm: z.number().min(0),
+    /** Confidence × height / (height + this), m (0: off). */
+    heightScaleM: z.number().min(0),
     /** Surface the uphill walk from each hit climbs: the high-passed relief (highpassKm), or raw depth (old design). */
     climbSurface: z.enum(['highpass', 'depth']),
   })

@@ -21,8 +21,10 @@ import { HighpassGrid } from './highpass-grid.js';
 import { GeoIndex } from './geo-index.js';
 import { measureSeamount, type Measurement } from './measure.js';
 import { mergeClosePicks, remeasureCrowded } from './merge.js';
-import { fitFactor, numberSeamounts, steepnessFactor, toSeamount } from './records.js';
-import { columnLon, rowLat } from '../grid/geometry.js';
+import { fitFactor, heightFactor, numberSeamounts, steepnessFactor, toSeamount } from './records.js';
+import { columnLon, lonPeriodColumns, rowLat } from '../grid/geometry.js';
+import { findHighpassPeaks } from './highpass.js';
+import { pointsRegion } from './region.js';
 import { KM_PER_DEG } from '../base/geodesy.js';
 
 export interface PickOptions {
@@ -57,9 +59,11 @@ interface MeasuredPick {
  * ordered by confidence descending (ties by lon, lat). Deterministic: the same windows in any order give
  * the same output.
  *
- * Confidence = confidence(lowest error) × (0.5 + 0.5 × fit R²) × steepnessFactor(height, radius): the model's
- * calibrated score, discounted by at most half for a shape the Gaussian explains poorly, and by the seamount's
- * steepness (low, broad swells reconstruct as well as seamounts, but are rarely catalogued ones).
+ * Confidence = confidence(lowest error) × (0.5 + 0.5 × fit R²) × steepnessFactor(height, radius) ×
+ * heightFactor(height): the model's calibrated score, discounted by at most half for a shape the Gaussian
+ * explains poorly, by the seamount's steepness (low, broad swells reconstruct as well as seamounts, but are
+ * rarely catalogued ones) and by its height (a 300 m knoll is less often a catalogued seamount than a 3 km
+ * edifice the model scores alike).
  *
  * @example
  * const picks = await pickSeamounts(windows, grid, { threshold: 0.02, confidence: (e) => confidenceOf(cal, e),
@@ -97,6 +101,8 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
       c.error = Math.min(c.error, w.error);
     } else clusters.set(summit.key, { summit, windows: 1, error: w.error });
   }
+
+  if (cfg.peakSeedKm > 0) await seedFromPeaks(sorted, index, source, o, clusters);
 
   const measured: MeasuredPick[] = [];
   let rejected = 0;
@@ -144,7 +150,8 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
         confidence:
           o.confidence(p.error) *
           (0.5 + 0.5 * fitFactor(p.m.fitR2)) *
-          steepnessFactor(p.m.heightM, p.m.radiusKm, cfg.steepnessScaleMPerKm),
+          steepnessFactor(p.m.heightM, p.m.radiusKm, cfg.steepnessScaleMPerKm) *
+          heightFactor(p.m.heightM, cfg.heightScaleM),
         windows: p.windows,
       }),
     ),
@@ -154,6 +161,43 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
     `picked ${seamounts.length} seamounts from ${hits.length} windows under the threshold ${o.threshold}`,
   );
   return seamounts;
+}
+
+/** A seed peak is the highest high-passed cell within this radius, km (as `baseline.peakRadiusKm`). */
+const SEED_PEAK_RADIUS_KM = 6;
+/** Grid rows high-passed at a time while looking for seed peaks. */
+const SEED_BAND_ROWS = 512;
+
+/**
+ * Adds, as clusters of their own, the peaks of the high-passed relief around the windows that have a window
+ * under the threshold within `picking.peakSeedKm`: a seamount whose own windows reconstruct well but whose
+ * hits all climb elsewhere (to a larger neighbour that then fails the size guard, or past the walk's reach)
+ * is still measured. Summits that hits already reached keep their cluster. Windows far from any hit cannot
+ * seed, so the peaks are only searched around the hits.
+ */
+async function seedFromPeaks(windows: ScoredWindow[], index: GeoIndex, grid: GridSource, o: PickOptions, clusters: Map<number, Cluster>): Promise<void> {
+  const cfg = o.picking;
+  const rawHits = windows.filter((w) => w.error < o.threshold);
+  const region = pointsRegion(rawHits.map((w) => w.lon), rawHits.map((w) => w.lat), cfg.peakSeedKm + SEED_PEAK_RADIUS_KM);
+  if (!region) return;
+  const peaks = await findHighpassPeaks(grid, region, {
+    highpassKm: cfg.highpassKm,
+    peakRadiusKm: SEED_PEAK_RADIUS_KM,
+    minReliefM: cfg.minProminenceM - PRESCREEN_MARGIN_M,
+    bandRows: SEED_BAND_ROWS,
+  });
+  const period = grid.periodicLon ? lonPeriodColumns(grid) : grid.width;
+  for (const p of peaks) {
+    const key = p.y * period + p.x;
+    if (clusters.has(key)) continue;
+    let error = Infinity;
+    let n = 0;
+    for (const j of index.within(p.lon, p.lat, cfg.peakSeedKm)) {
+      if (windows[j].error < o.threshold) n++;
+      if (windows[j].error < error) error = windows[j].error;
+    }
+    if (n > 0) clusters.set(key, { summit: { x: p.x, y: p.y, key, valueM: p.elevationM }, windows: n, error });
+  }
 }
 
 /** Prominence, fit quality and size tests of a measured summit. */

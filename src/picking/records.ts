@@ -48,5 +48,14 @@ export const saturating = (x: number, scale: number): number => (x > 0 ? x / (x 
 export const steepnessFactor = (heightM: number, radiusKm: number, scaleMPerKm: number): number =>
   scaleMPerKm > 0 ? (radiusKm > 0 ? saturating(heightM / radiusKm, scaleMPerKm) : 0) : 1;
 
+/**
+ * Height above the base as a 0..1 factor: saturating(height, scaleM); 1 when scaleM is 0 (off). Leave-region-out
+ * over the 11 shared regions (re-ranking the same picks), h / (h + 1000 m) raised the mean AP by 0.02 against
+ * Kim & Wessel and 0.01 against Gevorgian (500 m: 0.015 / 0.005; 2000 m: as 1000 m).
+ *
+ * @example heightFactor(1000, 1000) // 0.5
+ */
+export const heightFactor = (heightM: number, scaleM: number): number => (scaleM > 0 ? saturating(heightM, scaleM) : 1);
+
 /** Fit quality as a 0..1 factor (NaN, i.e. no fit, counts as 0). */
 export const fitFactor = (r2: number): number => (Number.isFinite(r2) ? Math.min(1, Math.max(0, r2)) : 0);

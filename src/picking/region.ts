@@ -3,6 +3,7 @@
  */
 import { latToRow, lonPeriodColumns, lonToColumn } from '../grid/geometry.js';
 import type { GridSource, Region } from '../types.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 /** Inclusive cell ranges of a region. */
 export interface CellRange {
@@ -39,3 +40,43 @@ export function regionCells(grid: GridSource, region: Region | null): CellRange 
   return { x0, x1, y0, y1 };
 }
 
+
+/**
+ * The smallest box holding every point, widened by `padKm` on each side: longitudes as the shortest arc
+ * (west > east when it crosses the antimeridian), null when there are no points. A set spanning every
+ * longitude gives −180..180.
+ *
+ * @example pointsRegion([179.5, -179.5], [10, 11], 0) // { west: 179.5, east: -179.5, south: 10, north: 11 }
+ */
+export function pointsRegion(lons: ArrayLike<number>, lats: ArrayLike<number>, padKm: number): Region | null {
+  const n = lons.length;
+  if (n === 0) return null;
+  let south = Infinity;
+  let north = -Infinity;
+  const wrapped = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    south = Math.min(south, lats[i]);
+    north = Math.max(north, lats[i]);
+    wrapped[i] = ((((lons[i] + 180) % 360) + 360) % 360) - 180;
+  }
+  wrapped.sort();
+  // the arc is everything but the largest gap between neighbouring longitudes (the seam gap included)
+  let gap = wrapped[0] + 360 - wrapped[n - 1];
+  let west = wrapped[0];
+  let east = wrapped[n - 1];
+  for (let i = 1; i < n; i++) {
+    if (wrapped[i] - wrapped[i - 1] > gap) {
+      gap = wrapped[i] - wrapped[i - 1];
+      west = wrapped[i];
+      east = wrapped[i - 1];
+    }
+  }
+  const padLat = padKm / KM_PER_DEG;
+  const maxAbsLat = Math.min(89.9, Math.max(Math.abs(south), Math.abs(north)) + padLat);
+  const padLon = padKm / (KM_PER_DEG * Math.cos((maxAbsLat * Math.PI) / 180));
+  const span = (east - west + 360) % 360;
+  const box = { south: Math.max(-90, south - padLat), north: Math.min(90, north + padLat) };
+  if (span + 2 * padLon >= 360) return { west: -180, east: 180, ...box };
+  const norm = (lon: number) => ((((lon + 180) % 360) + 360) % 360) - 180;
+  return { west: norm(west - padLon), east: norm(east + padLon), ...box };
+}

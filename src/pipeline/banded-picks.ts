@@ -25,7 +25,7 @@ export interface RowBand {
 
 /** How far picking looks from a pick, km: the band margin. */
 export function pickingReachKm(picking: PickingConfig, strideKm: number): number {
-  return 2 * picking.measureRadiusKm + picking.minSeparationKm + 2 * picking.smoothingKm + picking.summitErrorKm + 2 * strideKm;
+  return 2 * picking.measureRadiusKm + picking.minSeparationKm + 2 * picking.smoothingKm + picking.summitErrorKm + picking.peakSeedKm + 2 * strideKm;
 }
 
 /** Splits the plan's rows into bands about `bandKm` tall with `marginKm` of rows around each. */

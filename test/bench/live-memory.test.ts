@@ -55,4 +55,23 @@ describe('liveMemorySampler', () => {
     expect(r.uncachedMB - base.uncachedMB).toBeGreaterThan(28);
     expect(r.uncachedMB - base.uncachedMB).toBeLessThan(40);
   });
+
+  it('blocks a cache has just let go of are not counted as growth in the same sample', async () => {
+    // what earlier tests dropped is freed a little after a collection
+    liveMemorySampler(10_000).stop();
+    await sleep(200);
+    const base = liveMemorySampler(10_000).stop();
+    let cache: Float64Array[] | null = Array.from({ length: 8 }, () => new Float64Array(1 << 20).fill(1)); // 64 MB
+    let counted = true;
+    const sampler = liveMemorySampler(20, () => (counted ? 64 * 2 ** 20 : 0));
+    await sleep(100);
+    // the cache is closed: its gauge drops at once while the memory is still there for the last sample
+    counted = false;
+    const r = sampler.stop();
+    expect(cache.length).toBe(8);
+    cache = null;
+    expect(r.samples).toBeGreaterThan(2);
+    expect(r.cacheMB).toBe(64);
+    expect(r.uncachedMB - base.uncachedMB).toBeLessThan(20);
+  });
 });
