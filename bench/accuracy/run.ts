@@ -14,7 +14,7 @@
  *   --regions a,b        only these regions (names in bench/accuracy/regions.ts; default: all)
  *   --design NAME        name of the design these results belong to (default: "default", or the --set list)
  *   --set key=value      a setting for train and detect, as the CLI's --set (repeatable)
- *   --epochs N           most training epochs (default 15; --quick 4)
+ *   --epochs N           most training epochs (default 60 as training.epochs, early stopping ends sooner; --quick 4)
  *   --seed S             training seed and random-catalogue seed (default 1)
  *   --json FILE, --md FILE   where results go (default bench/accuracy/results.{json,md})
  *   --work DIR           work folder (default out/accuracy/work); every step is cached there
@@ -197,7 +197,7 @@ const ABOUT =
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
   if (!existsSync(CLI)) throw new Error(`${CLI} not found: run from the repository root after npm run build`);
-  const a = { ...parsed, epochs: parsed.epochs ?? (parsed.quick ? 4 : 15) };
+  const a = { ...parsed, epochs: parsed.epochs ?? (parsed.quick ? 4 : 60) };
   const trainOnly = a.quick ? ['training.augment.copies=2'] : [];
   const all = allRegions();
   const names = a.regions ?? (a.quick ? QUICK_REGIONS : all.map((r) => r.name));

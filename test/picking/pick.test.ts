@@ -143,10 +143,33 @@ describe('pickSeamounts', () => {
     expect(ranked).toHaveLength(2);
     expect(nearest(ranked, steep)[0].id).toBe('SMT-000001');
     expect(at(ranked, steep)).toBeGreaterThan(1.6 * at(ranked, broad));
-    // switched off, the two rank alike: same error, both fitted well
-    const off = await pickSeamounts(alike, pair, options({ picking: { ...loadConfig().picking, steepnessScaleMPerKm: 0 } }));
+    // switched off (steepness and height), the two rank alike: same error, both fitted well
+    const off = await pickSeamounts(alike, pair, options({ picking: { ...loadConfig().picking, steepnessScaleMPerKm: 0, heightScaleM: 0 } }));
     expect(Math.abs(at(off, steep) - at(off, broad))).toBeLessThan(0.02);
     expect(at(off, broad)).toBeGreaterThan(at(ranked, broad));
+    // the height factor alone: 1500 m over 700 m, h / (h + 1000 m) gives 0.6 against 0.41
+    const heightOnly = await pickSeamounts(alike, pair, options({ picking: { ...loadConfig().picking, steepnessScaleMPerKm: 0, heightScaleM: 1000 } }));
+    expect(at(heightOnly, steep) / at(heightOnly, broad)).toBeGreaterThan(1.3);
+  });
+
+  it('measures a small seamount whose only low-error window climbs to a taller neighbour (peak seeds)', async () => {
+    // a 2′ grid: each step of the walk looks 2 cells (7.4 km) around, past the small cone's summit
+    const tall: PlantedSeamount = { lon: -112, lat: -45.5, heightM: 2000, radiusKm: 8 };
+    const small: PlantedSeamount = { lon: -112 + eastDeg(14), lat: -45.5, heightM: 700, radiusKm: 5 };
+    const pair = new SyntheticGrid({ width: 181, height: 121, lon0: -115, dLon: 1 / 30, lat0: -43.5, dLat: -1 / 30, baseDepthM: -4500, seamounts: [tall, small] });
+    // one window under the threshold, 3.5 km from the small cone's summit towards the tall one; all else above
+    const hit = { id: 0, lon: small.lon - eastDeg(3.5), lat: small.lat, error: 0.015 };
+    const rest = planCentres({ west: -114, east: -110, south: -47, north: -44 }, 4).map((c, i) => ({ ...c, id: i + 1, error: 0.06 }));
+    const near = (picks: Seamount[], s: PlantedSeamount) => picks.filter((p) => greatCircleKm(p.lon, p.lat, s.lon, s.lat) < 3);
+    const smooth = { ...loadConfig().picking, smoothingKm: 0 };
+    const seeded = await pickSeamounts([hit, ...rest], pair, options({ picking: smooth }));
+    const unseeded = await pickSeamounts([hit, ...rest], pair, options({ picking: { ...smooth, peakSeedKm: 0 } }));
+    expect(near(unseeded, tall)).toHaveLength(1);
+    expect(near(unseeded, small)).toHaveLength(0);
+    expect(near(seeded, tall)).toHaveLength(1);
+    expect(near(seeded, small)).toHaveLength(1);
+    // a seed needs a window under the threshold within peakSeedKm (the summit cell lies 3.5 ± 1.9 km from it)
+    expect(near(await pickSeamounts([hit, ...rest], pair, options({ picking: { ...smooth, peakSeedKm: 1 } })), small)).toHaveLength(0);
   });
 
   it('merges picks closer than minSeparationKm that no saddle separates (a guyot climbed from both sides)', async () => {
