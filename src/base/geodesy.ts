@@ -12,6 +12,13 @@ const { asin, cos, min, sin, sqrt } = Math;
 const DEG = Math.PI / 180;
 
 /**
+ * Degrees of longitude spanning `km` at latitude `latDeg` (kept finite near the poles).
+ *
+ * @example lonDegreesOfKm(KM_PER_DEG, 60) // → 2
+ */
+export const lonDegreesOfKm = (km: number, latDeg: number): number => km / (KM_PER_DEG * Math.max(Math.cos((latDeg * Math.PI) / 180), 1e-3));
+
+/**
  * Wraps a longitude into [−180, 180) by arithmetic, whatever its value (180 becomes −180). For positions
  * computed on grids.
  *

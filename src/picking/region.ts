@@ -3,7 +3,7 @@
  */
 import { latToRow, lonPeriodColumns, lonToColumn } from '../grid/geometry.js';
 import type { GridSource, Region } from '../types.js';
-import { KM_PER_DEG } from '../base/geodesy.js';
+import { KM_PER_DEG, lonDegreesOfKm, wrapLon180 } from '../base/geodesy.js';
 
 /** Inclusive cell ranges of a region. */
 export interface CellRange {
@@ -40,7 +40,6 @@ export function regionCells(grid: GridSource, region: Region | null): CellRange 
   return { x0, x1, y0, y1 };
 }
 
-
 /**
  * The smallest box holding every point, widened by `padKm` on each side: longitudes as the shortest arc
  * (west > east when it crosses the antimeridian), null when there are no points. A set spanning every
@@ -57,7 +56,7 @@ export function pointsRegion(lons: ArrayLike<number>, lats: ArrayLike<number>, p
   for (let i = 0; i < n; i++) {
     south = Math.min(south, lats[i]);
     north = Math.max(north, lats[i]);
-    wrapped[i] = ((((lons[i] + 180) % 360) + 360) % 360) - 180;
+    wrapped[i] = wrapLon180(lons[i]);
   }
   wrapped.sort();
   // the arc is everything but the largest gap between neighbouring longitudes (the seam gap included)
@@ -73,10 +72,9 @@ export function pointsRegion(lons: ArrayLike<number>, lats: ArrayLike<number>, p
   }
   const padLat = padKm / KM_PER_DEG;
   const maxAbsLat = Math.min(89.9, Math.max(Math.abs(south), Math.abs(north)) + padLat);
-  const padLon = padKm / (KM_PER_DEG * Math.cos((maxAbsLat * Math.PI) / 180));
+  const padLon = lonDegreesOfKm(padKm, maxAbsLat);
   const span = (east - west + 360) % 360;
   const box = { south: Math.max(-90, south - padLat), north: Math.min(90, north + padLat) };
   if (span + 2 * padLon >= 360) return { west: -180, east: 180, ...box };
-  const norm = (lon: number) => ((((lon + 180) % 360) + 360) % 360) - 180;
-  return { west: norm(west - padLon), east: norm(east + padLon), ...box };
+  return { west: wrapLon180(west - padLon), east: wrapLon180(east + padLon), ...box };
 }

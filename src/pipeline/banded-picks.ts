@@ -8,7 +8,7 @@
  * (8 bytes a window); only a block's windows become objects for the picker.
  */
 import type { Logger } from '../base/logger.js';
-import { KM_PER_DEG } from '../base/geodesy.js';
+import { lonDegreesOfKm } from '../base/geodesy.js';
 import { concatFloat32, concatInt32 } from '../base/float32.js';
 import type { PickingConfig } from '../config/index.js';
 import { numberSeamounts, pickSeamounts } from '../picking/index.js';
@@ -76,9 +76,6 @@ function lowerBound(a: Int32Array, v: number): number {
   }
   return lo;
 }
-
-/** Degrees of longitude spanning `km` at latitude `latDeg` (kept finite near the poles). */
-const lonDegreesOfKm = (km: number, latDeg: number): number => km / (KM_PER_DEG * Math.max(Math.cos((latDeg * Math.PI) / 180), 1e-3));
 
 /** A block of a band: longitudes [west, east) of its core (plan convention), ±∞ at an open end. */
 export interface ColumnBlock {
