@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dir.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, parseRegion } from '../../src/config/index.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seamount-config-'));
+const tmp = tempDir('seamount-config-');
 const file = (name: string, text: string): string => {
   const p = join(tmp, name);
   writeFileSync(p, text);

@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dir.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { MemoryGrid } from '../support/memory-grid.js';
@@ -33,7 +33,7 @@ const isPick = (d: ArrayLike<number>, k: number, channels: number) =>
   d[k * channels] === PICK_COLOUR[0] && d[k * channels + 1] === PICK_COLOUR[1] && d[k * channels + 2] === PICK_COLOUR[2];
 
 describe('writeQuicklookPng', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seamount-quicklook-'));
+  const dir = tempDir('seamount-quicklook-');
 
   it('writes a PNG that decodes, no wider than asked, with the map in proportion', async () => {
     const path = join(dir, 'quicklook.png');

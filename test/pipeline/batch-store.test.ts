@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dir.js';
+import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchStore, decodeBatch, encodeBatch } from '../../src/pipeline/batch-store.js';
 
 describe('BatchStore', () => {
   it('round-trips batches exactly and lists only complete files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'batches-'));
+    const dir = tempDir('batches-');
     const store = new BatchStore(dir);
     const b = { index: 1234, ids: Int32Array.from([5, 9, 1_000_000]), errors: Float32Array.from([0.1, 0.25, 1e-7]), skippedLand: 3, skippedNodata: 7 };
     await store.write(b);
@@ -30,7 +30,7 @@ describe('BatchStore', () => {
 
 describe('BatchStore.validDoneBatches', () => {
   it('keeps whole files and removes damaged ones so their batches are scored again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'batches-valid-'));
+    const dir = tempDir('batches-valid-');
     const store = new BatchStore(dir);
     const b = { index: 7, ids: Int32Array.from([1, 2, 3]), errors: Float32Array.from([0.5, 0.25, 0.125]), skippedLand: 0, skippedNodata: 1 };
     await store.write(b);

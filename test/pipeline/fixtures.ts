@@ -1,7 +1,5 @@
 /** Inputs for the job-level tests: synthetic grids written as real files, configs, silent loggers. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { writeFloat32GeoTiff } from '../../src/grid/index.js';
@@ -13,7 +11,7 @@ export const sharedGrid = (name: string): string => join(SHARED, 'grids', name);
 export const sharedCatalogue = (name: string): string => join(SHARED, 'catalogues', name);
 export const DEFAULT_MODEL = resolve(process.cwd(), 'data/models/default');
 
-export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), prefix));
+export { tempDir } from '../support/temp-dir.js';
 
 /** Configuration as a user would get it, progress off, logs silent. */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
