@@ -120,6 +120,8 @@ export const pickingSchema = z
     steepnessScaleMPerKm: z.number().min(0),
     /** Confidence × height / (height + this), m (0: off). */
     heightScaleM: z.number().min(0),
+    /** Picks whose confidence is below this are left out of the catalogue (0: keep every pick that passes the guards). */
+    minConfidence: fraction(),
     /** Surface the uphill walk from each hit climbs: the high-passed relief (highpassKm), or raw depth (old design). */
     climbSurface: z.enum(['highpass', 'depth']),
   })

@@ -63,7 +63,7 @@ interface MeasuredPick {
  * heightFactor(height): the model's calibrated score, discounted by at most half for a shape the Gaussian
  * explains poorly, by the seamount's steepness (low, broad swells reconstruct as well as seamounts, but are
  * rarely catalogued ones) and by its height (a 300 m knoll is less often a catalogued seamount than a 3 km
- * edifice the model scores alike).
+ * edifice the model scores alike). Picks under `picking.minConfidence` are left out.
  *
  * @example
  * const picks = await pickSeamounts(windows, grid, { threshold: 0.02, confidence: (e) => confidenceOf(cal, e),
@@ -143,21 +143,22 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
     { measureRadiusKm: cfg.measureRadiusKm, highpassKm: cfg.highpassKm, searchRadiusKm: 1.5 * cellKm },
     (m) => passesGuards(m, cfg),
   );
-  const seamounts = numberSeamounts(
-    merged.map((p) =>
-      toSeamount(p.m, {
-        reconstructionError: p.error,
-        confidence:
-          o.confidence(p.error) *
-          (0.5 + 0.5 * fitFactor(p.m.fitR2)) *
-          steepnessFactor(p.m.heightM, p.m.radiusKm, cfg.steepnessScaleMPerKm) *
-          heightFactor(p.m.heightM, cfg.heightScaleM),
-        windows: p.windows,
-      }),
-    ),
+  const scored = merged.map((p) =>
+    toSeamount(p.m, {
+      reconstructionError: p.error,
+      confidence:
+        o.confidence(p.error) *
+        (0.5 + 0.5 * fitFactor(p.m.fitR2)) *
+        steepnessFactor(p.m.heightM, p.m.radiusKm, cfg.steepnessScaleMPerKm) *
+        heightFactor(p.m.heightM, cfg.heightScaleM),
+      windows: p.windows,
+    }),
   );
+  // after merging, so a weak pick still absorbs its close neighbours' windows before it is judged
+  const seamounts = numberSeamounts(scored.filter((s) => s.confidence >= cfg.minConfidence));
+  const belowConfidence = scored.length - seamounts.length;
   o.logger?.info(
-    { grid: grid.path, windows: windows.length, hits: hits.length, summits: clusters.size, rejected, remeasured, seamounts: seamounts.length },
+    { grid: grid.path, windows: windows.length, hits: hits.length, summits: clusters.size, rejected, remeasured, belowConfidence, seamounts: seamounts.length },
     `picked ${seamounts.length} seamounts from ${hits.length} windows under the threshold ${o.threshold}`,
   );
   return seamounts;

@@ -119,9 +119,12 @@ describe('pickSeamounts', () => {
   it('rejects low-error windows over plain sea floor and abyssal-hill fabric (prominence and fit guards)', async () => {
     // low errors far from every seamount, over knolls, fabric (60 m) and the regional slope
     const fooled = distanceErrors(centres, knolls, { minError: 0.01, maxError: 0.06, rangeKm: 30 });
+    // the guards alone, without the confidence floor (which would drop such low knolls too)
+    const guarded = { ...loadConfig().picking, minConfidence: 0 };
+    expect(await pickSeamounts(fooled, grid, options({ picking: guarded }))).toEqual([]);
     expect(await pickSeamounts(fooled, grid, options())).toEqual([]);
     // without the guards the knolls would come through
-    const unguarded = { ...loadConfig().picking, minProminenceM: 0, minFitR2: -1 };
+    const unguarded = { ...guarded, minProminenceM: 0, minFitR2: -1 };
     expect((await pickSeamounts(fooled, grid, options({ picking: unguarded }))).length).toBeGreaterThan(0);
   });
 
@@ -150,6 +153,21 @@ describe('pickSeamounts', () => {
     // the height factor alone: 1500 m over 700 m, h / (h + 1000 m) gives 0.6 against 0.41
     const heightOnly = await pickSeamounts(alike, pair, options({ picking: { ...loadConfig().picking, steepnessScaleMPerKm: 0, heightScaleM: 1000 } }));
     expect(at(heightOnly, steep) / at(heightOnly, broad)).toBeGreaterThan(1.3);
+  });
+
+  it('leaves out picks under picking.minConfidence, and only those', async () => {
+    const all = await pickSeamounts(windows, grid, options({ picking: { ...loadConfig().picking, minConfidence: 0 } }));
+    expect(all.length).toBeGreaterThan(2);
+    const confidences = all.map((p) => p.confidence).sort((a, b) => a - b);
+    // a floor between the two weakest picks drops the weakest alone
+    const floor = (confidences[0] + confidences[1]) / 2;
+    const kept = await pickSeamounts(windows, grid, options({ picking: { ...loadConfig().picking, minConfidence: floor } }));
+    expect(kept).toHaveLength(all.length - 1);
+    expect(kept.every((p) => p.confidence >= floor)).toBe(true);
+    // the survivors are measured and ranked as before, numbered afresh from SMT-000001
+    expect(kept.map(({ id: _id, ...rest }) => rest)).toEqual(all.slice(0, -1).map(({ id: _id, ...rest }) => rest));
+    expect(kept.map((p) => p.id)).toEqual(all.slice(0, -1).map((p) => p.id));
+    expect(await pickSeamounts(windows, grid, options({ picking: { ...loadConfig().picking, minConfidence: 1 } }))).toEqual([]);
   });
 
   it('measures a small seamount whose only low-error window climbs to a taller neighbour (peak seeds)', async () => {
