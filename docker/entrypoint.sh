@@ -10,6 +10,7 @@ if [ ! -f "$APP_DIR/dist/cli/index.js" ]; then
   exit 1
 fi
 if [ "$#" -eq 0 ]; then
-  set -- run "$APP_DIR/pipelines/demo.yaml"
+  # afresh, as `npm start`: a newer image's model or defaults must not meet the job an older one left in out/
+  set -- run "$APP_DIR/pipelines/demo.yaml" --fresh
 fi
 exec node "$APP_DIR/dist/cli/index.js" "$@"

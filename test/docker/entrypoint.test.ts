@@ -16,13 +16,13 @@ describe('docker entry script', () => {
     if (!existsSync(join(ROOT, 'dist/cli/index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
   });
 
-  it('runs the demo pipeline by default, from any working folder, as the image does', () => {
+  it('runs the demo pipeline by default, from any working folder, as the image does, afresh', () => {
     const work = tempDir('entry-');
-    const r = spawnSync('sh', [ENTRY], {
-      cwd: work,
-      env: { ...process.env, APP_DIR: ROOT, OUT: join(work, 'out'), SEAMOUNT_LOGGING__LEVEL: 'warn', SEAMOUNT_LOGGING__PROGRESS: 'off' },
-      encoding: 'utf8',
-    });
+    const env = { ...process.env, APP_DIR: ROOT, OUT: join(work, 'out'), SEAMOUNT_LOGGING__LEVEL: 'warn', SEAMOUNT_LOGGING__PROGRESS: 'off' };
+    // a job an older image (here: another stride) left in out/demo/detect, which a resume would refuse
+    const older = spawnSync('sh', [ENTRY], { cwd: work, env: { ...env, SEAMOUNT_WINDOW__STRIDE_KM: '8' }, encoding: 'utf8' });
+    expect(older.status).toBe(0);
+    const r = spawnSync('sh', [ENTRY], { cwd: work, env, encoding: 'utf8' });
     expect(r.stderr).toMatch(/pipeline demo: ran detect, baseline, compare-with-baseline/);
     expect(r.status).toBe(0);
     const fc = JSON.parse(readFileSync(join(work, 'out/demo/detect/seamounts.geojson'), 'utf8'));
