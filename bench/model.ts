@@ -31,6 +31,7 @@ import { loadOnnxRuntime } from '../src/engine/onnx/runtime.js';
 import { trainAutoencoder } from '../src/model/train.js';
 import { type Scorer, type ScorerOptions, createScorer } from '../src/scoring/pool.js';
 import { syntheticWindows, trainingConfig } from '../test/support/model-fixtures.js';
+import { median } from './stats.js';
 
 export interface ModelBenchOptions {
   /** Window sizes (samples per side) to run. */
@@ -208,13 +209,6 @@ export function medianRows(rounds: ModelBenchRow[][]): ModelBenchRow[] {
       ...(rounds.length > 1 ? { spread: { train: range(train), score: range(score) } } : {}),
     };
   });
-}
-
-/** Median of sorted values (mean of the middle two for an even count); null when empty. */
-function median(sorted: number[]): number | null {
-  if (sorted.length === 0) return null;
-  const h = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
 }
 
 async function benchOurs(

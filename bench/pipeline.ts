@@ -28,6 +28,7 @@ import { EARTH_RADIUS_KM } from '../src/base/geodesy.js';
 import { type Config, loadConfig } from '../src/config/index.js';
 import { ensureBenchBundle } from './bundle.js';
 import { ensureBenchGrids } from './grid-memory.js';
+import { median } from './stats.js';
 import type { StageJob, StageResult } from './stages.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -764,13 +765,6 @@ function fitLine(x: number[], y: number[]): { a: number; b: number } {
   return { a: my - b * mx, b };
 }
 
-/** The middle value (mean of the two middle ones for an even count). */
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
 /** Live memory (sampled after full collections) as a line in windows, and its first and last points. */
 function fitLive(pts: Array<{ windows: number; liveMB: number }>): { baseMB: number; mbPerMillionWindows: number; first: number; last: number } {
   const line = fitLine(pts.map((p) => p.windows / 1e6), pts.map((p) => p.liveMB));
@@ -833,7 +827,7 @@ function evaluateTargets(rows: BenchRow[], scaling: ScalingPoint[], ratios: Pipe
       // the largest run against the median of the smaller ones: a short run gets a few samples every 2 s and
       // can miss its own peak (the same 1x and 4x jobs read 86-145 MB in different runs), so no single small
       // run is the reference; with scales 4x apart, growth shows as the largest run far above that median
-      const refLive = median(pts.slice(0, -1).map((p) => liveOf(p) as number));
+      const refLive = median(pts.slice(0, -1).map((p) => liveOf(p) as number).sort((a, b) => a - b)) ?? NaN;
       const cacheNote = uncached ? `; grid block cache at most ${first.blockCacheMB!.toFixed(0)} → ${last.blockCacheMB!.toFixed(0)} MB (bound ${bounds.cacheMB} MB); all live ${first.liveMB!.toFixed(0)} → ${last.liveMB!.toFixed(0)} MB` : '';
       t.push({
         target: `peak memory flat in area (${what}, ${pts.length} scales)${judged ? '' : ` — not judged: the largest run (${last.windows} windows) is under 8 picking blocks (${Math.round(8 * bounds.blockWindows)} windows)`}`,
