@@ -4,7 +4,8 @@
  * model bundle was trained with.
  */
 import type { WindowConfig } from '../config/schema.js';
-import type { WindowSpec } from '../types.js';
+import type { GridGeometry, WindowSpec } from '../types.js';
+import { KM_PER_DEG } from '../base/geodesy.js';
 
 const SPEC_KEYS = [
   'sizeKm',
@@ -87,3 +88,20 @@ export function assertSameWindowSpec(bundleSpec: WindowSpec, runSpec: WindowSpec
 
 /** Window sample spacing on the local plane, km. */
 export const sampleSpacingKm = (spec: WindowSpec): number => spec.sizeKm / spec.samples;
+
+/**
+ * A grid whose cells are more than this many window samples tall is coarse for the detector: a seamount
+ * of 5–10 km radius is one or two cells wide there (issue 15: a 5′ grid, 6 samples per cell, scored far
+ * worse than 15″–1′ grids; README, Limits).
+ */
+export const COARSE_CELL_SAMPLES = 3;
+
+/**
+ * How many window samples one north-south source cell spans (the east-west cell shrinks towards the poles;
+ * the north-south one is the grid's resolution everywhere). Above `COARSE_CELL_SAMPLES` the grid is coarse.
+ *
+ * @example cellSamples({ dLat: 5 / 60 }, { sizeKm: 48, samples: 32 }) // 5′ cells: 9.27 km / 1.5 km → 6.18
+ */
+export function cellSamples(g: Pick<GridGeometry, 'dLat'>, spec: Pick<WindowSpec, 'sizeKm' | 'samples'>): number {
+  return (Math.abs(g.dLat) * KM_PER_DEG) / (spec.sizeKm / spec.samples);
+}

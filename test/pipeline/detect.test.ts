@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDuration, runDetect } from '../../src/pipeline/detect.js';
+import { formatDuration, gridWarnings, runDetect } from '../../src/pipeline/detect.js';
 import { DEFAULT_MODEL, quietLogger, sharedGrid, tempDir, testConfig, writeSyntheticGrid } from './fixtures.js';
 import { greatCircleKm } from '../../src/base/geodesy.js';
 
@@ -38,9 +38,32 @@ describe('seamount detect, end to end', () => {
     expect(run.counts.planned).toBeGreaterThanOrEqual(run.counts.scored);
     expect(run.counts.seamounts).toBe(summary.seamounts!.length);
     expect(run.timingsMs.score).toBeGreaterThan(0);
+    expect(run.warnings).toEqual([]); // a 1′ grid is what the detector is for
     for (const f of ['seamounts.csv', 'quicklook.png', 'error.tif']) expect(existsSync(join(out, f))).toBe(true);
     // nothing half-written is left behind
     expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('on a grid much coarser than the window samples (5′), still runs but warns in run.json, naming the file', async () => {
+    const dir = tempDir('detect-coarse-');
+    const gridPath = join(dir, 'coarse-5m.tif');
+    await writeSyntheticGrid(gridPath, { west: -124, north: -27, widthDeg: 6, heightDeg: 6, cellDeg: 5 / 60 }, [
+      { lon: -121, lat: -30, heightM: 2500, radiusKm: 20 },
+    ]);
+    const out = join(dir, 'out');
+    await runDetect({ gridPath, modelDir: DEFAULT_MODEL, outDir: out, config: testConfig(), logger: quietLogger() });
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(run.warnings).toHaveLength(1);
+    expect(run.warnings[0]).toContain(gridPath);
+    expect(run.warnings[0]).toMatch(/cells are 9\.3 km tall, 6\.2 window samples/);
+    expect(run.warnings[0]).toContain('baseline --method peaks');
+  });
+
+  it('warns only past three window samples per cell', () => {
+    const spec = JSON.parse(readFileSync(join(DEFAULT_MODEL, 'bundle.json'), 'utf8')).windowSpec; // 48 km, 32 samples: 1.5 km
+    expect(gridWarnings({ path: 'a.nc', dLat: -1 / 60 }, spec)).toEqual([]); // 1.9 km
+    expect(gridWarnings({ path: 'a.nc', dLat: 2 / 60 }, spec)).toEqual([]); // 3.7 km: 2.5 samples
+    expect(gridWarnings({ path: 'a.nc', dLat: 3 / 60 }, spec)).toHaveLength(1); // 5.6 km: 3.7 samples
   });
 
   describe('bad input: a clear error naming the file, and no output', () => {

@@ -21,16 +21,16 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
 export const quietLogger = silentLogger;
 
 /**
- * A 1′ synthetic sea floor (−4000 m, gentle abyssal-hill fabric) with the given seamounts, written as a
- * float32 GeoTIFF. Returns the file and the grid it was computed from.
+ * A 1′ (or `box.cellDeg`) synthetic sea floor (−4000 m, gentle abyssal-hill fabric) with the given seamounts,
+ * written as a float32 GeoTIFF. Returns the file and the grid it was computed from.
  */
 export async function writeSyntheticGrid(
   path: string,
-  box: { west: number; north: number; widthDeg: number; heightDeg: number },
+  box: { west: number; north: number; widthDeg: number; heightDeg: number; cellDeg?: number },
   seamounts: PlantedSeamount[],
   extra: Partial<SyntheticGridOptions> = {},
 ): Promise<SyntheticGrid> {
-  const d = 1 / 60;
+  const d = box.cellDeg ?? 1 / 60;
   const width = Math.round(box.widthDeg / d) + 1;
   const height = Math.round(box.heightDeg / d) + 1;
   const grid = new SyntheticGrid({

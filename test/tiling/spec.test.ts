@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/index.js';
-import { assertSameWindowSpec, windowSpecDifferences, windowSpecFromConfig } from '../../src/tiling/index.js';
+import { assertSameWindowSpec, cellSamples, windowSpecDifferences, windowSpecFromConfig } from '../../src/tiling/index.js';
 
 describe('WindowSpec', () => {
   const config = loadConfig();
@@ -35,5 +35,12 @@ describe('WindowSpec', () => {
 
   test('an impossible spec is an error', () => {
     expect(() => windowSpecFromConfig({ ...config.window, samples: 1 })).toThrow(/samples 1/);
+  });
+
+  test('cellSamples: window samples per north-south source cell, whatever the axis direction', () => {
+    const s = { sizeKm: 48, samples: 32 }; // 1.5 km samples
+    expect(cellSamples({ dLat: -5 / 60 }, s)).toBeCloseTo(9.266 / 1.5, 2); // 5′: 9.27 km
+    expect(cellSamples({ dLat: 1 / 60 }, s)).toBeCloseTo(1.853 / 1.5, 2);
+    expect(cellSamples({ dLat: 1 / 240 }, { sizeKm: 96, samples: 32 })).toBeCloseTo(0.463 / 3, 2);
   });
 });

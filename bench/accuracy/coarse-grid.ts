@@ -1,0 +1,117 @@
+/**
+ * The same sea floor in two grids: how much of a coarse grid's shortfall (issue 15: HI_topo_02, 5′) is the
+ * grid rather than the sea floor or the model. One model detects the fine grid and the coarse grid cut to
+ * the same box; both are judged on that box inset by 0.25° (window centres and seamounts): window AUC
+ * (≤ 6 km against > 30 km from a catalogue seamount, as the harness) and the share of catalogue seamounts
+ * whose nearest window passes the model's threshold. Use a model that never saw the box (a harness fold
+ * model of the region, or the hawaii_5m fold's for the 15″ tiles inside HI_topo_02), so it judges both
+ * grids fairly. Without --coarse only the fine grid is judged (e.g. a model trained on that grid itself:
+ * what the grid allows at best). Prints one table row; appends the figures to WORK/coarse-grid.jsonl.
+ *
+ *   node --import tsx bench/accuracy/coarse-grid.ts --model DIR --fine GRID [--coarse GRID] [--box W/E/S/N] [--work DIR]
+ *
+ * e.g. --fine ../shared/data/grids/regions_1m/mariana_trench_etopo.nc4.nc --coarse ../shared/data/grids/etopo5.nc3.nc
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { readCatalogue, SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { formatRegion, parseRegion } from '../../src/config/region.js';
+import { gridBounds, openGrid } from '../../src/grid/index.js';
+import { silentLogger } from '../../src/base/logger.js';
+import { KM_PER_DEG } from '../../src/base/geodesy.js';
+import { runDetect } from '../../src/pipeline/detect.js';
+import { lowerScoreAuc } from './auc.js';
+import { readBundle, uniqueSeamounts } from './evaluate.js';
+import { CATALOGUES } from './regions.js';
+import { labelWindows, nearestWindowScores, windowsOfRaster, type ScoredWindows } from './windows.js';
+
+const INSET_DEG = 0.25;
+
+interface Judged {
+  cellKm: number;
+  windows: number;
+  positives: number;
+  auc: number | null;
+  seamounts: number;
+  passing: number | null;
+}
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | null => {
+  const i = args.indexOf(name);
+  return i >= 0 ? (args[i + 1] ?? null) : null;
+};
+const need = (name: string): string => {
+  const v = opt(name);
+  if (!v) throw new Error(`coarse-grid: ${name} is required (see the comment at the top of bench/accuracy/coarse-grid.ts)`);
+  return v;
+};
+const modelDir = need('--model');
+const fineGrid = need('--fine');
+const coarseGrid = opt('--coarse');
+const work = opt('--work') ?? 'out/accuracy/coarse';
+const threshold = readBundle(modelDir).calibration.threshold;
+const config = loadConfig();
+const kw = await readCatalogue(CATALOGUES.kw);
+const gevorgian = await readCatalogue(CATALOGUES.gevorgian);
+const refs = [...kw, ...gevorgian];
+
+const fine = await openGrid(fineGrid);
+const box = opt('--box') ? parseRegion(opt('--box')!) : gridBounds(fine);
+await fine.close();
+const inner = SearchArea.fromRegion({ west: box.west + INSET_DEG, east: box.east - INSET_DEG, south: box.south + INSET_DEG, north: box.north - INSET_DEG });
+const inside = uniqueSeamounts({ kw, gevorgian }).filter((s) => inner.contains(s.lon, s.lat));
+
+/** Detects `grid` within the box with the model into WORK/name and judges its windows inside the inner box. */
+async function detectAndJudge(grid: string, name: string): Promise<Judged> {
+  const outDir = path.join(work, name);
+  await runDetect({ gridPath: grid, modelDir, outDir, config: { ...config, region: formatRegion(box) }, logger: silentLogger(), fresh: true });
+  const g = await openGrid(path.join(outDir, 'error.tif'));
+  let w: ScoredWindows;
+  try {
+    const all = windowsOfRaster(await g.read({ x0: 0, y0: 0, w: g.width, h: g.height }), g);
+    const keep = Array.from(all.score.keys()).filter((i) => inner.contains(all.lon[i], all.lat[i]));
+    const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+    w = { lon: pick(all.lon), lat: pick(all.lat), score: pick(all.score) };
+  } finally {
+    await g.close();
+  }
+  const source = await openGrid(grid);
+  const cellKm = Math.abs(source.dLat) * KM_PER_DEG;
+  await source.close();
+  const l = labelWindows(w, refs);
+  const near = nearestWindowScores(inside, w).filter((s): s is number => s !== null);
+  return {
+    cellKm,
+    windows: w.score.length,
+    positives: l.positive.length,
+    auc: lowerScoreAuc(l.positive, l.negative),
+    seamounts: near.length,
+    passing: near.length ? near.filter((s) => s <= threshold).length / near.length : null,
+  };
+}
+
+mkdirSync(work, { recursive: true });
+const stem = (f: string) => path.basename(f).replace(/\.[^.]+(\.nc)?$/, '');
+const label = `${stem(fineGrid)}_${box.west.toFixed(2)}_${box.south.toFixed(2)}`;
+const a = await detectAndJudge(fineGrid, `${label}-fine`);
+const b = coarseGrid ? await detectAndJudge(coarseGrid, `${label}-coarse`) : null;
+const f = (x: number | null) => (x === null ? '–' : x.toFixed(2));
+const b2 = (x: number) => x.toFixed(2);
+appendFileSync(path.join(work, 'coarse-grid.jsonl'), JSON.stringify({ model: modelDir, threshold, fine: fineGrid, coarse: coarseGrid, box, judged: { fine: a, coarse: b } }) + '\n');
+console.log('| grids (fine / coarse) | inner box | cells, km | seamounts | positive windows | window AUC | passing the threshold |');
+console.log('| --- | --- | --- | ---: | --- | --- | --- |');
+console.log(
+  `| ${stem(fineGrid)} / ${coarseGrid ? stem(coarseGrid) : '–'} | ${b2(box.west + INSET_DEG)}/${b2(box.east - INSET_DEG)}/${b2(box.south + INSET_DEG)}/${b2(box.north - INSET_DEG)} | ` +
+    [
+      [a.cellKm.toFixed(1), b?.cellKm.toFixed(1)],
+      [a.seamounts, b?.seamounts],
+      [a.positives, b?.positives],
+      [f(a.auc), b && f(b.auc)],
+      [f(a.passing), b && f(b.passing)],
+    ]
+      .map(([x, y]) => (b ? `${x} / ${y}` : `${x}`))
+      .join(' | ') +
+    ' |',
+);
