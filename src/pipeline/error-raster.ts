@@ -9,12 +9,10 @@
  */
 import type { WindowPlan } from '../tiling/index.js';
 import type { GridGeometry } from '../types.js';
-import { KM_PER_DEG } from '../base/geodesy.js';
+import { KM_PER_DEG, lonDegreesOfKm } from '../base/geodesy.js';
 
 /** Receives the raster's rows, north to south, each `geometry.width` values (the array is reused). */
 export type RowSink = (row: Float32Array) => Promise<void>;
-
-const rowStepDeg = (strideKm: number, lat: number) => strideKm / (KM_PER_DEG * Math.max(Math.cos((lat * Math.PI) / 180), 1e-6));
 
 type RasterPlan = Pick<WindowPlan, 'rows' | 'rowLatDeg' | 'rowLon0Deg' | 'rowStepDeg' | 'rowFirstId' | 'strideKm'>;
 
@@ -43,7 +41,8 @@ export function errorRasterGeometry(plan: RasterPlan): GridGeometry {
   }
   const dLat = plan.strideKm / KM_PER_DEG;
   // the row nearest the equator has the smallest step in degrees: every window gets at least one cell
-  const dLon = rowStepDeg(plan.strideKm, minAbsLat);
+  // (rows lie within plan.maxAbsLatDeg ≤ 89°, far from lonDegreesOfKm's polar floor)
+  const dLon = lonDegreesOfKm(plan.strideKm, minAbsLat);
   const width = Math.max(1, Math.round((east - west) / dLon) + 1);
   const height = Math.max(1, Math.round((north - south) / dLat) + 1);
   return { width, height, lon0: west, dLon, lat0: north, dLat: -dLat, registration: 'gridline', periodicLon: false };
@@ -84,7 +83,7 @@ export class ErrorRasterStream {
     if (row < this.first) throw new Error(`error raster: a window of row ${row} after row ${this.first} was flushed (windows must come in plan order)`);
     while (this.first + this.pending.length <= row) this.pending.push(this.rowBuffer());
     const values = this.pending[row - this.first];
-    const half = rowStepDeg(this.strideKm, lat) / 2;
+    const half = lonDegreesOfKm(this.strideKm, lat) / 2;
     const centre = Math.round((lon - g.lon0) / g.dLon);
     const c0 = Math.min(centre, Math.max(0, Math.ceil((lon - half - g.lon0) / g.dLon - 1e-9)));
     const c1 = Math.max(centre, Math.min(g.width - 1, Math.floor((lon + half - g.lon0) / g.dLon - 1e-9)));
