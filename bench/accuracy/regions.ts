@@ -28,6 +28,11 @@ export interface RegionDef {
    * model is trained on 15″ and 1′ grids too.
    */
   trainable?: boolean;
+  /**
+   * True: a grid much coarser than the window samples (5′; `detect` warns there). Judged like the others, and
+   * the results also give the mean of the other regions, where the detector is meant to be used (issue 15).
+   */
+  coarse?: boolean;
 }
 
 const TILES_DIR = `${GRIDS}/gebco2020_15s_tiles`;
@@ -56,9 +61,12 @@ export function allRegions(root = process.cwd()): RegionDef[] {
     { name: 'gorda', grids: [`${GRIDS}/regions_1m/gorda_etopo1.tif`] },
     { name: 'philippine_sea', grids: [`${GRIDS}/gebco2024_philippine_sea.nc3.nc`] },
     { name: 'gebco_tiles', grids: tiles(root) },
-    { name: 'hawaii_5m', grids: [`${GRIDS}/HI_topo_02.nc4.nc`], trainable: false },
+    { name: 'hawaii_5m', grids: [`${GRIDS}/HI_topo_02.nc4.nc`], trainable: false, coarse: true },
   ];
 }
+
+/** Names of the regions marked coarse. */
+export const coarseRegionNames = (all: readonly RegionDef[] = allRegions()): Set<string> => new Set(all.filter((r) => r.coarse).map((r) => r.name));
 
 /** The regions `--quick` runs. */
 export const QUICK_REGIONS = ['spac_west', 'gorda', 'japan_trench'];

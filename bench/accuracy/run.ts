@@ -28,7 +28,7 @@ import { readCatalogue, SearchArea, type CatalogueEntry } from '../../src/catalo
 import { formatRegion } from '../../src/config/region.js';
 import { gridBounds, openGrid } from '../../src/grid/index.js';
 import { evaluateRegion, meanFigures, readBundle, type GridRuns } from './evaluate.js';
-import { allRegions, CATALOGUES, QUICK_REGIONS, trainingGrids, type CatalogueName, type RegionDef } from './regions.js';
+import { allRegions, CATALOGUES, coarseRegionNames, QUICK_REGIONS, trainingGrids, type CatalogueName, type RegionDef } from './regions.js';
 import { codeFingerprint, OUT_DIR, stepRunner, type StepRunner } from './steps.js';
 import { resultsMarkdown, type DesignResults, type ResultsFile } from './table.js';
 
@@ -242,13 +242,13 @@ async function main(): Promise<void> {
     entry.updatedAt = new Date().toISOString();
     file.designs[design] = entry;
     writeAtomic(json, `${JSON.stringify(file, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v), 2)}\n`);
-    writeAtomic(md, resultsMarkdown(file));
+    writeAtomic(md, resultsMarkdown(file, coarseRegionNames()));
     const w = figures.windows;
     log(`${name}: window AUC ${w.auc?.toFixed(3)} (control ${w.controlAuc?.toFixed(3)}), ${w.positives} / ${w.negatives} windows; ` +
       `autoencoder F1 KW ${figures.pickers.autoencoder.kw.f1?.toFixed(2)}, Gevorgian ${figures.pickers.autoencoder.gevorgian.f1?.toFixed(2)}`);
   }
   if (a.dryRun) return;
-  log(`\n${resultsMarkdown({ about: '', designs: { [design]: entry } }).split('\n').slice(3).join('\n')}`);
+  log(`\n${resultsMarkdown({ about: '', designs: { [design]: entry } }, coarseRegionNames()).split('\n').slice(3).join('\n')}`);
   log(`wrote ${json} and ${md} (${((performance.now() - t0) / 60000).toFixed(1)} min)`);
 }
 

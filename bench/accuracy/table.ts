@@ -1,9 +1,10 @@
 /**
- * The Markdown of results.json: per design, one row per region and picker, then the means, in the
- * README's Accuracy style ("P / R / F1, AP"); and when there are several designs, their means side by side.
+ * The Markdown of results.json: per design, one row per region and picker, then the means (and, when some
+ * regions are coarse grids, the mean of the others), in the README's Accuracy style ("P / R / F1, AP");
+ * and when there are several designs, their means side by side.
  */
 import type { ObjectScores } from './pool.js';
-import { PICKERS, type Picker, type RegionFigures } from './evaluate.js';
+import { meanFigures, PICKERS, type Picker, type RegionFigures } from './evaluate.js';
 
 export interface DesignResults {
   /** `--set` settings passed to train and detect. */
@@ -47,7 +48,15 @@ function rows(name: string, r: {
   });
 }
 
-export function designMarkdown(name: string, d: DesignResults): string {
+/** Means over the regions not in `coarse`, or null when the design has no coarse region (or only coarse ones). */
+export function fineMean(d: DesignResults, coarse: ReadonlySet<string>): { regions: number; mean: DesignResults['mean'] } | null {
+  const names = Object.keys(d.regions);
+  const fine = names.filter((n) => !coarse.has(n));
+  if (fine.length === names.length || fine.length === 0) return null;
+  return { regions: fine.length, mean: meanFigures(fine.map((n) => d.regions[n])) as DesignResults['mean'] };
+}
+
+export function designMarkdown(name: string, d: DesignResults, coarse: ReadonlySet<string> = new Set()): string {
   const settings = d.settings.length ? d.settings.map((s) => `\`${s}\``).join(', ') : 'none (the defaults)';
   const lines = [
     `## Design \`${name}\`${d.quick ? ' (quick run: short training, a few regions)' : ''}`,
@@ -58,10 +67,13 @@ export function designMarkdown(name: string, d: DesignResults): string {
   ];
   for (const [region, r] of Object.entries(d.regions)) lines.push(...rows(region, r));
   lines.push(...rows(`**mean of ${Object.keys(d.regions).length}**`, d.mean));
+  const fine = fineMean(d, coarse);
+  if (fine) lines.push(...rows(`**mean of the ${fine.regions} 15″–1′ regions**`, fine.mean));
   return lines.join('\n');
 }
 
-export function resultsMarkdown(file: ResultsFile): string {
+/** `coarse`: names of the regions on coarse grids (regions.ts), left out of a second mean. */
+export function resultsMarkdown(file: ResultsFile, coarse: ReadonlySet<string> = new Set()): string {
   const parts = [
     '# Leave-region-out accuracy',
     '',
@@ -72,9 +84,13 @@ export function resultsMarkdown(file: ResultsFile): string {
   if (names.length > 1) {
     // a mean is only comparable over the same regions: say which each design's mean covers
     parts.push('## Designs side by side (means over regions)', '', HEADER.replace('| region |', '| design (regions) |'));
-    for (const n of names) parts.push(...rows(`\`${n}\` (${Object.keys(file.designs[n].regions).join(', ')})`, file.designs[n].mean));
+    for (const n of names) {
+      parts.push(...rows(`\`${n}\` (${Object.keys(file.designs[n].regions).join(', ')})`, file.designs[n].mean));
+      const fine = fineMean(file.designs[n], coarse);
+      if (fine) parts.push(...rows(`\`${n}\`, the ${fine.regions} 15″–1′ regions only`, fine.mean));
+    }
     parts.push('');
   }
-  for (const n of names) parts.push(designMarkdown(n, file.designs[n]), '');
+  for (const n of names) parts.push(designMarkdown(n, file.designs[n], coarse), '');
   return parts.join('\n');
 }

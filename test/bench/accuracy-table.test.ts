@@ -1,0 +1,41 @@
+/**
+ * results.md's means (bench/accuracy/table.ts): besides the mean of every region, the mean of the 15″–1′
+ * regions when a design's regions include a coarse grid (regions.ts marks HI_topo_02).
+ */
+import { readFileSync } from 'node:fs';
+import { coarseRegionNames } from '../../bench/accuracy/regions.js';
+import { fineMean, resultsMarkdown, type ResultsFile } from '../../bench/accuracy/table.js';
+
+const file = JSON.parse(readFileSync('bench/accuracy/results.json', 'utf8')) as ResultsFile;
+const design = file.designs.default;
+
+describe('mean of the 15″–1′ regions', () => {
+  it('regions.ts marks the 5′ grid, and only it, as coarse', () => {
+    expect([...coarseRegionNames()]).toEqual(['hawaii_5m']);
+  });
+
+  it('averages every region but the coarse ones', () => {
+    const fine = Object.entries(design.regions).filter(([n]) => n !== 'hawaii_5m');
+    expect(fine.length).toBe(Object.keys(design.regions).length - 1);
+    const m = fineMean(design, new Set(['hawaii_5m']))!;
+    expect(m.regions).toBe(fine.length);
+    const mean = (f: (r: (typeof fine)[number][1]) => number | null) => fine.reduce((a, [, r]) => a + (f(r) ?? NaN), 0) / fine.length;
+    expect(m.mean.windows.auc).toBeCloseTo(mean((r) => r.windows.auc), 10);
+    expect(m.mean.pickers.autoencoder.kw.f1).toBeCloseTo(mean((r) => r.pickers.autoencoder.kw.f1), 10);
+    expect(m.mean.pickers.peaks.gevorgian.ap).toBeCloseTo(mean((r) => r.pickers.peaks.gevorgian.ap), 10);
+    // the coarse region pulls the mean of all down: leaving it out must change it
+    expect(m.mean.windows.auc).toBeGreaterThan(design.mean.windows.auc!);
+  });
+
+  it('is a row of results.md only where a design has a coarse region', () => {
+    const md = resultsMarkdown(file, coarseRegionNames());
+    const section = md.slice(md.indexOf('## Design `default`'));
+    const row = section.split('\n').find((l) => l.includes('mean of the 10 15″–1′ regions'));
+    expect(row).toBeDefined();
+    expect(row).toContain(`${fineMean(design, coarseRegionNames())!.mean.windows.auc!.toFixed(2)} / `);
+    // v0-plain-error ran on five 1′ regions only: no second mean there
+    const v0 = md.slice(md.indexOf('## Design `v0-plain-error`'), md.indexOf('## Design `v2-peak-seeds`'));
+    expect(v0).not.toContain('15″–1′ regions');
+    expect(resultsMarkdown(file)).not.toContain('15″–1′ regions');
+  });
+});
