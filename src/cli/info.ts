@@ -56,6 +56,7 @@ function detectLines(d: InfoReport['detect']): string[] {
     `detect with the current configuration (model ${d.model}: ${d.windowSizeKm} km windows of ${d.samples} × ${d.samples}, stride ${d.strideKm} km)`,
     `  region        ${d.region}${d.wholeGrid ? ' (the whole grid)' : ''}`,
     `  windows       ${int(d.windows)} in ${int(d.batches)} batches of ${d.batchSize}`,
+    ...d.warnings.map((w) => `  warning       ${w}`),
   ];
   const p = d.probe;
   if (!p) {

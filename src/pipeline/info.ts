@@ -14,7 +14,7 @@ import { loadBundle } from '../model/index.js';
 import { createScorer } from '../scoring/index.js';
 import { assertGridHoldsWindow, batchCount, planWindows, streamWindowBatches } from '../tiling/index.js';
 import type { Region } from '../types.js';
-import { resolveWindowSpec } from './detect.js';
+import { gridWarnings, resolveWindowSpec } from './detect.js';
 
 export interface InfoOptions {
   gridPath: string;
@@ -61,6 +61,8 @@ export interface DetectPlanInfo {
   skippedNodataShare: number | null;
   /** Tiling and scoring time of the whole plan, from the probe (picking and writing outputs not included). */
   estimatedSeconds: number | null;
+  /** What detect would warn about (e.g. a grid much coarser than the window samples). */
+  warnings: string[];
 }
 
 export interface InfoReport {
@@ -104,6 +106,7 @@ async function planInfo(o: InfoOptions, grid: Awaited<ReturnType<typeof openGrid
       skippedLandShare: null,
       skippedNodataShare: null,
       estimatedSeconds: null,
+      warnings: gridWarnings(grid, spec),
     };
     if (o.probe === false || plan.count === 0) return out;
 

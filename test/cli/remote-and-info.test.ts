@@ -122,7 +122,15 @@ describe('seamount info', () => {
     expect(j.detect).toMatchObject({ windowSizeKm: 48, strideKm: 4, batchSize: 256, probe: null, estimatedSeconds: null, wholeGrid: true });
     expect(j.detect.windows).toBeGreaterThan(10000);
     expect(j.detect.batches).toBe(Math.ceil(j.detect.windows / 256));
+    expect(j.detect.warnings).toEqual([]); // a 1′ grid
     expect(j.transfer).toBeNull();
+  });
+
+  it('says, as detect would, that a 5′ grid is coarse for the model', async () => {
+    const grid = sharedGrid('HI_topo_02.nc4.nc');
+    const r = await runCli('info', grid, '--no-probe');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}warning {7}.*HI_topo_02\.nc4\.nc: cells are 9\.3 km tall, 6\.2 window samples .*baseline --method peaks/m);
   });
 
   it('describes a COG over HTTP as text, with the probe: skipped shares and an estimate', async () => {
