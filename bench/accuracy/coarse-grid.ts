@@ -14,7 +14,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { readCatalogue, SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
+import { readCatalogue, SearchArea } from '../../src/catalogue/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { formatRegion, parseRegion } from '../../src/config/region.js';
 import { gridBounds, openGrid } from '../../src/grid/index.js';
@@ -22,9 +22,10 @@ import { silentLogger } from '../../src/base/logger.js';
 import { KM_PER_DEG } from '../../src/base/geodesy.js';
 import { runDetect } from '../../src/pipeline/detect.js';
 import { lowerScoreAuc } from './auc.js';
-import { readBundle, uniqueSeamounts } from './evaluate.js';
+import { rasterWindows, readBundle, uniqueSeamounts } from './evaluate.js';
+import { recallAtThreshold } from './pool.js';
 import { CATALOGUES } from './regions.js';
-import { labelWindows, nearestWindowScores, windowsOfRaster, type ScoredWindows } from './windows.js';
+import { labelWindows, nearestWindowScores } from './windows.js';
 
 const INSET_DEG = 0.25;
 
@@ -60,35 +61,27 @@ const refs = [...kw, ...gevorgian];
 const fine = await openGrid(fineGrid);
 const box = opt('--box') ? parseRegion(opt('--box')!) : gridBounds(fine);
 await fine.close();
-const inner = SearchArea.fromRegion({ west: box.west + INSET_DEG, east: box.east - INSET_DEG, south: box.south + INSET_DEG, north: box.north - INSET_DEG });
+const innerBox = { west: box.west + INSET_DEG, east: box.east - INSET_DEG, south: box.south + INSET_DEG, north: box.north - INSET_DEG };
+const inner = SearchArea.fromRegion(innerBox);
 const inside = uniqueSeamounts({ kw, gevorgian }).filter((s) => inner.contains(s.lon, s.lat));
 
 /** Detects `grid` within the box with the model into WORK/name and judges its windows inside the inner box. */
 async function detectAndJudge(grid: string, name: string): Promise<Judged> {
   const outDir = path.join(work, name);
   await runDetect({ gridPath: grid, modelDir, outDir, config: { ...config, region: formatRegion(box) }, logger: silentLogger(), fresh: true });
-  const g = await openGrid(path.join(outDir, 'error.tif'));
-  let w: ScoredWindows;
-  try {
-    const all = windowsOfRaster(await g.read({ x0: 0, y0: 0, w: g.width, h: g.height }), g);
-    const keep = Array.from(all.score.keys()).filter((i) => inner.contains(all.lon[i], all.lat[i]));
-    const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-    w = { lon: pick(all.lon), lat: pick(all.lat), score: pick(all.score) };
-  } finally {
-    await g.close();
-  }
+  const w = await rasterWindows(path.join(outDir, 'error.tif'), inner);
   const source = await openGrid(grid);
   const cellKm = Math.abs(source.dLat) * KM_PER_DEG;
   await source.close();
   const l = labelWindows(w, refs);
-  const near = nearestWindowScores(inside, w).filter((s): s is number => s !== null);
+  const passing = recallAtThreshold(nearestWindowScores(inside, w), threshold);
   return {
     cellKm,
     windows: w.score.length,
     positives: l.positive.length,
     auc: lowerScoreAuc(l.positive, l.negative),
-    seamounts: near.length,
-    passing: near.length ? near.filter((s) => s <= threshold).length / near.length : null,
+    seamounts: passing.counted,
+    passing: passing.recall,
   };
 }
 
@@ -103,7 +96,7 @@ appendFileSync(path.join(work, 'coarse-grid.jsonl'), JSON.stringify({ model: mod
 console.log('| grids (fine / coarse) | inner box | cells, km | seamounts | positive windows | window AUC | passing the threshold |');
 console.log('| --- | --- | --- | ---: | --- | --- | --- |');
 console.log(
-  `| ${stem(fineGrid)} / ${coarseGrid ? stem(coarseGrid) : '–'} | ${b2(box.west + INSET_DEG)}/${b2(box.east - INSET_DEG)}/${b2(box.south + INSET_DEG)}/${b2(box.north - INSET_DEG)} | ` +
+  `| ${stem(fineGrid)} / ${coarseGrid ? stem(coarseGrid) : '–'} | ${[innerBox.west, innerBox.east, innerBox.south, innerBox.north].map(b2).join('/')} | ` +
     [
       [a.cellKm.toFixed(1), b?.cellKm.toFixed(1)],
       [a.seamounts, b?.seamounts],

@@ -64,7 +64,7 @@ export interface Bundle {
 export const readBundle = (dir: string): Bundle => JSON.parse(readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as Bundle;
 
 /** The scored windows of an error.tif (its nodata read as NaN or −9999), inside `area`. */
-async function rasterWindows(file: string, area: SearchArea): Promise<ScoredWindows> {
+export async function rasterWindows(file: string, area: SearchArea): Promise<ScoredWindows> {
   const g = await openGrid(file);
   try {
     const values = await g.read({ x0: 0, y0: 0, w: g.width, h: g.height });

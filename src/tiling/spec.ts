@@ -87,7 +87,7 @@ export function assertSameWindowSpec(bundleSpec: WindowSpec, runSpec: WindowSpec
 }
 
 /** Window sample spacing on the local plane, km. */
-export const sampleSpacingKm = (spec: WindowSpec): number => spec.sizeKm / spec.samples;
+export const sampleSpacingKm = (spec: Pick<WindowSpec, 'sizeKm' | 'samples'>): number => spec.sizeKm / spec.samples;
 
 /**
  * A grid whose cells are more than this many window samples tall is coarse for the detector: a seamount
@@ -103,5 +103,5 @@ export const COARSE_CELL_SAMPLES = 3;
  * @example cellSamples({ dLat: 5 / 60 }, { sizeKm: 48, samples: 32 }) // 5′ cells: 9.27 km / 1.5 km → 6.18
  */
 export function cellSamples(g: Pick<GridGeometry, 'dLat'>, spec: Pick<WindowSpec, 'sizeKm' | 'samples'>): number {
-  return (Math.abs(g.dLat) * KM_PER_DEG) / (spec.sizeKm / spec.samples);
+  return (Math.abs(g.dLat) * KM_PER_DEG) / sampleSpacingKm(spec);
 }
