@@ -5,12 +5,15 @@
  * (≤ 6 km against > 30 km from a catalogue seamount, as the harness) and the share of catalogue seamounts
  * whose nearest window passes the model's threshold. Use a model that never saw the box (a harness fold
  * model of the region, or the hawaii_5m fold's for the 15″ tiles inside HI_topo_02), so it judges both
- * grids fairly. Without --coarse only the fine grid is judged (e.g. a model trained on that grid itself:
- * what the grid allows at best). Prints one table row; appends the figures to WORK/coarse-grid.jsonl.
+ * grids fairly. `--block-mean M` makes the coarse grid from the fine one instead: each cell the mean of the
+ * fine cells in an M′ block (same data, only the cell size changes). Without either only the fine grid is
+ * judged (e.g. a model trained on that grid itself: what the grid allows at best). Prints one table row;
+ * appends the figures to WORK/coarse-grid.jsonl.
  *
- *   node --import tsx bench/accuracy/coarse-grid.ts --model DIR --fine GRID [--coarse GRID] [--box W/E/S/N] [--work DIR]
+ *   node --import tsx bench/accuracy/coarse-grid.ts --model DIR --fine GRID [--coarse GRID | --block-mean M] [--box W/E/S/N] [--work DIR]
  *
  * e.g. --fine ../shared/data/grids/regions_1m/mariana_trench_etopo.nc4.nc --coarse ../shared/data/grids/etopo5.nc3.nc
+ *      --fine ../shared/data/grids/regions_1m/mariana_trench_etopo.nc4.nc --block-mean 5
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,15 +25,18 @@ import { silentLogger } from '../../src/base/logger.js';
 import { KM_PER_DEG } from '../../src/base/geodesy.js';
 import { runDetect } from '../../src/pipeline/detect.js';
 import { lowerScoreAuc } from './auc.js';
-import { rasterWindows, readBundle, uniqueSeamounts } from './evaluate.js';
+import { detectThreshold, rasterWindows, uniqueSeamounts } from './evaluate.js';
 import { recallAtThreshold } from './pool.js';
 import { CATALOGUES } from './regions.js';
+import { writeBlockMean } from './block-mean.js';
 import { labelWindows, nearestWindowScores } from './windows.js';
 
 const INSET_DEG = 0.25;
 
 interface Judged {
   cellKm: number;
+  /** The threshold detect used on this grid (a coarse grid's comes from the bundle's coarse calibrations). */
+  threshold: number;
   windows: number;
   positives: number;
   auc: number | null;
@@ -50,9 +56,10 @@ const need = (name: string): string => {
 };
 const modelDir = need('--model');
 const fineGrid = need('--fine');
-const coarseGrid = opt('--coarse');
 const work = opt('--work') ?? 'out/accuracy/coarse';
-const threshold = readBundle(modelDir).calibration.threshold;
+const blockMeanMin = opt('--block-mean') === null ? null : Number(opt('--block-mean'));
+if (blockMeanMin !== null && !(blockMeanMin > 0)) throw new Error(`coarse-grid: --block-mean takes a cell size in arc-minutes, got ${opt('--block-mean')}`);
+if (blockMeanMin !== null && opt('--coarse')) throw new Error('coarse-grid: give --coarse or --block-mean, not both');
 const config = loadConfig();
 const kw = await readCatalogue(CATALOGUES.kw);
 const gevorgian = await readCatalogue(CATALOGUES.gevorgian);
@@ -60,7 +67,19 @@ const refs = [...kw, ...gevorgian];
 
 const fine = await openGrid(fineGrid);
 const box = opt('--box') ? parseRegion(opt('--box')!) : gridBounds(fine);
+const fineCellMin = Math.abs(fine.dLat) * 60;
 await fine.close();
+mkdirSync(work, { recursive: true });
+const stem = (f: string) => path.basename(f).replace(/\.[^.]+(\.nc)?$/, '');
+const coarseGrid = blockMeanMin === null ? opt('--coarse') : await blockMeanCopy(blockMeanMin);
+
+/** The fine grid block-averaged to about `minutes`′ cells, as a GeoTIFF in WORK. */
+async function blockMeanCopy(minutes: number): Promise<string> {
+  const factor = Math.max(1, Math.round(minutes / fineCellMin));
+  const out = path.join(work, `${stem(fineGrid)}-block-mean-${factor}.tif`);
+  await writeBlockMean(fineGrid, factor, out);
+  return out;
+}
 const innerBox = { west: box.west + INSET_DEG, east: box.east - INSET_DEG, south: box.south + INSET_DEG, north: box.north - INSET_DEG };
 const inner = SearchArea.fromRegion(innerBox);
 const inside = uniqueSeamounts({ kw, gevorgian }).filter((s) => inner.contains(s.lon, s.lat));
@@ -74,9 +93,11 @@ async function detectAndJudge(grid: string, name: string): Promise<Judged> {
   const cellKm = Math.abs(source.dLat) * KM_PER_DEG;
   await source.close();
   const l = labelWindows(w, refs);
+  const threshold = detectThreshold(outDir);
   const passing = recallAtThreshold(nearestWindowScores(inside, w), threshold);
   return {
     cellKm,
+    threshold,
     windows: w.score.length,
     positives: l.positive.length,
     auc: lowerScoreAuc(l.positive, l.negative),
@@ -85,14 +106,12 @@ async function detectAndJudge(grid: string, name: string): Promise<Judged> {
   };
 }
 
-mkdirSync(work, { recursive: true });
-const stem = (f: string) => path.basename(f).replace(/\.[^.]+(\.nc)?$/, '');
 const label = `${stem(fineGrid)}_${box.west.toFixed(2)}_${box.south.toFixed(2)}`;
 const a = await detectAndJudge(fineGrid, `${label}-fine`);
 const b = coarseGrid ? await detectAndJudge(coarseGrid, `${label}-coarse`) : null;
 const f = (x: number | null) => (x === null ? '–' : x.toFixed(2));
 const b2 = (x: number) => x.toFixed(2);
-appendFileSync(path.join(work, 'coarse-grid.jsonl'), JSON.stringify({ model: modelDir, threshold, fine: fineGrid, coarse: coarseGrid, box, judged: { fine: a, coarse: b } }) + '\n');
+appendFileSync(path.join(work, 'coarse-grid.jsonl'), JSON.stringify({ model: modelDir, fine: fineGrid, coarse: coarseGrid, box, judged: { fine: a, coarse: b } }) + '\n');
 console.log('| grids (fine / coarse) | inner box | cells, km | seamounts | positive windows | window AUC | passing the threshold |');
 console.log('| --- | --- | --- | ---: | --- | --- | --- |');
 console.log(

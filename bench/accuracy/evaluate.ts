@@ -13,7 +13,7 @@ import { openGrid } from '../../src/grid/index.js';
 import { extractWindow } from '../../src/tiling/index.js';
 import type { GridSource, WindowSpec } from '../../src/types.js';
 import { lowerScoreAuc } from './auc.js';
-import { meanOf, pooledScores, recallAtThreshold, type Comparison, type ObjectScores, type RankedPick } from './pool.js';
+import { meanOf, pooledRecall, pooledScores, recallAtThreshold, type Comparison, type RecallCount, type ObjectScores, type RankedPick } from './pool.js';
 import type { CatalogueName, RegionDef } from './regions.js';
 import { concatScores, labelWindows, nearestWindowScores, windowsOfRaster, type LabelledScores, type ScoredWindows } from './windows.js';
 
@@ -42,7 +42,7 @@ export interface PickerFigures {
 export interface RegionFigures {
   grids: number;
   windows: { positives: number; negatives: number; auc: number | null; controlAuc: number | null };
-  /** Recall at the bundle's threshold of catalogue seamounts (KW ∪ Gevorgian, by id) in the region. */
+  /** Recall at the threshold detect used (the bundle's, or its coarse calibration's) of catalogue seamounts (KW ∪ Gevorgian, by id) in the region. */
   threshold: {
     target: number;
     /** Those whose window passes training's rules (relief ≥ minReliefM, land, no-data): calibration's population. */
@@ -120,14 +120,23 @@ export interface EvaluateOptions {
   workDir: string;
 }
 
+/** The threshold a detect run picked with (run.json: the bundle's, or its coarse calibration's on a coarse grid). */
+export function detectThreshold(runDir: string): number {
+  const file = path.join(runDir, 'run.json');
+  const t = (JSON.parse(readFileSync(file, 'utf8')) as { threshold?: { threshold?: unknown } }).threshold?.threshold;
+  if (typeof t !== 'number') throw new Error(`${file}: no threshold (not a finished detect run?)`);
+  return t;
+}
+
 export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures> {
   const bundle = readBundle(o.bundleDir);
   const everyRef = [...o.catalogues.kw, ...o.catalogues.gevorgian];
   const unique = uniqueSeamounts(o.catalogues);
   const labelled: LabelledScores[] = [];
   const controlLabelled: LabelledScores[] = [];
-  const scoresAll: Array<number | null> = [];
-  const scoresTrainable: Array<number | null> = [];
+  // each grid's recall at the threshold detect used there, pooled over the region's grids
+  const realisedParts: RecallCount[] = [];
+  const realisedAllParts: RecallCount[] = [];
   const comparisons = Object.fromEntries(PICKERS.map((p) => [p, { kw: [] as Comparison[], gevorgian: [] as Comparison[], picks: 0 }])) as Record<
     Picker,
     { kw: Comparison[]; gevorgian: Comparison[]; picks: number }
@@ -146,8 +155,9 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
       const inside = unique.filter((s) => area.contains(s.lon, s.lat));
       const scores = nearestWindowScores(inside, model);
       const rules = await trainable(grid, inside, bundle.windowSpec, bundle.training.config.minReliefM ?? 300);
-      scoresAll.push(...scores);
-      scoresTrainable.push(...scores.filter((_, i) => rules[i]));
+      const threshold = detectThreshold(run.model);
+      realisedAllParts.push(recallAtThreshold(scores, threshold));
+      realisedParts.push(recallAtThreshold(scores.filter((_, i) => rules[i]), threshold));
 
       for (const picker of PICKERS) {
         const dir = picker === 'autoencoder' ? run.model : run[picker];
@@ -173,8 +183,8 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
 
   const model = concatScores(labelled);
   const control = concatScores(controlLabelled);
-  const realised = recallAtThreshold(scoresTrainable, bundle.calibration.threshold);
-  const realisedAll = recallAtThreshold(scoresAll, bundle.calibration.threshold);
+  const realised = pooledRecall(realisedParts);
+  const realisedAll = pooledRecall(realisedAllParts);
   return {
     grids: o.runs.length,
     windows: {

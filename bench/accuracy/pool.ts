@@ -55,7 +55,29 @@ export function meanOf(values: ReadonlyArray<number | null | undefined>): number
 }
 
 /** Share of catalogue seamounts whose window scores at or below the threshold (null scores: no window, left out). */
-export function recallAtThreshold(scores: ReadonlyArray<number | null>, threshold: number): { recall: number | null; counted: number } {
+export function recallAtThreshold(scores: ReadonlyArray<number | null>, threshold: number): RecallCount {
   const known = scores.filter((s): s is number => s !== null && Number.isFinite(s));
-  return { recall: ratio(known.filter((s) => s <= threshold).length, known.length), counted: known.length };
+  return recallOf(known.filter((s) => s <= threshold).length, known.length);
+}
+
+/** Seamounts passing a threshold out of those counted, and their share (null when none counted). */
+export interface RecallCount {
+  recall: number | null;
+  passed: number;
+  counted: number;
+}
+
+const recallOf = (passed: number, counted: number): RecallCount => ({ recall: ratio(passed, counted), passed, counted });
+
+/**
+ * Pools recalls at thresholds that differ between grids (a region of several grids): the passing seamounts
+ * of all over all counted.
+ *
+ * @example pooledRecall([recallAtThreshold([0.1, 0.5], 0.3), recallAtThreshold([0.2], 0.1)]) // 1 of 3
+ */
+export function pooledRecall(parts: readonly RecallCount[]): RecallCount {
+  return recallOf(
+    parts.reduce((n, p) => n + p.passed, 0),
+    parts.reduce((n, p) => n + p.counted, 0),
+  );
 }

@@ -190,7 +190,8 @@ const ABOUT =
   'the control model the same way on area-uniform random positions (as many per grid as the catalogues hold there). ' +
   'Window AUC: P(a window centred ≤ 6 km from a KW ∪ Gevorgian seamount scores lower than one > 30 km from all), ties half. ' +
   'Recall at threshold: share of catalogue seamounts (KW ∪ Gevorgian by id, windows passing training\'s relief/land/no-data rules) whose nearest window ' +
-  'scores at or below the bundle\'s calibrated threshold; target: the bundle\'s calibration recall. ' +
+  'scores at or below the threshold detect picked with (run.json: the bundle\'s calibrated one unless a design sets picking.targetRecall or ' +
+  'picking.errorThreshold); target: the bundle\'s calibration recall. ' +
   'P / R / F1, AP: `seamount compare` matching, 25 km, against each catalogue inside the searched area. The GEBCO tiles are one group, pooled. ' +
   'Means are over regions. Made by `npm run accuracy` (bench/accuracy/run.ts).';
 

@@ -2,10 +2,14 @@
  * The leave-region-out harness's numerics (bench/accuracy): window AUC with ties, windows recovered from
  * an error raster, window labels by distance, pooled object scores and the recall at a threshold.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { lowerScoreAuc } from '../../bench/accuracy/auc.js';
 import { concatScores, labelWindows, nearestWindowScores, windowsOfRaster } from '../../bench/accuracy/windows.js';
-import { meanOf, pooledScores, recallAtThreshold, type Comparison } from '../../bench/accuracy/pool.js';
+import { meanOf, pooledRecall, pooledScores, recallAtThreshold, type Comparison } from '../../bench/accuracy/pool.js';
+import { detectThreshold } from '../../bench/accuracy/evaluate.js';
 import { collectErrorRaster } from '../support/error-raster.js';
+import { tempDir } from '../support/temp-dir.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 
 /** Brute force over all pairs: P(pos < neg) + ½ P(tie). */
@@ -223,7 +227,23 @@ describe('means and the recall at a threshold', () => {
   });
 
   it('counts seamounts at or below the threshold among those with a window', () => {
-    expect(recallAtThreshold([0.1, 0.2, 0.3, null, 0.5], 0.3)).toEqual({ recall: 0.75, counted: 4 });
-    expect(recallAtThreshold([null], 1)).toEqual({ recall: null, counted: 0 });
+    expect(recallAtThreshold([0.1, 0.2, 0.3, null, 0.5], 0.3)).toEqual({ recall: 0.75, passed: 3, counted: 4 });
+    expect(recallAtThreshold([null], 1)).toEqual({ recall: null, passed: 0, counted: 0 });
+  });
+
+  it('pools grids judged at different thresholds by their counts, not by averaging their recalls', () => {
+    const a = recallAtThreshold([0.1, 0.5, 0.9, 0.2], 0.3); // 2 of 4
+    const b = recallAtThreshold([0.6], 0.7); // 1 of 1
+    expect(pooledRecall([a, b])).toEqual({ recall: 0.6, passed: 3, counted: 5 });
+    expect(pooledRecall([])).toEqual({ recall: null, passed: 0, counted: 0 });
+  });
+
+  it("judges at the threshold detect picked with (run.json), and says which folder lacks one", () => {
+    const dir = tempDir('detect-threshold-');
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ kind: 'detect', threshold: { threshold: 0.72, source: 'targetRecall', calibrationRecall: 0.95 } }));
+    expect(detectThreshold(dir)).toBe(0.72);
+    const unfinished = tempDir('detect-threshold-');
+    writeFileSync(join(unfinished, 'run.json'), JSON.stringify({ kind: 'detect' }));
+    expect(() => detectThreshold(unfinished)).toThrow(`${join(unfinished, 'run.json')}: no threshold`);
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { main } from '../../src/cli/program.js';
-import { sharedGrid, tempDir } from '../pipeline/fixtures.js';
+import { sharedGrid, tempDir, writeSyntheticGrid } from '../pipeline/fixtures.js';
 import { startRangeServer, type RangeServer } from '../grid/range-server.js';
 
 const quiet = ['--log-level', 'silent', '--no-progress'];
@@ -126,11 +126,15 @@ describe('seamount info', () => {
     expect(j.transfer).toBeNull();
   });
 
-  it('says, as detect would, that a 5′ grid is coarse for the model', async () => {
-    const grid = sharedGrid('HI_topo_02.nc4.nc');
+  it('says, as detect would, that a 10′ grid is coarse for the model, and a 5′ one is not', async () => {
+    const grid = join(out, 'coarse-10m.tif');
+    await writeSyntheticGrid(grid, { west: -124, north: -27, widthDeg: 6, heightDeg: 6, cellDeg: 10 / 60 }, [{ lon: -121, lat: -30, heightM: 2500, radiusKm: 20 }]);
     const r = await runCli('info', grid, '--no-probe');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}warning {7}.*HI_topo_02\.nc4\.nc: cells are 9\.3 km tall, 6\.2 window samples .*baseline --method peaks/m);
+    expect(r.stdout).toMatch(/^ {2}warning {7}.*coarse-10m\.tif: cells are 18\.5 km tall, 12\.4 window samples .*baseline --method peaks/m);
+    const five = await runCli('info', sharedGrid('HI_topo_02.nc4.nc'), '--json', '--no-probe');
+    expect(five.code).toBe(0);
+    expect(JSON.parse(five.stdout).detect.warnings).toEqual([]);
   });
 
   it('describes a COG over HTTP as text, with the probe: skipped shares and an estimate', async () => {

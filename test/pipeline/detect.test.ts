@@ -44,10 +44,10 @@ describe('seamount detect, end to end', () => {
     expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
-  it('on a grid much coarser than the window samples (5′), still runs but warns in run.json, naming the file', async () => {
+  it('on a grid much coarser than the window samples (10′), still runs but warns in run.json, naming the file', async () => {
     const dir = tempDir('detect-coarse-');
-    const gridPath = join(dir, 'coarse-5m.tif');
-    await writeSyntheticGrid(gridPath, { west: -124, north: -27, widthDeg: 6, heightDeg: 6, cellDeg: 5 / 60 }, [
+    const gridPath = join(dir, 'coarse-10m.tif');
+    await writeSyntheticGrid(gridPath, { west: -124, north: -27, widthDeg: 6, heightDeg: 6, cellDeg: 10 / 60 }, [
       { lon: -121, lat: -30, heightM: 2500, radiusKm: 20 },
     ]);
     const out = join(dir, 'out');
@@ -55,15 +55,16 @@ describe('seamount detect, end to end', () => {
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.warnings).toHaveLength(1);
     expect(run.warnings[0]).toContain(gridPath);
-    expect(run.warnings[0]).toMatch(/cells are 9\.3 km tall, 6\.2 window samples/);
+    expect(run.warnings[0]).toMatch(/cells are 18\.5 km tall, 12\.4 window samples/);
     expect(run.warnings[0]).toContain('baseline --method peaks');
   });
 
-  it('warns only past three window samples per cell', () => {
+  it('warns only past nine window samples per cell: not at 5′ or 7′, where block-averaged 1′ data still held', () => {
     const spec = JSON.parse(readFileSync(join(DEFAULT_MODEL, 'bundle.json'), 'utf8')).windowSpec; // 48 km, 32 samples: 1.5 km
     expect(gridWarnings({ path: 'a.nc', dLat: -1 / 60 }, spec)).toEqual([]); // 1.9 km
-    expect(gridWarnings({ path: 'a.nc', dLat: 2 / 60 }, spec)).toEqual([]); // 3.7 km: 2.5 samples
-    expect(gridWarnings({ path: 'a.nc', dLat: 3 / 60 }, spec)).toHaveLength(1); // 5.6 km: 3.7 samples
+    expect(gridWarnings({ path: 'a.nc', dLat: 5 / 60 }, spec)).toEqual([]); // 9.3 km: 6.2 samples
+    expect(gridWarnings({ path: 'a.nc', dLat: -7 / 60 }, spec)).toEqual([]); // 13.0 km: 8.6 samples
+    expect(gridWarnings({ path: 'a.nc', dLat: -8 / 60 }, spec)).toHaveLength(1); // 14.8 km: 9.9 samples
   });
 
   describe('bad input: a clear error naming the file, and no output', () => {
