@@ -35,7 +35,7 @@ const INSET_DEG = 0.25;
 
 interface Judged {
   cellKm: number;
-  /** The threshold detect used on this grid (a coarse grid's comes from the bundle's coarse calibrations). */
+  /** The threshold detect used on this grid (run.json). */
   threshold: number;
   windows: number;
   positives: number;

@@ -42,7 +42,7 @@ export interface PickerFigures {
 export interface RegionFigures {
   grids: number;
   windows: { positives: number; negatives: number; auc: number | null; controlAuc: number | null };
-  /** Recall at the threshold detect used (the bundle's, or its coarse calibration's) of catalogue seamounts (KW ∪ Gevorgian, by id) in the region. */
+  /** Recall at the threshold detect used (run.json) of catalogue seamounts (KW ∪ Gevorgian, by id) in the region. */
   threshold: {
     target: number;
     /** Those whose window passes training's rules (relief ≥ minReliefM, land, no-data): calibration's population. */
@@ -120,7 +120,7 @@ export interface EvaluateOptions {
   workDir: string;
 }
 
-/** The threshold a detect run picked with (run.json: the bundle's, or its coarse calibration's on a coarse grid). */
+/** The threshold a detect run picked with (run.json: the bundle's, unless picking.targetRecall or errorThreshold set another). */
 export function detectThreshold(runDir: string): number {
   const file = path.join(runDir, 'run.json');
   const t = (JSON.parse(readFileSync(file, 'utf8')) as { threshold?: { threshold?: unknown } }).threshold?.threshold;
