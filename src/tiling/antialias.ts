@@ -71,8 +71,11 @@ export function marginCells(g: Pick<GridGeometry, 'dLon' | 'dLat'>, spacingKm: n
   return [min(axis(dx), ceil(360 / g.dLon)), axis(dy)];
 }
 
-/** Averages `mx × my` blocks (complete blocks only); a block with less than half its cells valid is NaN. */
-function blockAverage(src: SourcePatch, mx: number, my: number): SourcePatch {
+/**
+ * Averages `mx × my` blocks (complete blocks only); a block with less than half its cells valid is NaN. The
+ * result's cells sit at the centres of their blocks.
+ */
+export function blockAverage(src: SourcePatch, mx: number, my: number): SourcePatch {
   const g = src.geometry;
   const w = floor(g.width / mx);
   const h = floor(g.height / my);
