@@ -7,7 +7,9 @@
  * model of the region, or the hawaii_5m fold's for the 15″ tiles inside HI_topo_02), so it judges both
  * grids fairly. `--block-mean M` makes the coarse grid from the fine one instead: each cell the mean of the
  * fine cells in an M′ block (same data, only the cell size changes). Without either only the fine grid is
- * judged (e.g. a model trained on that grid itself: what the grid allows at best). Prints one table row;
+ * judged (e.g. a model trained on that grid itself: what the grid allows at best). `--coarse` need not be
+ * coarser: a second source of the same sea floor at the same spacing compares the sources (e.g. a
+ * regions_1m `*_etopo` grid and its `*_sio` twin). Prints one table row;
  * appends the figures to WORK/coarse-grid.jsonl.
  *
  *   node --import tsx bench/accuracy/coarse-grid.ts --model DIR --fine GRID [--coarse GRID | --block-mean M] [--box W/E/S/N] [--work DIR]
