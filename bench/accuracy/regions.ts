@@ -29,8 +29,9 @@ export interface RegionDef {
    */
   trainable?: boolean;
   /**
-   * True: a grid much coarser than the window samples (5′; `detect` warns there). Judged like the others, and
-   * the results also give the mean of the other regions, where the detector is meant to be used (issue 15).
+   * True: a coarse grid (HI_topo_02: 5′ cells of ETOPO5's 1988 data, where the detector is measured to fall
+   * short; `detect` itself warns only past 9 window samples a cell, ≈ 7.3′). Judged like the others, and the
+   * results also give the mean of the other regions, where the detector is meant to be used (issue 15).
    */
   coarse?: boolean;
 }
