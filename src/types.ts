@@ -115,15 +115,16 @@ export interface ScoredWindow {
 }
 
 /**
- * Basal ellipse of a seamount from a 2-D Gaussian fit: where the Gaussian falls to exp(−4.5) ≈ 1.1 % of
- * its height, i.e. 3 σ (the convention of SyntheticGrid and `gmt grdseamount -Cg`).
+ * Basal ellipse of a seamount: where its fitted shape meets the base — a cone or paraboloid's foot, a
+ * Gaussian's 3 σ (1.1 % of its height; `gmt grdseamount`'s r0 for each shape) — with the orientation and
+ * axis ratio of the elliptical Gaussian fitted to it (docs/measurement.md).
  */
 export interface BasalEllipse {
   /** Azimuth of the major axis, degrees clockwise from north, 0..180. */
   azimuthDeg: number;
-  /** Semi-major axis (3 σ along the major axis), km. */
+  /** Semi-major axis, km. */
   majorKm: number;
-  /** Semi-minor axis (3 σ across it), km. */
+  /** Semi-minor axis, km. */
   minorKm: number;
 }
 
@@ -149,10 +150,32 @@ export interface Seamount {
    * fits worse than none, NaN where the fit failed.
    */
   fitR2: number;
-  /** Lowest reconstruction error among the supporting windows. */
+  /** Lowest reconstruction error of the windows centred near the summit (`picking.evidenceRadiusKm`). */
   reconstructionError: number;
-  /** 0..1, higher = more seamount-like; ranks picks. */
+  /** 0..1: the model bundle's ranker's probability that a catalogue lists a seamount here (baselines: their own score). */
   confidence: number;
-  /** Number of scored windows that support this pick. */
+  /** Number of scored windows that support this pick (windows under the threshold that climbed to its summit). */
   windows: number;
+  /** True for a summit above sea level (an island), kept only with `islands: keep`. */
+  island?: boolean;
+  /** Volume above the base inside the basal ellipse, km³. */
+  volumeKm3: number;
+  /** Mean slope of the flanks (plateau edge to base), degrees. */
+  flankSlopeDeg: number;
+  /** Area of the summit plateau, km² (0 for a pointed or rounded top). */
+  plateauAreaKm2: number;
+  /** Plateau area / basal ellipse area, 0..1: the square of Smith (1988)'s flatness (plateau radius / basal radius). */
+  plateauShare: number;
+  /** Flat-topped: the plateau reaches a quarter of the basal radius (and 1.5 cells); a guyot when ≥ 1000 m tall. */
+  flatTopped: boolean;
+  /** One standard deviation of heightM and radiusKm from the fit (residuals' correlation allowed for), m and km. */
+  heightSdM: number;
+  radiusSdKm: number;
+  /** The radial shape that fits best (docs/measurement.md). */
+  profileShape: 'gaussian' | 'cone' | 'parabolic' | 'polynomial';
+  /**
+   * IHO (2008) / Harris et al. (2014): `island` (summit above sea level), `guyot` (flat-topped, ≥ 1000 m),
+   * `seamount` (≥ 1000 m), `knoll` (500–1000 m), `hill` (< 500 m).
+   */
+  seamountClass: 'seamount' | 'knoll' | 'hill' | 'guyot' | 'island';
 }

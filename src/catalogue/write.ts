@@ -1,8 +1,9 @@
 /**
  * Writers of our picks: `seamounts.geojson` (an RFC 7946 FeatureCollection of Points, `[lon, lat]` with lon
  * in −180..180, in the input's order, run metadata in the foreign member `seamount_detect`) and
- * `seamounts.csv`. The properties, their meaning, units and rounding are described once, in the README's
- * "Outputs" section; `SeamountProperties` and `CSV_COLUMNS` below are their names.
+ * `seamounts.csv`. The properties, their meaning, units and rounding are described once, in
+ * docs/outputs.md; `SeamountProperties` and `CSV_COLUMNS` below are their names. New columns go after the
+ * old ones, so a reader by column position keeps working.
  */
 import type { Seamount } from '../types.js';
 import { writeFileAtomic } from '../base/atomic.js';
@@ -23,6 +24,20 @@ export interface SeamountProperties {
   minor_km: number | null;
   fit_r2: number | null;
   windows: number | null;
+  /** True for a summit above sea level, kept only with `islands: keep`. */
+  island: boolean;
+  // issue 28's columns, after the older ones so readers by position still work (docs/outputs.md)
+  /** `seamount` | `knoll` | `hill` | `guyot` | `island` (IHO 2008; Harris et al. 2014). */
+  class: Seamount['seamountClass'] | null;
+  volume_km3: number | null;
+  flank_slope_deg: number | null;
+  plateau_area_km2: number | null;
+  plateau_share: number | null;
+  flat_topped: boolean;
+  /** Best-fitting radial shape: `gaussian` | `cone` | `parabolic` | `polynomial`. */
+  shape: Seamount['profileShape'] | null;
+  height_sd_m: number | null;
+  radius_sd_km: number | null;
 }
 
 /** Rounds to `decimals`; null for NaN/±Infinity (JSON has no NaN); never −0. */
@@ -60,6 +75,16 @@ export function seamountProperties(s: Seamount): SeamountProperties {
     minor_km: roundTo(s.ellipse.minorKm, 2),
     fit_r2: roundTo(s.fitR2, 3),
     windows: Number.isFinite(s.windows) ? Math.round(s.windows) : null,
+    island: s.island === true,
+    class: s.seamountClass ?? null,
+    volume_km3: roundSignificant(s.volumeKm3, 4),
+    flank_slope_deg: roundTo(s.flankSlopeDeg, 2),
+    plateau_area_km2: roundTo(s.plateauAreaKm2, 2),
+    plateau_share: roundTo(s.plateauShare, 3),
+    flat_topped: s.flatTopped === true,
+    shape: s.profileShape ?? null,
+    height_sd_m: roundTo(s.heightSdM, 1),
+    radius_sd_km: roundTo(s.radiusSdKm, 2),
   };
 }
 
@@ -105,9 +130,10 @@ export function featureCollectionText(fc: GeoJsonFeatureCollection<object>): str
 }
 
 export const CSV_COLUMNS = ['id', 'lon', 'lat', 'confidence', 'reconstruction_error', 'depth_m', 'base_depth_m', 'height_m',
-  'radius_km', 'azimuth_deg', 'major_km', 'minor_km', 'fit_r2', 'windows'] as const;
+  'radius_km', 'azimuth_deg', 'major_km', 'minor_km', 'fit_r2', 'windows', 'island',
+  'class', 'volume_km3', 'flank_slope_deg', 'plateau_area_km2', 'plateau_share', 'flat_topped', 'shape', 'height_sd_m', 'radius_sd_km'] as const;
 
-const csvField = (v: string | number | null): string => {
+const csvField = (v: string | number | boolean | null): string => {
   if (v === null) return '';
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -118,7 +144,7 @@ export function seamountsToCsv(seamounts: Seamount[]): string {
   const rows = seamounts.map((s, k) => {
     checkPosition(s, k);
     const p = seamountProperties(s);
-    const row: Record<(typeof CSV_COLUMNS)[number], string | number | null> = { ...p, lon: outputLon(s.lon), lat: roundTo(s.lat, 5) };
+    const row: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = { ...p, lon: outputLon(s.lon), lat: roundTo(s.lat, 5) };
     return CSV_COLUMNS.map((c) => csvField(row[c])).join(',');
   });
   return `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;

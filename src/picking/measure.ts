@@ -1,21 +1,41 @@
 /**
- * Measurement of one seamount on the source grid: summit, regional depth, height, basal ellipse from a
- * least-squares elliptical Gaussian on a regional plane, fit quality and prominence.
+ * Measurement of one seamount on the source grid: summit, regional depth, height, basal ellipse,
+ * morphometry (volume, flank slope, plateau, class) and uncertainties, fit quality and prominence.
  *
- * Conventions (the same as `SyntheticGrid` and, for the ellipse, Kim & Wessel 2011's catalogue):
- * - the basal ellipse is where the Gaussian falls to exp(−4.5) ≈ 1.1 % of its height, i.e. 3 σ;
- *   `ellipse.majorKm` / `ellipse.minorKm` are its *semi*-axes (3 σ along / across the major axis), km;
- * - `radiusKm` = sqrt(majorKm × minorKm): the radius of the circle with the ellipse's area;
+ * How (docs/measurement.md has the why and the benchmark behind it):
+ * 1. a robust regional plane of the disc and the summit (highest detrended cell near the start, then
+ *    uphill);
+ * 2. an elliptical Gaussian on a plane, fitted by Levenberg–Marquardt in a disc twice its 3 σ: its centre,
+ *    azimuth and axis ratio, its plane and its R² (`fitR2`, evidence for the ranker);
+ * 3. the relief above that plane averaged in rings of the Gaussian's elliptical shape (a radial profile)
+ *    and fitted with a Gaussian, a cone and a paraboloid, each optionally flat-topped (profile.ts): the
+ *    best fit's basal radius R and plateau, and the base's offset c from the plane;
+ * 4. morphometry on the grid within the basal ellipse (morphometry.ts).
+ *
+ * Conventions:
+ * - the basal ellipse is where the fitted shape meets the base: a cone's or paraboloid's foot, a
+ *   Gaussian's 3 σ (1.1 % of its height left) — `gmt grdseamount`'s r0 for each shape; `radiusKm` = R
+ *   = sqrt(majorKm × minorKm), the equal-area radius; `ellipse.majorKm` / `minorKm` are *semi*-axes,
+ *   R·sqrt(σa/σb) and R·sqrt(σb/σa), at the Gaussian's azimuth (clockwise from north);
+ *   `gaussianRadiusKm` is the Gaussian's own 3 sqrt(σa σb) (what radiusKm was before issue 28: on cones
+ *   and paraboloids it is 1.3–1.5 × the base);
  * - `lon`, `lat` are the fitted Gaussian's centre (robust on flat tops and slopes) when the fit explains
- *   at least half the relief (R² ≥ 0.5), else the summit cell; `summitDepthM` is the highest cell near
- *   that position; `baseDepthM` the fitted regional plane under it;
- * - `heightM` = summit − base (the relief actually there, so a guyot's height is its plateau's);
- * - `prominenceM` = summit − the regional level, the Gaussian-weighted mean (σ = highpassKm / 6, the
- *   GMT `grdfilter -Fg` width convention) of the surroundings: the high-passed height of the summit.
+ *   at least half the relief (R² ≥ 0.5), else the summit cell;
+ * - `baseDepthM` is the regional plane under the centre lifted by the profile's base offset c;
+ * - `summitDepthM` is the higher of the highest cell near the centre and the fitted shape's top (a cone's
+ *   apex falls between the nodes of a coarse grid); `heightM` = summit − base, so a guyot's height is
+ *   its plateau's;
+ * - `prominenceM` = highest cell − the regional level, the Gaussian-weighted mean (σ = highpassKm / 6,
+ *   the GMT `grdfilter -Fg` width convention) of the surroundings: the high-passed height of the summit;
+ * - `heightSdM`, `radiusSdKm`: one standard deviation from the profile fit — formal errors scaled by how
+ *   much the residuals' correlation between neighbouring cells reduces the independent data
+ *   (`residualInflation`), the residuals' spread added to the height's (the summit is one cell).
  */
 import type { GridSource, Seamount } from '../types.js';
 import { fitEllipticalGaussian, type GaussianParams } from './gaussian-fit.js';
 import { patchToLonLat, readPatchAround, type Patch } from './patch.js';
+import { binProfile, clearlyBest, fitProfile, shapeAt, type ProfileFit } from './profile.js';
+import { equalAreaRadius, morphometry, residualInflation, ringRadius, seamountClass, type EllipseFrame, type Plane } from './morphometry.js';
 import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
 const { abs, ceil, cos, exp, floor, hypot, log, max, min, round, sqrt } = Math;
 
@@ -32,7 +52,7 @@ export interface MeasureOptions {
    */
   neighbours?: ReadonlyArray<{ lon: number; lat: number }>;
   /**
-   * Skip the Gaussian fit (return null) when even the highest cell within an eighth of the disc (at least 3
+   * Skip the Gaussian fit (`measureOutcome` gives `lowReliefM`, `measureSeamount` null) when even the highest cell within an eighth of the disc (at least 3
    * cells) of the summit stands
    * less than this above the regional level at the summit: such a summit cannot pass a prominence guard a
    * comfortable margin above this value, and the fit is most of the cost of picking. Off when undefined.
@@ -40,16 +60,30 @@ export interface MeasureOptions {
   prescreenProminenceM?: number;
 }
 
+/** The Seamount fields measurement fills in (documented in types.ts). */
+export type MeasuredFields =
+  | 'lon' | 'lat' | 'summitDepthM' | 'baseDepthM' | 'heightM' | 'radiusKm' | 'ellipse' | 'fitR2'
+  | 'volumeKm3' | 'flankSlopeDeg' | 'plateauAreaKm2' | 'plateauShare' | 'flatTopped' | 'heightSdM' | 'radiusSdKm'
+  | 'profileShape' | 'seamountClass';
+
 /** A seamount's shape as measured on the grid (the Seamount fields documented in types.ts), plus its prominence. */
-export type Measurement = Pick<Seamount, 'lon' | 'lat' | 'summitDepthM' | 'baseDepthM' | 'heightM' | 'radiusKm' | 'ellipse' | 'fitR2'> & {
-  /** Summit − the Gaussian-weighted regional level (σ = highpassKm / 6), m; summit − base without a high-pass. */
+export type Measurement = Pick<Seamount, MeasuredFields> & {
+  /** Highest cell − the Gaussian-weighted regional level (σ = highpassKm / 6), m; summit − base without a high-pass. */
   prominenceM: number;
+  /** 3 sqrt(σa σb) of the fitted elliptical Gaussian, km: the basal radius before issue 28 (ranker evidence of older bundles). */
+  gaussianRadiusKm: number;
 };
 
 /** The basal radius is this many σ of the fitted Gaussian (as in SyntheticGrid's RADIUS_IN_SIGMAS). */
 export const BASAL_RADIUS_SIGMAS = 3;
 /** Below this fit R² the position reported is the summit cell rather than the fitted centre. */
 const CENTRE_MIN_R2 = 0.5;
+/** The fitted shape's top is added above the highest cell only when the shape agrees with that cell within this share of the height. */
+const APEX_AGREEMENT = 0.03;
+/** ... and only when the shape fits clearly best: its residual sum of squares at most this share of any other shape's. */
+const APEX_CLEAR_RATIO = 0.85;
+/** The radial profile has rings half a cell wide, or wider so that there are at most this many. */
+const MAX_RINGS = 60;
 /** Points beyond this count are thinned (every k-th row and column) before fitting. */
 const MAX_FIT_POINTS = 1500;
 
@@ -64,11 +98,31 @@ const MAX_FIT_POINTS = 1500;
  * m?.heightM; // summit − regional plane, m
  */
 export async function measureSeamount(grid: GridSource, lon: number, lat: number, o: MeasureOptions): Promise<Measurement | null> {
+  return measured(await measureOutcome(grid, lon, lat, o));
+}
+
+/**
+ * What measuring found: a measurement, a summit the prescreen left unfitted (its crude prominence, m), or
+ * null where the patch is all no-data.
+ */
+export type MeasureOutcome = { m: Measurement } | { lowReliefM: number } | null;
+
+const measured = (r: MeasureOutcome): Measurement | null => (r && 'm' in r ? r.m : null);
+
+/**
+ * As `measureSeamount`, but says why there is no measurement: no data, or too little relief to be fitted
+ * (`prescreenProminenceM`).
+ *
+ * @example
+ * const r = await measureOutcome(grid, -112.3, -45.1, { measureRadiusKm: 30, highpassKm: 100, prescreenProminenceM: 150 });
+ * if (r && 'lowReliefM' in r) console.log(`only ${r.lowReliefM} m of relief`);
+ */
+export async function measureOutcome(grid: GridSource, lon: number, lat: number, o: MeasureOptions): Promise<MeasureOutcome> {
   const cellKm = abs(grid.dLat) * KM_PER_DEG;
   const searchKm = o.searchRadiusKm ?? 2 * cellKm;
   const patch = await readPatchAround(grid, lon, lat, max(o.measureRadiusKm + searchKm, o.highpassKm / 2 + searchKm));
   if (!patch) return null;
-  return measurePatch(patch, { ...o, searchRadiusKm: searchKm }, neighbourPoints(patch, o.neighbours));
+  return measurePatchOutcome(patch, { ...o, searchRadiusKm: searchKm }, neighbourPoints(patch, o.neighbours));
 }
 
 /** Neighbours as local km points of the patch. */
@@ -87,6 +141,11 @@ function neighbourPoints(p: Patch, list: MeasureOptions['neighbours']): Array<[n
  * `neighbours` are local km points whose Voronoi cells are left out.
  */
 export function measurePatch(patch: Patch, o: MeasureOptions, neighbours: Array<[number, number]> = []): Measurement | null {
+  return measured(measurePatchOutcome(patch, o, neighbours));
+}
+
+/** `measurePatch`, saying why there is no measurement (see MeasureOutcome). */
+export function measurePatchOutcome(patch: Patch, o: MeasureOptions, neighbours: Array<[number, number]> = []): MeasureOutcome {
   const p = neighbours.length > 0 ? withoutNeighbours(patch, neighbours) : patch;
   const cellKm = max(min(p.cellXKm, p.cellYKm), 1e-6);
   const searchKm = o.searchRadiusKm ?? 2 * cellKm;
@@ -109,7 +168,8 @@ export function measurePatch(patch: Patch, o: MeasureOptions, neighbours: Array<
   if (o.prescreenProminenceM !== undefined && o.highpassKm > 0) {
     let top = p.values[summit];
     for (const k of cellsWithin(p, sx, sy, max(3 * cellKm, discKm / 8))) if (p.values[k] > top) top = p.values[k];
-    if (top - regionalLevel(patch, sx, sy, o.highpassKm / 6) < o.prescreenProminenceM) return null;
+    const crude = top - regionalLevel(patch, sx, sy, o.highpassKm / 6);
+    if (!(crude >= o.prescreenProminenceM)) return { lowReliefM: crude };
   }
 
   // 3. starting size from the area above half the summit's height (connected to the summit)
@@ -147,26 +207,96 @@ export function measurePatch(patch: Patch, o: MeasureOptions, neighbours: Array<
     params = { ...params, x0Km: sx, y0Km: sy };
   }
 
-  // 5. summit elevation: the highest cell within σb (at least 1.5 cells) of the centre
+  // 5. the highest cell within σb (at least 1.5 cells) of the centre
   const nearKm = max(1.5 * cellKm, min(params.sigmaBKm, discKm / 4));
-  let summitDepthM = p.values[summit];
-  for (const k of cellsWithin(p, params.x0Km, params.y0Km, nearKm)) if (p.values[k] > summitDepthM) summitDepthM = p.values[k];
-  const baseDepthM = params.c0 + params.cx * params.x0Km + params.cy * params.y0Km;
-  const majorKm = BASAL_RADIUS_SIGMAS * params.sigmaAKm;
-  const minorKm = BASAL_RADIUS_SIGMAS * params.sigmaBKm;
+  let highest = summit;
+  for (const k of cellsWithin(p, params.x0Km, params.y0Km, nearKm)) if (p.values[k] > p.values[highest]) highest = k;
+  const highestM = p.values[highest];
+
+  // 6. the radial profile in rings of the Gaussian's shape, fitted with each seamount shape
+  const fitPlane: Plane = [params.c0, params.cx, params.cy];
+  const frame: EllipseFrame = { x0Km: params.x0Km, y0Km: params.y0Km, azimuthRad: params.azimuthRad, axisRatio: min(1, params.sigmaBKm / params.sigmaAKm) };
+  const gaussianRadiusKm = BASAL_RADIUS_SIGMAS * sqrt(params.sigmaAKm * params.sigmaBKm);
+  const extentKm = min(discKm, max(minFitKm, 2 * gaussianRadiusKm));
+  const fit = profileFit(p, frame, fitPlane, extentKm, discKm + searchKm, cellKm, gaussianRadiusKm);
+  const radiusKm = fit ? fit.radiusKm : gaussianRadiusKm;
+  const offsetM = fit ? fit.offsetM : 0;
+  const planeAtCentre = params.c0 + params.cx * params.x0Km + params.cy * params.y0Km;
+  const baseDepthM = planeAtCentre + offsetM;
+  const summitDepthM = highestM + (fit ? apexAboveCell(p, highest, frame, fitPlane, fit, cellKm) : 0);
+  const heightM = summitDepthM - baseDepthM;
+
+  // 7. morphometry and uncertainties
+  const stretch = sqrt(1 / frame.axisRatio);
+  const majorKm = radiusKm * stretch;
+  const minorKm = radiusKm / stretch;
+  const shape = fit
+    ? morphometry(p, frame, fitPlane, fit, cellKm)
+    : { volumeKm3: NaN, flankSlopeDeg: NaN, plateauAreaKm2: NaN, plateauShare: NaN, flatTopped: false };
+  const inflation = fit ? residualInflation(p, frame, fitPlane, fit, extentKm) : NaN;
   const [lonC, latC] = patchToLonLat(p, params.x0Km, params.y0Km);
-  return {
+  const m: Measurement = {
     lon: wrapLon180(lonC),
     lat: latC,
     summitDepthM,
     baseDepthM,
-    heightM: summitDepthM - baseDepthM,
-    radiusKm: sqrt(majorKm * minorKm),
+    heightM,
+    radiusKm,
     ellipse: { azimuthDeg: (params.azimuthRad * 180) / Math.PI, majorKm, minorKm },
     fitR2,
+    ...shape,
+    heightSdM: fit ? sqrt(inflation * fit.offsetSdM ** 2 + fit.residualSdM ** 2) : NaN,
+    radiusSdKm: fit ? fit.radiusSdKm * sqrt(inflation) : NaN,
+    profileShape: fit ? fit.shape : 'gaussian',
+    seamountClass: seamountClass(heightM, summitDepthM, shape.flatTopped),
     // the regional level uses every cell, neighbours included: they are part of the surroundings
-    prominenceM: o.highpassKm > 0 ? summitDepthM - regionalLevel(patch, params.x0Km, params.y0Km, o.highpassKm / 6) : summitDepthM - baseDepthM,
+    prominenceM: o.highpassKm > 0 ? highestM - regionalLevel(patch, params.x0Km, params.y0Km, o.highpassKm / 6) : highestM - baseDepthM,
+    gaussianRadiusKm,
   };
+  return { m };
+}
+
+/**
+ * How far the fitted shape's top stands above the highest cell, m: the shape's drop from its top to the
+ * cell's ring, when the cell lies within a cell of the centre (a sharp top between the nodes: a cone's
+ * apex on a coarse grid), the shape fits clearly better than the others, and it agrees with the cell
+ * there (within 3 % of the height or the residuals' spread); else 0. A flat or rounded top drops little
+ * there; a summit off the centre, or a top the shape does not follow, is the grid's own.
+ */
+function apexAboveCell(p: Patch, k: number, frame: EllipseFrame, plane: Plane, fit: ProfileFit, cellKm: number): number {
+  const x = p.xKm[k % p.w];
+  const y = p.yKm[floor(k / p.w)];
+  if (hypot(x - frame.x0Km, y - frame.y0Km) > cellKm || !clearlyBest(fit, APEX_CLEAR_RATIO)) return 0;
+  const g = shapeAt(fit.shape, equalAreaRadius(frame, x, y) / fit.radiusKm, fit.flatness);
+  const observed = p.values[k] - (plane[0] + plane[1] * x + plane[2] * y) - fit.offsetM;
+  if (!(Math.abs(observed - fit.heightM * g) <= max(APEX_AGREEMENT * fit.heightM, fit.residualSdM))) return 0;
+  return fit.heightM * (1 - g);
+}
+
+/**
+ * The radial profile of the relief above `plane` about the frame's centre, out to `extentKm` (equal-area
+ * radius) and `discKm` (distance), in rings half a cell wide (at most MAX_RINGS), fitted with each shape
+ * (profile.ts) for a basal radius between a quarter and twice the Gaussian's.
+ */
+function profileFit(p: Patch, frame: EllipseFrame, plane: Plane, extentKm: number, discKm: number, cellKm: number, gaussianRadiusKm: number): ProfileFit | null {
+  const ring = ringRadius(frame);
+  const cells = cellsWithin(p, frame.x0Km, frame.y0Km, discKm);
+  const radius = new Float64Array(cells.length);
+  const relief = new Float64Array(cells.length);
+  let n = 0;
+  for (const k of cells) {
+    const x = p.xKm[k % p.w];
+    const y = p.yKm[floor(k / p.w)];
+    const rho = ring(x, y);
+    if (rho > extentKm) continue;
+    radius[n] = rho;
+    relief[n] = p.values[k] - (plane[0] + plane[1] * x + plane[2] * y);
+    n++;
+  }
+  const bins = binProfile(radius.subarray(0, n), relief.subarray(0, n), max(cellKm / 2, extentKm / MAX_RINGS), extentKm);
+  const minRadiusKm = max(cellKm / 2, gaussianRadiusKm / 4);
+  const maxRadiusKm = max(1.5 * minRadiusKm, min(0.95 * extentKm, 2 * gaussianRadiusKm));
+  return fitProfile(bins, { minRadiusKm, maxRadiusKm });
 }
 
 /** A copy of the patch with NaN in the cells nearer to a neighbour than to the centre. */

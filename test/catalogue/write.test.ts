@@ -11,6 +11,7 @@ import {
   writeSeamountsGeoJson,
 } from '../../src/catalogue/index.js';
 import type { Seamount } from '../../src/types.js';
+import { MORPHOMETRY } from '../support/morphometry-fixture.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seamount-catalogue-write-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -28,6 +29,7 @@ const smt = (k: number, over: Partial<Seamount> = {}): Seamount => ({
   reconstructionError: 0.0123456789,
   confidence: 0.987654,
   windows: 7,
+  ...MORPHOMETRY,
   ...over,
 });
 
@@ -59,7 +61,9 @@ describe('seamountsToGeoJson', () => {
     expect(f.geometry.coordinates).toEqual([-155.12346, 19.5]);
     expect(f.properties).toEqual({
       id: 'SMT-000000', confidence: 0.9877, reconstruction_error: 0.0123457, depth_m: -1234.6, base_depth_m: -4321,
-      height_m: 3086.5, radius_km: 12.35, azimuth_deg: 45.3, major_km: 15.43, minor_km: 9.88, fit_r2: 0.912, windows: 7,
+      height_m: 3086.5, radius_km: 12.35, azimuth_deg: 45.3, major_km: 15.43, minor_km: 9.88, fit_r2: 0.912, windows: 7, island: false,
+      class: 'seamount', volume_km3: 318.5, flank_slope_deg: 9.88, plateau_area_km2: 0, plateau_share: 0, flat_topped: false,
+      shape: 'gaussian', height_sd_m: 24.6, radius_sd_km: 0.46,
     });
     expect('seamount_detect' in fc).toBe(false);
   });
@@ -119,6 +123,18 @@ describe('writers and readers round trip', () => {
     const fromCsv = await readCatalogue(csvPath);
     const fromGeo = await readCatalogue(geoPath);
     expect(fromCsv.map(({ source: _s, line: _l, ...rest }) => rest)).toEqual(fromGeo.map(({ source: _s, line: _l, ...rest }) => rest));
+  });
+
+  it("puts issue 28's columns after the older ones (readers by position keep working)", () => {
+    const older = ['id', 'lon', 'lat', 'confidence', 'reconstruction_error', 'depth_m', 'base_depth_m', 'height_m', 'radius_km',
+      'azimuth_deg', 'major_km', 'minor_km', 'fit_r2', 'windows', 'island'];
+    expect(CSV_COLUMNS.slice(0, older.length)).toEqual(older);
+    expect(CSV_COLUMNS.slice(older.length)).toEqual(['class', 'volume_km3', 'flank_slope_deg', 'plateau_area_km2', 'plateau_share',
+      'flat_topped', 'shape', 'height_sd_m', 'radius_sd_km']);
+    const row = seamountsToCsv([smt(0, { seamountClass: 'guyot', flatTopped: true, plateauShare: 0.16, profileShape: 'cone', volumeKm3: NaN })])
+      .trimEnd().split('\n')[1].split(',');
+    const at = (c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
+    expect([at('class'), at('flat_topped'), at('plateau_share'), at('shape'), at('volume_km3')]).toEqual(['guyot', 'true', '0.16', 'cone', '']);
   });
 
   it('empty inputs give a valid empty collection and a header-only CSV', async () => {

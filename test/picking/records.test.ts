@@ -1,21 +1,12 @@
-import { fitFactor, saturating, steepnessFactor } from '../../src/picking/records.js';
+import { fitFactor, saturating, toSeamount } from '../../src/picking/records.js';
+import type { Measurement } from '../../src/picking/measure.js';
+import { MORPHOMETRY } from '../support/morphometry-fixture.js';
 
-describe('steepnessFactor', () => {
-  it('is steepness / (steepness + scale), steepness = height / radius in m per km', () => {
-    expect(steepnessFactor(1000, 10, 50)).toBeCloseTo(100 / 150, 12);
-    expect(steepnessFactor(300, 15, 50)).toBeCloseTo(20 / 70, 12);
-    expect(steepnessFactor(1000, 10, 50)).toBe(saturating(100, 50));
-  });
-
-  it('rises with height and falls with radius', () => {
-    expect(steepnessFactor(2000, 10, 50)).toBeGreaterThan(steepnessFactor(1000, 10, 50));
-    expect(steepnessFactor(1000, 20, 50)).toBeLessThan(steepnessFactor(1000, 10, 50));
-  });
-
-  it('is 1 when switched off (scale 0), 0 for no height or no radius', () => {
-    expect(steepnessFactor(1000, 10, 0)).toBe(1);
-    expect(steepnessFactor(0, 10, 50)).toBe(0);
-    expect(steepnessFactor(1000, 0, 50)).toBe(0);
+describe('saturating', () => {
+  it('is x / (x + scale) for x > 0 and 0 otherwise', () => {
+    expect(saturating(100, 50)).toBeCloseTo(100 / 150, 12);
+    expect(saturating(0, 50)).toBe(0);
+    expect(saturating(-5, 50)).toBe(0);
   });
 });
 
@@ -25,5 +16,20 @@ describe('fitFactor', () => {
     expect(fitFactor(-0.3)).toBe(0);
     expect(fitFactor(1.2)).toBe(1);
     expect(fitFactor(Number.NaN)).toBe(0);
+  });
+});
+
+describe('toSeamount', () => {
+  it('carries the measurement, morphometry included, and what the picker knows', () => {
+    const m: Measurement = {
+      lon: 10, lat: -5, summitDepthM: -1500, baseDepthM: -4500, heightM: 3000, radiusKm: 12, ellipse: { azimuthDeg: 30, majorKm: 16, minorKm: 9 },
+      fitR2: 0.9, ...MORPHOMETRY, prominenceM: 2500, gaussianRadiusKm: 15,
+    };
+    const s = toSeamount(m, { reconstructionError: 0.02, confidence: 1.3, windows: 4 });
+    expect(s).toEqual({
+      lon: 10, lat: -5, summitDepthM: -1500, baseDepthM: -4500, heightM: 3000, radiusKm: 12, ellipse: { azimuthDeg: 30, majorKm: 16, minorKm: 9 },
+      fitR2: 0.9, reconstructionError: 0.02, confidence: 1, windows: 4, ...MORPHOMETRY,
+    });
+    expect(s.ellipse).not.toBe(m.ellipse);
   });
 });
