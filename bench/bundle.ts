@@ -6,12 +6,15 @@
  * The threshold is set so that a chosen share of the real grid's windows fall under it (default 5 %):
  * picking costs grow with the number of hits, so an untrained model's arbitrary calibration would make
  * the pick stage meaninglessly cheap or expensive. The calibration "errors" are those of a sample of
- * real windows, not of held-out seamounts; only the threshold matters here.
+ * real windows, not of held-out seamounts; only the threshold matters here. The candidate ranker is the
+ * default bundle's (its error scale set to this threshold), so picking ranks, merges and cuts as detect
+ * does with a trained model.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../src/config/schema.js';
+import { defaultModelDir } from '../src/config/paths.js';
 import { openGrid } from '../src/grid/index.js';
 import { buildAutoencoder } from '../src/model/autoencoder.js';
 import { selectBackend } from '../src/engine/backend.js';
@@ -32,9 +35,15 @@ export interface BenchBundleOptions {
   seed: number;
 }
 
+/** The default bundle's candidate ranker (data/models/default), or undefined when it has none. */
+function defaultRanker(): BundleMeta['ranker'] {
+  const file = join(defaultModelDir(), 'bundle.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BundleMeta).ranker : undefined;
+}
+
 /** What the bundle was made from; a bundle on disk with another recipe is rebuilt. */
 function recipe(o: BenchBundleOptions): string {
-  return JSON.stringify({ v: 1, grid: o.gridPath, hitFraction: o.hitFraction, seed: o.seed, window: o.config.window, model: o.config.model });
+  return JSON.stringify({ v: 2, grid: o.gridPath, hitFraction: o.hitFraction, seed: o.seed, window: o.config.window, model: o.config.model, ranker: defaultRanker() });
 }
 
 /**
@@ -68,11 +77,13 @@ export async function ensureBenchBundle(o: BenchBundleOptions): Promise<{ dir: s
   if (errors.length < 100) throw new Error(`bench bundle: only ${errors.length} windows in ${o.gridPath}, too few to set a threshold`);
   // calibrate() wants a recall in (0, 1): the share of sampled windows under the threshold
   const calibration = calibrate(errors, o.hitFraction);
+  const ranker = defaultRanker();
   const meta: BundleMeta = {
     formatVersion: BUNDLE_FORMAT_VERSION,
     windowSpec: spec,
     architecture: o.config.model,
     calibration,
+    ...(ranker ? { ranker: { ...ranker, errorThreshold: calibration.threshold } } : {}),
     training: {
       seed: o.seed,
       epochs: 0,

@@ -292,8 +292,9 @@ async function stageScore(job: StageJob): Promise<StageResult> {
 }
 
 async function stagePick(job: StageJob): Promise<StageResult> {
-  const { confidenceOf } = await import('../src/model/calibration.js');
   const { resolveThreshold } = await import('../src/picking/index.js');
+  const { decideCut, rankerConfidence } = await import('../src/ranking/index.js');
+  const { cutSettings, detectRanker } = await import('../src/pipeline/detect.js');
   const { BatchStore } = await import('../src/pipeline/batch-store.js');
   const { pickInBands, readRows } = await import('../src/pipeline/banded-picks.js');
   if (!job.outDir) throw new Error('pick stage: outDir (a finished e2e run) is required');
@@ -308,15 +309,22 @@ async function stagePick(job: StageJob): Promise<StageResult> {
     const t1 = performance.now();
     const c1 = process.cpuUsage();
     const threshold = resolveThreshold(config.picking, meta.calibration).threshold;
-    // what detect does: picking in blocks of plan rows and columns
-    const seamounts = await pickInBands({
+    // what detect does: picking in blocks of plan rows and columns (the ledger's records are gathered, not written)
+    const ranker = detectRanker(meta, job.model);
+    let candidates = 0;
+    const { seamounts } = await pickInBands({
       plan,
       batchSize: config.tiling.batchSize,
       stores,
       grid,
       threshold,
-      confidence: (e) => confidenceOf(meta.calibration, e),
+      score: (c) => rankerConfidence(ranker, c.evidence),
+      cut: (all, survivors) => decideCut(all, survivors, cutSettings(config.picking, ranker)),
+      islands: config.islands,
       picking: config.picking,
+      onDecisions: (d) => {
+        candidates += d.length;
+      },
     });
     const t2 = performance.now();
     let hits = 0;
@@ -327,7 +335,7 @@ async function stagePick(job: StageJob): Promise<StageResult> {
       cpuSeconds: cpuSince(c1),
       windows: windows.ids.length,
       vmHwmMB: vmHwmMB(),
-      detail: { collectSeconds: (t1 - t0) / 1000, rawHits: hits, threshold, seamounts: seamounts.length },
+      detail: { collectSeconds: (t1 - t0) / 1000, rawHits: hits, threshold, candidates, seamounts: seamounts.length },
     };
   } finally {
     await grid.close();
@@ -375,7 +383,9 @@ async function stageE2e(job: StageJob): Promise<StageResult> {
 async function stageE2ePool(job: StageJob): Promise<StageResult> {
   if (!job.outDir) throw new Error('e2e-pool stage: outDir is required');
   const { streamWindowBatches } = await tilingModule();
-  const { loadBundle, confidenceOf } = await import('../src/model/index.js');
+  const { loadBundle } = await import('../src/model/index.js');
+  const { decideCut, rankerConfidence } = await import('../src/ranking/index.js');
+  const { cutSettings, detectRanker } = await import('../src/pipeline/detect.js');
   const { selectBackend } = await import('../src/engine/index.js');
   const { createScorer } = await import('../src/scoring/pool.js');
   const { pickSeamounts, resolveThreshold } = await import('../src/picking/index.js');
@@ -403,7 +413,15 @@ async function stageE2ePool(job: StageJob): Promise<StageResult> {
     await Promise.all(pending);
     const t2 = performance.now();
     const threshold = resolveThreshold(config.picking, meta.calibration).threshold;
-    const seamounts = await pickSeamounts(windows, grid, { threshold, confidence: (e) => confidenceOf(meta.calibration, e), strideKm: config.window.strideKm, picking: config.picking });
+    const ranker = detectRanker(meta, job.model);
+    const { seamounts } = await pickSeamounts(windows, grid, {
+      threshold,
+      score: (c) => rankerConfidence(ranker, c.evidence),
+      cut: (all, survivors) => decideCut(all, survivors, cutSettings(config.picking, ranker)),
+      strideKm: config.window.strideKm,
+      picking: config.picking,
+      islands: config.islands,
+    });
     const t3 = performance.now();
     mkdirSync(job.outDir, { recursive: true });
     await writeSeamountsGeoJson(join(job.outDir, 'seamounts.geojson'), seamounts, { grid: job.grid, threshold });

@@ -15,6 +15,7 @@ import type { GridSource, WindowSpec } from '../../src/types.js';
 import { lowerScoreAuc } from './auc.js';
 import { meanOf, pooledRecall, pooledScores, recallAtThreshold, type Comparison, type RecallCount, type ObjectScores, type RankedPick } from './pool.js';
 import type { CatalogueName, RegionDef } from './regions.js';
+import type { RetrainFigures } from './retrain.js';
 import { concatScores, labelWindows, nearestWindowScores, windowsOfRaster, type LabelledScores, type ScoredWindows } from './windows.js';
 
 export const PICKERS = ['autoencoder', 'baseline', 'peaks'] as const;
@@ -32,11 +33,31 @@ export interface GridRuns {
   peaks: string;
 }
 
+/** Catalogue heights the harness reports recall in, m: < 1, 1–1.5, 1.5–2, ≥ 2 km (issue 27). */
+export const HEIGHT_BINS_M = [0, 1000, 1500, 2000];
+/** The height from which the recall target applies, m. */
+export const TALL_M = 1500;
+
+/** Matched and missed catalogue seamounts of one height bin (maxM null: open). */
+export interface HeightRecall {
+  minM: number;
+  maxM: number | null;
+  tp: number;
+  fn: number;
+  recall: number | null;
+}
+
 export interface PickerFigures {
   /** Picks inside the searched area. */
   picks: number;
   kw: ObjectScores;
   gevorgian: ObjectScores;
+  /** Recall by catalogue height (each catalogue's own heights), pooled over the region's grids. */
+  byHeight?: { kw: HeightRecall[]; gevorgian: HeightRecall[] };
+  /** Recall of catalogue seamounts at least TALL_M tall. */
+  recallTall?: { kw: number | null; gevorgian: number | null };
+  /** Why the missed catalogue seamounts were missed (the autoencoder only: it has a candidate ledger). */
+  whyMissed?: { kw: Record<string, number>; gevorgian: Record<string, number> };
 }
 
 export interface RegionFigures {
@@ -53,6 +74,8 @@ export interface RegionFigures {
     seamountsAll: number;
   };
   pickers: Record<Picker, PickerFigures>;
+  /** The retraining experiment (retrain.ts), where it ran. */
+  retrain?: RetrainFigures;
 }
 
 export interface Bundle {
@@ -137,9 +160,12 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
   // each grid's recall at the threshold detect used there, pooled over the region's grids
   const realisedParts: RecallCount[] = [];
   const realisedAllParts: RecallCount[] = [];
-  const comparisons = Object.fromEntries(PICKERS.map((p) => [p, { kw: [] as Comparison[], gevorgian: [] as Comparison[], picks: 0 }])) as Record<
+  const emptyHeights = (): HeightRecall[] => HEIGHT_BINS_M.map((lo, i) => ({ minM: lo, maxM: HEIGHT_BINS_M[i + 1] ?? null, tp: 0, fn: 0, recall: null }));
+  const comparisons = Object.fromEntries(
+    PICKERS.map((p) => [p, { kw: [] as Comparison[], gevorgian: [] as Comparison[], picks: 0, heights: { kw: emptyHeights(), gevorgian: emptyHeights() }, why: { kw: {}, gevorgian: {} } }]),
+  ) as Record<
     Picker,
-    { kw: Comparison[]; gevorgian: Comparison[]; picks: number }
+    { kw: Comparison[]; gevorgian: Comparison[]; picks: number; heights: Record<CatalogueName, HeightRecall[]>; why: Record<CatalogueName, Record<string, number>> }
   >;
 
   for (const [gi, run] of o.runs.entries()) {
@@ -164,15 +190,30 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
         for (const cat of ['kw', 'gevorgian'] as const) {
           const outDir = path.join(o.workDir, `compare-${picker}-${cat}${o.runs.length > 1 ? `-${gi}` : ''}`);
           const { metrics } = await compareCatalogues({
-            picksPath: path.join(dir, 'seamounts.csv'),
+            // the GeoJSON carries the threshold detect used: why-missed reads the error raster with it
+            picksPath: path.join(dir, 'seamounts.geojson'),
             cataloguePath: o.cataloguePaths[cat],
             toleranceKm: TOLERANCE_KM,
             minHeightM: 0,
             region: o.region.box ? parseRegion(o.region.box) : null,
             grid,
             outDir,
+            heightBinsM: HEIGHT_BINS_M,
+            ...(picker === 'autoencoder' ? {} : { ledgerPath: null, errorRasterPath: null }),
           });
           comparisons[picker][cat].push({ tp: metrics.tp, fp: metrics.fp, fn: metrics.fn, picks: rankedPicks(outDir) });
+          // heights: bins of known height only (a catalogue without heights adds nothing)
+          for (const b of metrics.byHeight) {
+            const k = HEIGHT_BINS_M.indexOf(b.minM ?? NaN);
+            if (k < 0) continue;
+            comparisons[picker].heights[cat][k].tp += b.tp;
+            comparisons[picker].heights[cat][k].fn += b.fn;
+          }
+          if (picker === 'autoencoder' && metrics.whyMissed) {
+            for (const [reason, n] of Object.entries(metrics.whyMissed.byReason)) {
+              if (n > 0) comparisons[picker].why[cat][reason] = (comparisons[picker].why[cat][reason] ?? 0) + n;
+            }
+          }
           if (cat === 'kw') comparisons[picker].picks += metrics.tp + metrics.fp + metrics.ignored;
         }
       }
@@ -201,7 +242,25 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
       seamountsAll: realisedAll.counted,
     },
     pickers: Object.fromEntries(
-      PICKERS.map((p) => [p, { picks: comparisons[p].picks, kw: pooledScores(comparisons[p].kw), gevorgian: pooledScores(comparisons[p].gevorgian) }]),
+      PICKERS.map((p) => {
+        const c = comparisons[p];
+        const heights = (cat: CatalogueName) => c.heights[cat].map((b) => ({ ...b, recall: b.tp + b.fn > 0 ? b.tp / (b.tp + b.fn) : null }));
+        const tall = (cat: CatalogueName): number | null => {
+          const bins = c.heights[cat].filter((b) => b.minM >= TALL_M);
+          const tp = bins.reduce((n, b) => n + b.tp, 0);
+          const fn = bins.reduce((n, b) => n + b.fn, 0);
+          return tp + fn > 0 ? tp / (tp + fn) : null;
+        };
+        const figures: PickerFigures = {
+          picks: c.picks,
+          kw: pooledScores(c.kw),
+          gevorgian: pooledScores(c.gevorgian),
+          byHeight: { kw: heights('kw'), gevorgian: heights('gevorgian') },
+          recallTall: { kw: tall('kw'), gevorgian: tall('gevorgian') },
+          ...(p === 'autoencoder' ? { whyMissed: c.why } : {}),
+        };
+        return [p, figures];
+      }),
     ) as Record<Picker, PickerFigures>,
   };
 }
@@ -215,12 +274,30 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
     f1: m((r) => f(r).f1),
     ap: m((r) => f(r).ap),
   });
+  const lift = (cat: CatalogueName, w: 'before' | 'after' | 'lift') => m((r) => r.retrain?.f1[cat][w] ?? null);
   return {
     regions: regions.length,
+    retrain: {
+      regions: regions.filter((r) => r.retrain).length,
+      kw: { before: lift('kw', 'before'), after: lift('kw', 'after'), lift: lift('kw', 'lift') },
+      gevorgian: { before: lift('gevorgian', 'before'), after: lift('gevorgian', 'after'), lift: lift('gevorgian', 'lift') },
+    },
     windows: { auc: m((r) => r.windows.auc), controlAuc: m((r) => r.windows.controlAuc) },
     threshold: { target: m((r) => r.threshold.target), realised: m((r) => r.threshold.realised), realisedAll: m((r) => r.threshold.realisedAll) },
     pickers: Object.fromEntries(
-      PICKERS.map((p) => [p, { picks: m((r) => r.pickers[p].picks), kw: scores((r) => r.pickers[p].kw), gevorgian: scores((r) => r.pickers[p].gevorgian) }]),
+      PICKERS.map((p) => [
+        p,
+        {
+          picks: m((r) => r.pickers[p].picks),
+          kw: scores((r) => r.pickers[p].kw),
+          gevorgian: scores((r) => r.pickers[p].gevorgian),
+          recallTall: { kw: m((r) => r.pickers[p].recallTall?.kw ?? null), gevorgian: m((r) => r.pickers[p].recallTall?.gevorgian ?? null) },
+          byHeight: {
+            kw: HEIGHT_BINS_M.map((lo, i) => ({ minM: lo, maxM: HEIGHT_BINS_M[i + 1] ?? null, recall: m((r) => r.pickers[p].byHeight?.kw[i]?.recall ?? null) })),
+            gevorgian: HEIGHT_BINS_M.map((lo, i) => ({ minM: lo, maxM: HEIGHT_BINS_M[i + 1] ?? null, recall: m((r) => r.pickers[p].byHeight?.gevorgian[i]?.recall ?? null) })),
+          },
+        },
+      ]),
     ),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run accuracy`: the leave-region-out accuracy harness (DESIGN.md, Habits; README, Accuracy). Each
+ * `npm run accuracy`: the leave-region-out accuracy harness (DESIGN.md, Habits; docs/accuracy.md). Each
  * region is held out in turn: a model is trained on every other region's grids (its own seamounts
  * excluded by box), and a control model the same way on random positions; both `detect` the held-out
  * region, the Gaussian and peak baselines run on it, and the figures (window AUC of model and control,
@@ -19,6 +19,7 @@
  *   --json FILE, --md FILE   where results go (default bench/accuracy/results.{json,md})
  *   --work DIR           work folder (default out/accuracy/work); every step is cached there
  *   --reuse-across-builds  reuse finished steps after dist/ changed (default: a rebuild reruns everything)
+ *   --no-retrain         skip the retraining experiment (bench/accuracy/retrain.ts)
  *   --dry-run            print the commands, run nothing
  */
 import { execFileSync } from 'node:child_process';
@@ -27,7 +28,8 @@ import path from 'node:path';
 import { readCatalogue, SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
 import { formatRegion } from '../../src/config/region.js';
 import { gridBounds, openGrid } from '../../src/grid/index.js';
-import { evaluateRegion, meanFigures, readBundle, type GridRuns } from './evaluate.js';
+import { evaluateRegion, meanFigures, readBundle, uniqueSeamounts, type GridRuns } from './evaluate.js';
+import { retrainExperiment, type RetrainFigures } from './retrain.js';
 import { allRegions, CATALOGUES, coarseRegionNames, QUICK_REGIONS, trainingGrids, type CatalogueName, type RegionDef } from './regions.js';
 import { codeFingerprint, OUT_DIR, stepRunner, type StepRunner } from './steps.js';
 import { resultsMarkdown, type DesignResults, type ResultsFile } from './table.js';
@@ -47,11 +49,12 @@ interface Args {
   md: string | null;
   work: string;
   reuseAcrossBuilds: boolean;
+  retrain: boolean;
   dryRun: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, regions: null, design: null, sets: [], epochs: null, seed: 1, json: null, md: null, work: 'out/accuracy/work', reuseAcrossBuilds: false, dryRun: false };
+  const a: Args = { quick: false, regions: null, design: null, sets: [], epochs: null, seed: 1, json: null, md: null, work: 'out/accuracy/work', reuseAcrossBuilds: false, retrain: true, dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -77,6 +80,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--md') a.md = value();
     else if (flag === '--work') a.work = value();
     else if (flag === '--reuse-across-builds') a.reuseAcrossBuilds = true;
+    else if (flag === '--no-retrain') a.retrain = false;
     else if (flag === '--dry-run') a.dryRun = true;
     else throw new Error(`accuracy: unknown option ${flag} (see the comment at the top of bench/accuracy/run.ts)`);
   }
@@ -132,6 +136,7 @@ interface Fold {
   runs: GridRuns[];
   bundleDir: string;
   seconds: Record<string, number>;
+  parent: string;
 }
 
 async function runFold(
@@ -160,7 +165,8 @@ async function runFold(
   seconds.trainModel = model.seconds;
   const control = await runner.run({
     parent, label: 'train-control', outputs: ['bundle.json'],
-    args: ['train', ...random.flatMap((c) => ['--catalogue', c]), '--grid', ...train, ...common, '--out', OUT_DIR],
+    // the control only scores windows (window AUC): no ranker, no picking
+    args: ['train', ...random.flatMap((c) => ['--catalogue', c]), '--grid', ...train, ...common, '--set', 'training.ranker.enabled=false', '--out', OUT_DIR],
   });
   seconds.trainControl = control.seconds;
   const box = region.box ? ['--region', region.box] : [];
@@ -177,12 +183,12 @@ async function runFold(
     runs.push({
       grid,
       model: await step('detect-model', ['detect', grid, '--model', model.dir, ...box, ...detectSets], ['seamounts.csv', 'error.tif']),
-      control: await step('detect-control', ['detect', grid, '--model', control.dir, ...box, ...detectSets], ['seamounts.csv', 'error.tif']),
+      control: await step('detect-control', ['detect', grid, '--model', control.dir, '--scores-only', ...box, ...detectSets], ['error.tif']),
       baseline: await step('baseline', ['baseline', grid, ...box, ...baselineSets], ['seamounts.csv']),
       peaks: await step('peaks', ['baseline', grid, '--method', 'peaks', ...box, ...baselineSets], ['seamounts.csv']),
     });
   }
-  return { region, runs, bundleDir: model.dir, seconds };
+  return { region, runs, bundleDir: model.dir, seconds, parent };
 }
 
 const ABOUT =
@@ -237,6 +243,16 @@ async function main(): Promise<void> {
       region, runs: fold.runs, bundleDir: fold.bundleDir, catalogues, cataloguePaths: CATALOGUES, workDir: path.join(a.work, region.name, `eval-${path.basename(fold.bundleDir)}`),
     });
     fold.seconds.evaluate = (performance.now() - te) / 1000;
+    // retraining on half the region's labels, judged on the other half (one-grid regions of 15″–1′)
+    if (a.retrain && region.grids.length === 1 && !region.coarse) {
+      const tr = performance.now();
+      const retrain = await retrainExperiment({
+        region, foldBundle: fold.bundleDir, foldDetect: fold.runs[0].model, runner, parent: fold.parent, sets: a.sets, seed: a.seed, epochs: a.epochs,
+        catalogues, unique: uniqueSeamounts(catalogues), log,
+      });
+      fold.seconds.retrain = (performance.now() - tr) / 1000;
+      if (retrain) (figures as typeof figures & { retrain?: RetrainFigures }).retrain = retrain;
+    }
     const bundle = readBundle(fold.bundleDir) as unknown as { training: { epochs: number; bestEpoch: number; count: { train: number } } };
     entry.regions[name] = { ...figures, training: { epochs: bundle.training.epochs, bestEpoch: bundle.training.bestEpoch, windows: bundle.training.count.train }, seconds: fold.seconds } as DesignResults['regions'][string];
     entry.mean = meanFigures(Object.values(entry.regions)) as DesignResults['mean'];

@@ -1,6 +1,6 @@
 /**
  * The Markdown of results.json: per design, one row per region and picker, then the means (and, when some
- * regions are coarse grids, the mean of the others), in the README's Accuracy style ("P / R / F1, AP");
+ * regions are coarse grids, the mean of the others), in docs/accuracy.md's style ("P / R / F1, AP");
  * and when there are several designs, their means side by side.
  */
 import type { ObjectScores } from './pool.js';
@@ -56,6 +56,57 @@ export function fineMean(d: DesignResults, coarse: ReadonlySet<string>): { regio
   return { regions: fine.length, mean: meanFigures(fine.map((n) => d.regions[n])) as DesignResults['mean'] };
 }
 
+type TallRecall = { kw: number | null; gevorgian: number | null };
+type PickerExtras = { recallTall?: TallRecall; byHeight?: { kw: Array<{ recall: number | null }>; gevorgian: Array<{ recall: number | null }> } };
+type Retrain = { regions?: number; kw: { before: number | null; after: number | null; lift: number | null }; gevorgian: { before: number | null; after: number | null; lift: number | null } };
+
+const HEIGHT_HEADER =
+  '| region | picker | recall by catalogue height vs KW: < 1 / 1–1.5 / 1.5–2 / ≥ 2 km | vs Gevorgian | recall ≥ 1.5 km, KW / Gevorgian |\n' +
+  '| --- | --- | --- | --- | --- |';
+
+function heightRows(name: string, pickers: Record<string, PickerExtras>): string[] {
+  return PICKERS.map((p, i) => {
+    const x = pickers[p] ?? {};
+    const bins = (list?: Array<{ recall: number | null }>) => (list ? list.map((b) => f2(b.recall)).join(' / ') : '–');
+    return `| ${i === 0 ? name : ''} | ${p} | ${bins(x.byHeight?.kw)} | ${bins(x.byHeight?.gevorgian)} | ${f2(x.recallTall?.kw)} / ${f2(x.recallTall?.gevorgian)} |`;
+  });
+}
+
+/** The height, why-missed and retraining tables of a design (absent figures: none). */
+function extraTables(d: DesignResults, coarse: ReadonlySet<string>): string[] {
+  const lines: string[] = ['', HEIGHT_HEADER];
+  for (const [region, r] of Object.entries(d.regions)) lines.push(...heightRows(region, r.pickers as unknown as Record<string, PickerExtras>));
+  lines.push(...heightRows(`**mean of ${Object.keys(d.regions).length}**`, d.mean.pickers as unknown as Record<string, PickerExtras>));
+  const fine = fineMean(d, coarse);
+  if (fine) lines.push(...heightRows(`**mean of the ${fine.regions} 15″–1′ regions**`, fine.mean.pickers as unknown as Record<string, PickerExtras>));
+
+  const whyRows = Object.entries(d.regions).filter(([, r]) => (r.pickers.autoencoder as PickerExtras & { whyMissed?: unknown }).whyMissed);
+  if (whyRows.length) {
+    const reasons = new Set<string>();
+    for (const [, r] of whyRows) {
+      const w = (r.pickers.autoencoder as { whyMissed: Record<string, Record<string, number>> }).whyMissed;
+      for (const cat of Object.values(w)) for (const k of Object.keys(cat)) reasons.add(k);
+    }
+    const list = [...reasons].sort();
+    lines.push('', `| region | why the autoencoder missed KW seamounts: ${list.join(' / ')} | Gevorgian: same order |`, '| --- | --- | --- |');
+    for (const [region, r] of whyRows) {
+      const w = (r.pickers.autoencoder as { whyMissed: Record<string, Record<string, number>> }).whyMissed;
+      lines.push(`| ${region} | ${list.map((k) => w.kw[k] ?? 0).join(' / ')} | ${list.map((k) => w.gevorgian[k] ?? 0).join(' / ')} |`);
+    }
+  }
+
+  const retrained = Object.entries(d.regions).filter(([, r]) => (r as { retrain?: unknown }).retrain);
+  if (retrained.length) {
+    lines.push('', '| region | retraining on half the labels, F1 on the other half vs KW: fold model → fine-tuned (lift) | vs Gevorgian |', '| --- | --- | --- |');
+    const row = (name: string, t: Retrain) =>
+      `| ${name} | ${f2(t.kw.before)} → ${f2(t.kw.after)} (${f2(t.kw.lift)}) | ${f2(t.gevorgian.before)} → ${f2(t.gevorgian.after)} (${f2(t.gevorgian.lift)}) |`;
+    for (const [region, r] of retrained) lines.push(row(region, (r as unknown as { retrain: { f1: Retrain } }).retrain.f1));
+    const mean = (d.mean as unknown as { retrain?: Retrain }).retrain;
+    if (mean) lines.push(row(`**mean of ${mean.regions ?? retrained.length}**`, mean));
+  }
+  return lines;
+}
+
 export function designMarkdown(name: string, d: DesignResults, coarse: ReadonlySet<string> = new Set()): string {
   const settings = d.settings.length ? d.settings.map((s) => `\`${s}\``).join(', ') : 'none (the defaults)';
   const lines = [
@@ -69,6 +120,7 @@ export function designMarkdown(name: string, d: DesignResults, coarse: ReadonlyS
   lines.push(...rows(`**mean of ${Object.keys(d.regions).length}**`, d.mean));
   const fine = fineMean(d, coarse);
   if (fine) lines.push(...rows(`**mean of the ${fine.regions} 15″–1′ regions**`, fine.mean));
+  lines.push(...extraTables(d, coarse));
   return lines.join('\n');
 }
 

@@ -1,11 +1,14 @@
 /**
- * pino logger for a run: JSON lines to a file or stdout; human-readable (pino-pretty) when stdout is
- * a terminal and no file is given. Child loggers carry job, shard and stage.
+ * pino logger for a run: JSON lines to a file or stdout; on a terminal (stdout a TTY, no file) one short
+ * line per event, the message alone (the fields stay in JSON logs and run.json), written above the
+ * progress bar. Child loggers carry job, shard and stage.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { Writable } from 'node:stream';
+import { writeAboveProgress } from './progress.js';
 
 export type { Logger } from 'pino';
 
@@ -25,7 +28,13 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
   if (usePretty) {
-    return pino(base, pretty({ colorize: true, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }));
+    const terminal = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        writeAboveProgress(chunk.toString());
+        done();
+      },
+    });
+    return pino(base, pretty({ colorize: true, sync: true, hideObject: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss', destination: terminal }));
   }
   return pino(base, pino.destination({ dest: 1, sync: true }));
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runBaseline } from '../pipeline/baseline.js';
-import { addCommonOptions, runContext, type CommonFlags } from './common.js';
+import { addCommonOptions, addExamples, runContext, type CommonFlags } from './common.js';
 
 interface BaselineFlags extends CommonFlags {
   out: string;
@@ -9,6 +9,7 @@ interface BaselineFlags extends CommonFlags {
   variable?: string;
 }
 
+/** Adds `seamount baseline` to the program. */
 export function registerBaseline(program: Command): void {
   const cmd = program
     .command('baseline')
@@ -18,6 +19,10 @@ export function registerBaseline(program: Command): void {
     .option('--method <name>', 'gaussian (Kim & Wessel-style Gaussian fits) or peaks (plain peak-prominence picker)', 'gaussian')
     .option('--region <W/E/S/N>', 'search only this box, degrees')
     .option('--variable <name>', 'netCDF variable to read when the file holds several grids');
+  addExamples(cmd, 'docs/commands/baseline.md', [
+    'seamount baseline ../shared/data/grids/spac_33.nc4.nc --region -118/-116/-49/-47 --out out/spac-baseline',
+    'seamount baseline ../shared/data/grids/spac_33.nc4.nc --region -118/-116/-49/-47 --method peaks --out out/spac-peaks',
+  ]);
   addCommonOptions(cmd).action(async (grid: string, flags: BaselineFlags) => {
     const layer: Record<string, unknown> = {};
     if (flags.region) layer.region = flags.region;

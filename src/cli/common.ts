@@ -36,6 +36,7 @@ export function setInvocation(argv: string[]): void {
 /** The command line as the user typed it, for reports and provenance: `seamount detect grid.nc ...`. */
 export const commandLine = (): string => ['seamount', ...invocation.slice(2)].join(' ');
 
+/** Adds the options every command shares (configuration, logging, progress; backend and seed when asked). */
 export function addCommonOptions(cmd: Command, o: { backend?: boolean; seed?: boolean } = {}): Command {
   cmd
     .option('--config <file>', 'YAML file of settings over config/default.yaml (only the keys you change)')
@@ -50,6 +51,16 @@ export function addCommonOptions(cmd: Command, o: { backend?: boolean; seed?: bo
   }
   if (o.seed) cmd.option('--seed <n>', 'random seed (default: config seed)');
   return cmd;
+}
+
+/**
+ * Ends a command's `--help` with the page that documents it and two or three examples. Each example must
+ * also stand on that page, where test/docs/commands.test.ts runs it (test/cli/help.test.ts checks both).
+ *
+ * @example addExamples(cmd, 'docs/commands/merge.md', ['seamount merge out/x/shard-*-of-2 --out out/x', ...])
+ */
+export function addExamples(cmd: Command, page: string, examples: string[]): Command {
+  return cmd.addHelpText('after', `\nDocumentation: ${page}\n\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
 }
 
 /** `a.b.c=value` → { a: { b: { c: value } } } with the value parsed as YAML (numbers, booleans, null, lists). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatRatio, runCompareStage } from '../pipeline/compare.js';
-import { addCommonOptions, runContext, type CommonFlags, commandLine } from './common.js';
+import { addCommonOptions, addExamples, runContext, type CommonFlags, commandLine } from './common.js';
 
 interface CompareFlags extends CommonFlags {
   catalogue: string;
@@ -11,6 +11,7 @@ interface CompareFlags extends CommonFlags {
   out: string;
 }
 
+/** Adds `seamount compare` to the program. */
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
@@ -22,6 +23,10 @@ export function registerCompare(program: Command): void {
     .option('--min-height <m>', 'leave out reference seamounts lower than this (default: config compare.minHeightM)')
     .option('--grid <file>', 'the searched grid: reference seamounts on no-data or land there do not count (default: the grid named in the picks)')
     .option('--out <dir>', 'output folder', 'out/compare');
+  addExamples(cmd, 'docs/commands/compare.md', [
+    'seamount compare out/spac/seamounts.geojson --catalogue ../shared/data/catalogues/KWSMTSv01.txt --out out/spac/vs-kw',
+    'seamount compare out/spac-baseline/seamounts.geojson --catalogue ../shared/data/catalogues/kw_gevorgian2023.xyhrdnc --tolerance-km 15 --min-height 500 --out out/spac-baseline/vs-gevorgian',
+  ]);
   addCommonOptions(cmd).action(async (picks: string, flags: CompareFlags) => {
     const layer: Record<string, unknown> = {};
     const compare: Record<string, number> = {};

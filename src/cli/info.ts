@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { defaultModelDir } from '../config/index.js';
 import type { GridInspection, TransferStats } from '../grid/index.js';
 import { formatDuration } from '../pipeline/detect.js';
-import { gridInfo, type InfoReport } from '../pipeline/info.js';
-import { addCommonOptions, runContext, userWindowKeys, type CommonFlags } from './common.js';
+import { gridInfo, type DetectPlanInfo, type InfoReport } from '../pipeline/info.js';
+import { addCommonOptions, addExamples, runContext, userWindowKeys, type CommonFlags } from './common.js';
 
 interface InfoFlags extends CommonFlags {
   model?: string;
@@ -11,6 +11,7 @@ interface InfoFlags extends CommonFlags {
   variable?: string;
   json?: boolean;
   probe: boolean;
+  shards?: string;
 }
 
 const FORMAT_NAMES: Record<string, string> = { geotiff: 'GeoTIFF', netcdf3: 'netCDF-3', netcdf4: 'netCDF-4', 'esri-ascii': 'ESRI ASCII', memory: 'in memory' };
@@ -61,15 +62,28 @@ function detectLines(d: InfoReport['detect']): string[] {
   const p = d.probe;
   if (!p) {
     lines.push('  skipped       (no probe: run without --no-probe for the land / no-data share and a time estimate)');
-    return lines;
+    return [...lines, ...shardLines(d)];
   }
-  lines.push(`  skipped       about ${pct(d.skippedLandShare)} as land, ${pct(d.skippedNodataShare)} as no-data (probe: ${int(p.windows)} windows in batches ${p.batches.join(', ')})`);
+  lines.push(`  skipped       about ${pct(d.skippedLandShare)} as land, ${pct(d.skippedNodataShare)} as no-data (probe: ${int(p.windows)} windows in ${p.batches.length > 6 ? `${p.batches.length} batches spread over the plan` : `batches ${p.batches.join(', ')}`})`);
   if (d.estimatedSeconds !== null) {
     lines.push(
       `  estimate      about ${formatDuration(d.estimatedSeconds)} to cut and score the windows (${p.msPerWindow.toFixed(3)} ms a window, ${p.scorer}; start-up ${(p.startupMs / 1000).toFixed(1)} s); picking and writing come on top`,
     );
   }
-  return lines;
+  if (d.coreHours !== null) lines.push(`  core-hours    ${hours(d.coreHours)} (${d.cores} cores × ${formatDuration(d.estimatedSeconds ?? 0)})`);
+  if (d.estimatedPeakMB !== null) {
+    lines.push(`  memory        about ${Math.ceil(d.estimatedPeakMB)} MB peak (probe ${Math.ceil(p.peakRssMB)} MB + grid.cacheMB ${Math.round(d.estimatedPeakMB - p.peakRssMB)}); the same for any size of job or shard`);
+  }
+  return [...lines, ...shardLines(d)];
+}
+
+const hours = (h: number) => (h >= 10 ? h.toFixed(0) : h >= 0.1 ? h.toFixed(1) : h.toPrecision(2));
+
+function shardLines(d: DetectPlanInfo): string[] {
+  const s = d.shards;
+  if (!s) return [];
+  const time = s.estimatedSecondsPerShard === null ? '' : `: about ${formatDuration(s.estimatedSecondsPerShard)} each on ${d.cores} cores, ${hours(s.coreHours ?? 0)} core-hours in all`;
+  return [`  shards        ${s.count} (--shard auto/${s.count}) of at most ${int(s.windowsPerShard)} windows in ${int(s.batchesPerShard)} batches${time}; then merge`];
 }
 
 /** The report as text, for a terminal. */
@@ -77,6 +91,19 @@ export function formatInfo(r: InfoReport): string {
   return [...gridLines(r.grid, r.transfer), ...detectLines(r.detect)].join('\n') + '\n';
 }
 
+/** `--shards N`: a whole number ≥ 1 (1 or absent: no shard plan). */
+function parseShardCount(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--shards ${text}: expected a whole number of shards, at least 1`);
+  return n;
+}
+
+/**
+ * Registers `seamount info`: a grid's description and what detect would plan on it.
+ *
+ * @example registerInfo(program); // seamount info GEBCO_2024.nc --shards 16
+ */
 export function registerInfo(program: Command): void {
   const cmd = program
     .command('info')
@@ -85,8 +112,14 @@ export function registerInfo(program: Command): void {
     .option('--model <dir>', 'model bundle whose windows the plan uses (default: the bundled default model)')
     .option('--region <W/E/S/N>', 'plan only this box, degrees')
     .option('--variable <name>', 'netCDF variable to read when the file holds several grids')
-    .option('--no-probe', 'skip the short tiling and scoring probe (no skipped shares, no time estimate)')
+    .option('--no-probe', 'skip the short tiling and scoring probe (no skipped shares, no time, memory or core-hours)')
+    .option('--shards <N>', 'also plan N shards (detect --shard auto/N): windows, time and core-hours per shard')
     .option('--json', 'print the report as JSON');
+  addExamples(cmd, 'docs/commands/info.md', [
+    'seamount info ../shared/data/grids/regions_1m/gorda_etopo1.asc',
+    'seamount info ../shared/data/grids/HI_topo_02.nc4.nc --shards 4',
+    'seamount info GEBCO_2024.nc --shards 16',
+  ]);
   addCommonOptions(cmd, { backend: true }).action(async (grid: string, flags: InfoFlags) => {
     const layer: Record<string, unknown> = {};
     if (flags.region) layer.region = flags.region;
@@ -100,6 +133,7 @@ export function registerInfo(program: Command): void {
       config: ctx.config,
       userWindow: userWindowKeys(ctx),
       probe: flags.probe,
+      shards: parseShardCount(flags.shards),
       logger: ctx.logger,
     });
     process.stdout.write(flags.json ? `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n` : formatInfo(report));

@@ -4,7 +4,7 @@ import { runPipeline, stageConfig } from '../pipeline/run-pipeline.js';
 import { parseShard } from '../pipeline/shard.js';
 import { createLogger } from '../base/logger.js';
 import { loadConfig, parseRegion } from '../config/index.js';
-import { addCommonOptions, flagLayer, type CommonFlags, commandLine } from './common.js';
+import { addCommonOptions, addExamples, flagLayer, type CommonFlags, commandLine } from './common.js';
 
 interface RunFlags extends CommonFlags {
   shard?: string;
@@ -12,6 +12,7 @@ interface RunFlags extends CommonFlags {
   check?: boolean;
 }
 
+/** Adds `seamount run` to the program. */
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
@@ -20,6 +21,11 @@ export function registerRun(program: Command): void {
     .option('--shard <i/N>', 'run only shard i of N of the detect stages (auto/N reads JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX)')
     .option('--fresh', 'ignore finished stages and partial results; start from zero')
     .option('--check', 'validate the pipeline file and the configuration of each stage, then stop');
+  addExamples(cmd, 'docs/commands/run.md', [
+    'seamount run pipelines/demo.yaml --fresh',
+    'GRID=../shared/data/grids/spac_33.nc4.nc REGION=-118/-116/-49/-47 seamount run pipelines/ocean-basin.yaml',
+    'seamount run pipelines/ocean-basin.yaml --check',
+  ]);
   addCommonOptions(cmd, { backend: true, seed: true }).action(async (file: string, flags: RunFlags) => {
     const pipeline = readPipeline(file, process.env);
     const overrides = flagLayer(flags);

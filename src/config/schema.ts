@@ -59,6 +59,24 @@ export const augmentSchema = z
   })
   .strict();
 
+/** How `train` fits the candidate ranker stored in the bundle (positive-unlabelled; ranking/ranker.ts). */
+export const rankerTrainingSchema = z
+  .object({
+    /** false: no ranker (such a bundle can only score windows: `detect --scores-only`). */
+    enabled: z.boolean(),
+    /** A candidate within this distance of a catalogue seamount is labelled, km. */
+    labelToleranceKm: positive(),
+    /** A candidate further than this from every catalogue seamount is unlabelled; between the two it is left out, km. */
+    unlabelledBeyondKm: positive(),
+    /** L2 penalty on the standardised weights. */
+    l2: z.number().min(0),
+    /** Spatial folds for out-of-fold confidences (the cut is chosen on them). */
+    folds: z.number().int().min(2).max(50),
+    /** train --init: penalty pulling the weights towards the initial bundle's ranker (0: refit freely). */
+    refitL2: z.number().min(0),
+  })
+  .strict();
+
 /** What runs the model's arithmetic: tfjs on the backend, or the model exported to ONNX Runtime (src/engine/onnx/). */
 export const engineSchema = z.enum(['auto', 'tfjs', 'onnxruntime']);
 
@@ -78,6 +96,7 @@ export const trainingSchema = z
     /** Threads computing sub-batch gradients, the calling one included; 0: one per core (at most `shards`); onnxruntime: its threads, 0 = 1. */
     threads: z.number().int().min(0).max(256),
     augment: augmentSchema,
+    ranker: rankerTrainingSchema,
   })
   .strict();
 
@@ -103,27 +122,25 @@ export const pickingSchema = z
     targetRecall: z.number().gt(0).lt(1).nullable(),
     smoothingKm: z.number().min(0),
     minSeparationKm: z.number().min(0),
+    /** Hard gate: a summit standing less than this above the regional level is not a candidate, m. */
     minProminenceM: z.number().min(0),
     highpassKm: z.number().min(0),
     measureRadiusKm: positive(),
-    /** A pick's error is the lowest of the windows centred this close to its summit, km (0: of any window that climbs to it). */
-    summitErrorKm: z.number().min(0),
-    /** Peaks of the high-passed relief with a window under the threshold this close are measured too, km (0: off). */
+    /** Peaks of the high-passed relief with a window under seedErrorFactor × threshold this close are candidates too, km (0: off). */
     peakSeedKm: z.number().min(0),
+    /** Multiple of the threshold a window near a peak must score under for the peak to be a candidate. */
+    seedErrorFactor: positive().max(100),
+    /** Window evidence of a candidate: windows centred within this distance of its summit (the ring: 2–4 times it), km. */
+    evidenceRadiusKm: positive(),
     /** Picking runs over blocks of the plan about this tall and wide (plus a margin), so memory does not grow with the job, km. */
     bandKm: positive(),
-    minFitR2: z.number().min(-1).max(1),
-    minRadiusKm: z.number().min(0),
-    maxRadiusKm: positive(),
     splitDropFraction: fraction(),
-    /** Confidence × steepness / (steepness + this), steepness = height / radius in m per km (0: no steepness factor). */
-    steepnessScaleMPerKm: z.number().min(0),
-    /** Confidence × height / (height + this), m (0: off). */
-    heightScaleM: z.number().min(0),
-    /** Picks whose confidence is below this are left out of the catalogue (0: keep every pick that passes the guards). */
-    minConfidence: fraction(),
     /** Surface the uphill walk from each hit climbs: the high-passed relief (highpassKm), or raw depth (old design). */
     climbSurface: z.enum(['highpass', 'depth']),
+    /** Re-estimate the share of seamounts among the searched area's candidates and adjust every confidence to it. */
+    adaptPrior: z.boolean(),
+    /** expected-f1: the cut of the best F1 expected from the confidences; bundle: the ranker's fixed cut; a number: that cut. */
+    cut: z.union([z.enum(['expected-f1', 'bundle']), fraction()]),
   })
   .strict();
 
@@ -159,6 +176,12 @@ export const compareSchema = z
 export const outputSchema = z
   .object({
     csv: z.boolean(),
+    /** seamounts.gpkg: points and basal ellipses (OGC GeoPackage, EPSG:4326). */
+    geopackage: z.boolean(),
+    /** seamounts_kw.txt (Kim & Wessel census layout) and seamounts_gmt.txt (gmt plot -SE). */
+    tables: z.boolean(),
+    /** ellipses.geojson: basal ellipses as polygons for web maps. */
+    ellipses: z.boolean(),
     png: z.boolean(),
     errorGrid: z.boolean(),
   })
@@ -194,6 +217,8 @@ export const configSchema = z
     picking: pickingSchema,
     baseline: baselineSchema,
     compare: compareSchema,
+    /** Summits above sea level are islands, not seamounts: dropped from every picker's catalogue, or kept and marked. */
+    islands: z.enum(['drop', 'keep']),
     output: outputSchema,
     logging: loggingSchema,
   })

@@ -1,6 +1,7 @@
 /**
  * `seamount compare`: judges picks against a reference catalogue inside the searched area and writes
- * metrics.json, report.md, pr_curve.png and the matched / missed / new layers.
+ * metrics.json, report.md, pr_curve.png, the matched / missed / new layers, why each missed seamount was
+ * missed (from detect's candidate ledger and error raster) and, with the grid, compare_map.png.
  */
 import { join } from 'node:path';
 import type { GridSource, Region } from '../types.js';
@@ -11,10 +12,15 @@ import type { CatalogueEntry } from '../catalogue/entry.js';
 import type { GeoJsonFeatureCollection, GeoJsonPointFeature } from '../catalogue/geojson.js';
 import { matchOneToOne, nearestWithin, type Match } from './match.js';
 import { computeMetrics, type CompareMetrics } from './metrics.js';
+import { matchedAgreement } from './agreement.js';
 import { readCatalogueFile } from '../catalogue/read.js';
 import { prCurvePng, reportMarkdown } from './report.js';
 import { onValidSeaFloor } from './validity.js';
 import { featureCollectionText, outputLon, roundTo } from '../catalogue/write.js';
+import { openGrid } from '../grid/index.js';
+import { detectRecordsBeside, explainMisses, readLedger, type MissExplanation } from './why-missed.js';
+import { whyMissedTable } from './why-missed-table.js';
+import { compareMapPng } from './compare-map.js';
 
 export interface CompareOptions {
   /** Our picks: seamounts.geojson or seamounts.csv (or any catalogue readCatalogue reads). */
@@ -39,6 +45,14 @@ export interface CompareOptions {
   edgeBinsKm?: number[];
   /** The command line to print under "Reproduce" (default: rebuilt from these options). */
   command?: string;
+  /**
+   * detect's candidate ledger and error raster, to say why each missed seamount was missed (MISS_REASONS).
+   * undefined: `candidates.geojson` and `error.tif` beside the picks file when there; null: none.
+   */
+  ledgerPath?: string | null;
+  errorRasterPath?: string | null;
+  /** Radius of a candidate's window evidence, km (picking.evidenceRadiusKm; default 6). */
+  evidenceRadiusKm?: number;
 }
 
 export interface CompareResult {
@@ -122,6 +136,13 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
     edgeBinsKm: o.edgeBinsKm ?? DEFAULT_EDGE_BINS_KM,
   });
 
+  const refMatched = new Uint8Array(countedRefs.length);
+  for (const m of matching.matches) refMatched[m.ref] = 1;
+  const missedIdx = countedRefs.map((_, i) => i).filter((i) => !refMatched[i]);
+  const why = await whyMissed(o, picksFile.meta, missedIdx.map((i) => countedRefs[i]));
+  metrics.whyMissed = whyMissedTable(why.explanations, missedIdx.map((i) => countedRefs[i].heightM), o.heightBinsM ?? DEFAULT_HEIGHT_BINS_M, why.sources);
+  metrics.agreement = matchedAgreement(picks, countedRefs, matching.matches);
+
   const command = o.command ?? defaultCommand(o, region);
   const context = {
     title: o.title ?? 'Seamount picks compared with a reference catalogue',
@@ -143,11 +164,16 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
   };
   const files: Array<[string, string | Uint8Array]> = [
     ['matched.geojson', layer(matchedFeatures(picks, countedRefs, excludedRefs, matching, pickEdgeKm))],
-    ['missed.geojson', layer(missedFeatures(picks, countedRefs, matching, refEdgeKm))],
+    ['missed.geojson', layer(missedFeatures(picks, countedRefs, missedIdx, why.explanations, refEdgeKm))],
     ['new.geojson', layer(newFeatures(picks, refs, matching, pickEdgeKm))],
     ['pr_curve.png', prCurvePng(metrics)],
-    ['report.md', reportMarkdown(metrics, context)],
+    ['report.md', reportMarkdown(metrics, { ...context, map: grid !== null })],
   ];
+  if (grid) {
+    const matchedPicks = matching.matches.map((m) => picks[m.pick]);
+    const newPicks = picks.filter((_, i) => !matching.pickMatched[i] && !matching.ignoredPicks.has(i));
+    files.push(['compare_map.png', await compareMapPng(grid, region, { matched: matchedPicks, missed: missedIdx.map((i) => countedRefs[i]), new: newPicks }, context.title)]);
+  }
   return { metrics, files: await writeComparison(o.outDir, files, metrics, context) };
 }
 
@@ -227,15 +253,13 @@ function matchedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly
     });
 }
 
-/** missed.geojson: counted references no pick matched, with the nearest pick. */
-function missedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], matching: Matching, refEdgeKm: number[]) {
-  const refMatched = new Uint8Array(countedRefs.length);
-  for (const m of matching.matches) refMatched[m.ref] = 1;
-  const missedIdx = countedRefs.map((_, i) => i).filter((i) => !refMatched[i]);
+/** missed.geojson: counted references no pick matched, with the nearest pick and why they were missed. */
+function missedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], missedIdx: number[], why: MissExplanation[], refEdgeKm: number[]) {
   const nearestPick = nearestWithin(missedIdx.map((i) => countedRefs[i]), picks, NEAREST_REF_MAX_KM);
   return missedIdx.map((i, j) => {
     const r = countedRefs[i];
     const near = nearestPick[j];
+    const w = why[j];
     return point(r.lon, r.lat, {
       ref_id: r.id,
       height_m: r.heightM,
@@ -244,9 +268,33 @@ function missedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly 
       edge_distance_km: edgeKm(refEdgeKm[i]),
       nearest_pick_id: near ? picks[near.ref].id : null,
       nearest_pick_km: near ? round(near.distanceKm, 3) : null,
+      why: w.reason,
+      candidate_id: w.candidate?.id ?? null,
+      candidate_km: w.candidateKm === null ? null : round(w.candidateKm, 3),
+      candidate_fate: w.candidate?.fate ?? null,
+      candidate_rule: w.candidate?.rule ?? null,
+      candidate_confidence: w.candidate?.confidence ?? null,
+      merged_into_pick: w.candidate?.mergedIntoPick ?? null,
+      window_error_min: w.windowErrorMin === null ? null : roundTo(w.windowErrorMin, 6),
       source_line: r.line,
     });
   });
+}
+
+/** The explanations of the missed seamounts from detect's ledger and error raster (see why-missed.ts). */
+async function whyMissed(o: CompareOptions, picksMeta: Record<string, unknown> | null, missed: readonly CatalogueEntry[]) {
+  const beside = detectRecordsBeside(o.picksPath);
+  const ledgerPath = o.ledgerPath === undefined ? beside.ledger : o.ledgerPath;
+  const rasterPath = o.errorRasterPath === undefined ? beside.raster : o.errorRasterPath;
+  const threshold = typeof picksMeta?.threshold === 'number' ? picksMeta.threshold : null;
+  const ledger = ledgerPath ? await readLedger(ledgerPath) : null;
+  const raster = rasterPath && threshold !== null ? await openGrid(rasterPath) : null;
+  try {
+    const explanations = await explainMisses(missed, { ledger, raster, threshold, toleranceKm: o.toleranceKm, evidenceRadiusKm: o.evidenceRadiusKm ?? 6 });
+    return { explanations, sources: { ledger: ledgerPath ?? null, errorRaster: raster ? rasterPath ?? null : null } };
+  } finally {
+    await raster?.close();
+  }
 }
 
 /** new.geojson: picks that match no reference (false positives, or seamounts the catalogue lacks), with the nearest reference. */

@@ -4,6 +4,8 @@
  * distance to the edge of the searched area. Pure.
  */
 import type { Match } from './match.js';
+import type { WhyMissed } from './why-missed-table.js';
+import type { Agreement } from './agreement.js';
 
 /** A bin of reference height; minM = maxM = null is the bin of references with no height. maxM null: no upper bound. */
 export interface HeightBin {
@@ -59,6 +61,10 @@ export interface CompareMetrics {
   byEdgeDistance: EdgeDistanceBin[];
   /** One point per distinct confidence value (thinned to at most 1000 points); empty when AP is null. */
   prCurve: PrPoint[];
+  /** Why the missed seamounts were missed (compare.ts fills it in from detect's ledger and error raster). */
+  whyMissed?: WhyMissed;
+  /** Height, radius and base depth of the matched pairs, ours against the reference's (compare.ts, agreement.ts). */
+  agreement?: Agreement;
 }
 
 export interface MetricsInput {

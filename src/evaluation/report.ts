@@ -5,6 +5,9 @@
 import { basename } from 'node:path';
 import { lineChart, type ChartSeries } from '../plot/index.js';
 import type { CompareMetrics } from './metrics.js';
+import { MISS_REASONS, MISS_REASON_TEXT } from './why-missed.js';
+import type { WhyMissed } from './why-missed-table.js';
+import type { Agreement, AgreementStats } from './agreement.js';
 
 /** What was compared and what was left out, as the report tells it. */
 export interface ReportContext {
@@ -25,6 +28,8 @@ export interface ReportContext {
   refsBelowMinHeight: number;
   refsOnInvalidCells: number;
   command: string;
+  /** compare_map.png was drawn (a grid was at hand). */
+  map?: boolean;
 }
 
 const fmtRatio = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
@@ -76,6 +81,9 @@ export function reportMarkdown(m: CompareMetrics, c: ReportContext): string {
   for (const b of m.byHeight) L.push(`| ${range(b.minM, b.maxM)} | ${b.tp} | ${b.fn} | ${fmtRatio(b.recall)} |`);
   L.push('');
 
+  if (m.whyMissed) whyMissedSection(L, m.whyMissed);
+  if (m.agreement) agreementSection(L, m.agreement);
+
   L.push('## By distance to the edge of the searched area', '');
   L.push(
     'Windows near the edge are truncated, so picks there are less reliable. Matched and missed seamounts are binned by the ' +
@@ -96,9 +104,14 @@ export function reportMarkdown(m: CompareMetrics, c: ReportContext): string {
     '',
   );
 
+  if (c.map) L.push('## Map', '', '![Matched, missed and new picks](compare_map.png)', '');
+
   L.push('## Layers', '');
   L.push('- `matched.geojson`: picks matched to a catalogue seamount (at the pick; the catalogue seamount, the distance and `counted` in the properties; `counted: false` are the ignored picks).');
-  L.push('- `missed.geojson`: catalogue seamounts that count and that no pick matched (at the catalogue position).');
+  L.push(
+    '- `missed.geojson`: catalogue seamounts that count and that no pick matched (at the catalogue position), with `why` ' +
+      'and the nearest candidate of the ledger (`candidate_id`, `candidate_fate`, `candidate_rule`, `candidate_confidence`).',
+  );
   L.push(
     '- `new.geojson`: picks with no catalogue seamount within the tolerance: candidate new seamounts or false alarms. ' +
       '`nearest_ref_km` tells near misses (a catalogue seamount just beyond the tolerance) from isolated picks.',
@@ -109,6 +122,58 @@ export function reportMarkdown(m: CompareMetrics, c: ReportContext): string {
   const cite = citation(c.cataloguePath);
   if (cite) L.push(`Catalogue: ${cite}`, '');
   return L.join('\n');
+}
+
+/** "Why seamounts were missed": the reasons, what they mean, counts by catalogue height. */
+function whyMissedSection(L: string[], w: WhyMissed): void {
+  L.push('## Why seamounts were missed', '');
+  if (!w.sources.ledger) {
+    L.push('No candidate ledger (`candidates.geojson`) beside the picks: the reasons are unknown (run `detect`, or pass the ledger).', '');
+    return;
+  }
+  L.push(
+    `From the candidate ledger \`${w.sources.ledger}\`${w.sources.errorRaster ? ` and the error raster \`${w.sources.errorRaster}\`` : ''}: ` +
+      'the nearest candidate within the tolerance, and its fate; without one, the windows near the seamount.',
+    '',
+  );
+  const reasons = MISS_REASONS.filter((r) => w.byReason[r] > 0);
+  if (reasons.length === 0) {
+    L.push('No seamount was missed.', '');
+    return;
+  }
+  L.push(`| reason | ${w.byHeight.map((b) => `${range(b.minM, b.maxM)} m`).join(' | ')} | all |`);
+  L.push(`| --- | ${w.byHeight.map(() => '---:').join(' | ')} | ---: |`);
+  for (const r of reasons) L.push(`| \`${r}\` | ${w.byHeight.map((b) => b.byReason[r]).join(' | ')} | ${w.byReason[r]} |`);
+  L.push('');
+  for (const r of reasons) L.push(`- \`${r}\`: ${MISS_REASON_TEXT[r]}.`);
+  L.push('');
+}
+
+/** "Measurements of matched seamounts": our height, radius and base depth against the catalogue's. */
+function agreementSection(L: string[], a: Agreement): void {
+  const rows: Array<[string, AgreementStats | null, number]> = [
+    ['height (m)', a.heightM, 0],
+    ['basal radius (km)', a.radiusKm, 2],
+    ['base depth (m)', a.baseDepthM, 0],
+  ];
+  const present = rows.filter(([, s]) => s !== null) as Array<[string, AgreementStats, number]>;
+  if (present.length === 0) return;
+  L.push('## Measurements of matched seamounts', '');
+  L.push(
+    'Ours against the catalogue\'s over the matched pairs where both give the figure: bias is the median of ours − catalogue. ' +
+      'The catalogues measure otherwise (Kim & Wessel: heights from altimetry-predicted bathymetry, radii from their basal ' +
+      'ellipse; Gevorgian et al.: radius = 7.28 km per km of height); docs/measurement.md says how ours relate to theirs.',
+    '',
+  );
+  L.push('| quantity | pairs | ours (median) | catalogue (median) | bias | mean difference | median abs. difference | correlation | median ratio |');
+  L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [name, s, d] of present) {
+    L.push(
+      `| ${name} | ${s.n} | ${s.oursMedian.toFixed(d)} | ${s.refMedian.toFixed(d)} | ${s.bias.toFixed(d)} | ${s.meanDifference.toFixed(d)} | ` +
+        `${s.medianAbsDifference.toFixed(d)} | ${fmtRatio(s.correlation)} | ${s.medianRatio === null ? 'n/a' : s.medianRatio.toFixed(3)} |`,
+    );
+  }
+  L.push('');
 }
 
 /** The precision–recall figure: the curve over confidence thresholds, and the all-picks operating point. */

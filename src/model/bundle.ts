@@ -4,7 +4,8 @@
  *   model.json    tfjs layers-model topology + weights manifest (loadable by tf.loadLayersModel too)
  *   weights.bin   float32 weights
  *   bundle.json   BundleMeta: format version, WindowSpec (incl. normalisation), architecture, calibration,
- *                 training provenance, and sha256 of the two files above
+ *                 the candidate ranker and its cut (format 2), training provenance, and sha256 of the two
+ *                 files above
  *
  * Saving is atomic: everything is written to a sibling temporary folder that is renamed into place, so a
  * crash never leaves a half-written bundle. Loading checks the version, the schema and the checksums and
@@ -22,9 +23,13 @@ import type { WindowSpec } from '../types.js';
 import type { BackendInfo } from '../engine/backend.js';
 import { bottleneckSide } from './autoencoder.js';
 import type { Calibration } from './calibration.js';
+import { rankerSchema, type Ranker } from '../ranking/index.js';
 
-/** Bumped when bundle.json or the folder layout changes incompatibly. Readers accept this version or older. */
-export const BUNDLE_FORMAT_VERSION = 1;
+/**
+ * Bumped when bundle.json or the folder layout changes incompatibly. Readers accept this version or older.
+ * 2: the candidate ranker (`ranker`); a format-1 bundle has none and can only score windows.
+ */
+export const BUNDLE_FORMAT_VERSION = 2;
 
 export const BUNDLE_FILES = { meta: 'bundle.json', model: 'model.json', weights: 'weights.bin' } as const;
 
@@ -61,8 +66,8 @@ export interface TrainingProvenance {
   command?: string;
   /** The bundle fine-tuned from (retraining), with its weights' sha256. */
   init?: FileRef;
-  /** The training settings used (epochs, batch size, learning rate, shards, augmentation ...); older bundles lack `engine`. */
-  config?: Omit<TrainingConfig, 'engine'> & Partial<Pick<TrainingConfig, 'engine'>>;
+  /** The training settings used (epochs, batch size, learning rate, shards, augmentation, ranker ...); older bundles lack `engine` and `ranker`. */
+  config?: Omit<TrainingConfig, 'engine' | 'ranker'> & Partial<Pick<TrainingConfig, 'engine' | 'ranker'>>;
 }
 
 export interface BundleMeta {
@@ -70,6 +75,8 @@ export interface BundleMeta {
   windowSpec: WindowSpec;
   architecture: ModelConfig;
   calibration: Calibration;
+  /** The candidate ranker and its cut; absent in format-1 bundles and with training.ranker.enabled false. */
+  ranker?: Ranker;
   training: TrainingProvenance;
 }
 
@@ -89,6 +96,7 @@ const metaSchema = z.object({
     recall: z.number().gt(0).lt(1),
     threshold: z.number(),
   }),
+  ranker: rankerSchema.optional(),
   training: z.object({
     seed: z.number().int(),
     epochs: z.number().int().min(0),
@@ -106,7 +114,7 @@ const metaSchema = z.object({
     command: z.string().optional(),
     init: fileRefSchema.optional(),
     // bundles written before training.engine existed lack it
-    config: trainingSchema.partial({ engine: true }).optional(),
+    config: trainingSchema.partial({ engine: true, ranker: true }).optional(),
   }),
 });
 const storedMetaSchema = metaSchema.extend({

@@ -2,6 +2,7 @@
  * Piscina worker entry for data-parallel training (gradients.ts): keeps one model per architecture, loads
  * the task's weights into it and returns each shard's loss and gradient (buffers transferred back).
  */
+import '../engine/quiet.js';
 import { workerData } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
 import { move, transferableSymbol, valueSymbol } from 'piscina';

@@ -1,11 +1,30 @@
 /**
  * Quick-look map: the bathymetry (block-averaged to the image size, hill-shaded) with the picks drawn as
- * circles of their basal radius, a title and a lon/lat frame. People look at maps before tables.
+ * circles of their basal radius, a lon/lat frame, and what makes the map read on its own: a title with the
+ * grid's name and the region shown, a colour bar of elevation in metres, a scale bar in km and a legend
+ * entry for every symbol drawn. People look at maps before tables, often without the run that made them.
  */
 import { basename } from 'node:path';
 import { columnLon, lonPeriodColumns, lonToColumn, rowLat } from '../grid/geometry.js';
 import { writeFileAtomic } from '../base/atomic.js';
-import { bathymetryColour, hillshade, RasterCanvas, type Rgba } from '../plot/index.js';
+import {
+  bathymetryColour,
+  drawColourBar,
+  drawLegendEntry,
+  drawMark,
+  drawScaleBar,
+  fitText,
+  hillshade,
+  KEY_BLOCK_HEIGHT_PX,
+  LEGEND_ROW_HEIGHT_PX,
+  legendEntryWidth,
+  RasterCanvas,
+  scaleBarLength,
+  scaleBarWidth,
+  type BarBox,
+  type LegendEntry,
+  type Rgba,
+} from '../plot/index.js';
 import type { GridSource, Region, Seamount } from '../types.js';
 import { regionCells } from './region.js';
 import { KM_PER_DEG, wrapLon180 } from '../base/geodesy.js';
@@ -14,24 +33,68 @@ const { abs, ceil, cos, floor, hypot, max, min, round } = Math;
 const DEG = Math.PI / 180;
 /** Colour of the pick circles: a red that the blue/green/brown bathymetry ramp never produces. */
 export const PICK_COLOUR: Rgba = [255, 32, 32];
+/** Colour of no-data cells on the map (and of their legend swatch). */
+export const NODATA_COLOUR: Rgba = [160, 160, 160];
 /** Source values held at once while averaging (bounds memory on any grid size). */
 const READ_BUDGET_CELLS = 1 << 22;
 
-/** Space around the map, pixels: the map occupies x in [left, width − right), y in [top, height − bottom). */
-export const QUICKLOOK_MARGIN = { left: 56, right: 30, top: 34, bottom: 40 } as const;
+/**
+ * Space around the map, pixels: the map occupies x in [left, width − right), y in [top, height − bottom).
+ * `bottom` holds the lon labels, the colour and scale bars and one legend row; a legend that needs more
+ * rows (long labels on a narrow image) adds `LEGEND_ROW_HEIGHT_PX + 3` per row, and a map too narrow for
+ * both bars side by side stacks them. The canvas's `layout` says where everything went.
+ */
+export const QUICKLOOK_MARGIN = { left: 56, right: 30, top: 34, bottom: 66 } as const;
 const MARGIN = QUICKLOOK_MARGIN;
+/** Caption of the colour bar: values are elevations (negative below sea level), as in the outputs' depth_m. */
+export const COLOUR_BAR_CAPTION = 'ELEVATION (M)';
+
+const INK: Rgba = [0, 0, 0];
+const WHITE: Rgba = [255, 255, 255];
+/** Gaps in the bottom margin, pixels: below the frame (lon labels live there), between key rows. */
+const KEY_TOP_PX = 20;
+const KEY_GAP_PX = 6;
+const LEGEND_GAP_PX = 3;
+/** Room kept clear at the image's right edge, pixels. */
+const EDGE_PX = 4;
 
 export interface QuicklookOptions {
+  /** First title line (default "N seamounts"); the grid's name and the region shown always follow it. */
   title?: string;
   /** Width of the whole image, pixels (default 1200). */
   maxWidthPx?: number;
+  /** Draw these layers instead of the seamounts' circles (e.g. matched, missed and new picks of a comparison). */
+  layers?: MapLayer[];
 }
+
+/** Points drawn on a quick-look in one colour and mark, named in the legend. */
+export interface MapLayer {
+  label: string;
+  colour: Rgba;
+  /** circle: of the point's radius (at least 3 px); cross: an x of fixed size. */
+  mark: 'circle' | 'cross';
+  points: ReadonlyArray<{ lon: number; lat: number; radiusKm?: number }>;
+}
+
+/** Where a quick-look put each of its parts, pixels (origin top-left). */
+export interface QuicklookLayout {
+  map: { x: number; y: number; widthPx: number; heightPx: number; kmPerPx: number; midLatDeg: number };
+  /** The title lines as drawn (the first at twice the font size when it fits). */
+  title: string[];
+  colourBar: BarBox & { lowM: number; highM: number };
+  scaleBar: BarBox & { km: number; caption: string };
+  legend: Array<{ x: number; y: number; entry: LegendEntry }>;
+}
+
+/** A rendered quick-look and its layout. */
+export type QuicklookCanvas = RasterCanvas & { readonly layout: QuicklookLayout };
 
 /**
  * PNG of the bathymetry (decimated to at most maxWidthPx, read in row bands: bounded memory),
- * hill-shaded, picks drawn as circles sized by radius, with a title and a lon/lat frame. Atomic write.
+ * hill-shaded, picks drawn as circles sized by radius, with a title (grid and region), a lon/lat frame,
+ * a colour bar, a scale bar and a legend. Atomic write.
  *
- * @example await writeQuicklookPng('out/quicklook.png', grid, null, seamounts, { title: 'spac_33' });
+ * @example await writeQuicklookPng('out/quicklook.png', grid, null, seamounts, { title: '108 seamounts' });
  */
 export async function writeQuicklookPng(
   path: string,
@@ -44,8 +107,12 @@ export async function writeQuicklookPng(
   await writeFileAtomic(path, canvas.toPng());
 }
 
-/** The quick-look image as a canvas (for tests and for callers that add to it). */
-export async function renderQuicklook(grid: GridSource, region: Region | null, seamounts: Seamount[], o: QuicklookOptions = {}): Promise<RasterCanvas> {
+/**
+ * The quick-look image as a canvas with its layout (for tests and for callers that add to it).
+ *
+ * @example const c = await renderQuicklook(grid, null, seamounts); c.layout.scaleBar.km // 50
+ */
+export async function renderQuicklook(grid: GridSource, region: Region | null, seamounts: Seamount[], o: QuicklookOptions = {}): Promise<QuicklookCanvas> {
   const cells = regionCells(grid, region);
   if (!cells) throw new Error(`${grid.path}: the region lies outside the grid`);
   const nx = cells.x1 - cells.x0 + 1;
@@ -59,29 +126,151 @@ export async function renderQuicklook(grid: GridSource, region: Region | null, s
   const kmPerPx = kmX / mapW;
   const mapH = max(1, min(round(kmY / kmPerPx), 4 * maxMapW));
   const elevation = await blockMeans(grid, cells, mapW, mapH);
+  const scale = reliefScale(elevation);
 
-  const canvas = new RasterCanvas(mapW + MARGIN.left + MARGIN.right, mapH + MARGIN.top + MARGIN.bottom);
-  drawRelief(canvas, elevation, mapW, mapH, kmPerPx);
+  const layers = o.layers ?? [{ label: `SEAMOUNTS (${seamounts.length}): CIRCLE = BASAL RADIUS`, colour: PICK_COLOUR, mark: 'circle', points: seamounts }];
+  const entries: LegendEntry[] = layers.map((l) => ({ label: l.label, colour: l.colour, mark: l.mark }));
+  if (elevation.some(Number.isNaN)) entries.push({ label: 'NO DATA', colour: NODATA_COLOUR, mark: 'swatch' });
+  const width = mapW + MARGIN.left + MARGIN.right;
+  const key = keyLayout(width, mapW, mapH, kmPerPx, midLat, entries);
+  const canvas = new RasterCanvas(width, MARGIN.top + mapH + key.bottomPx);
+
+  drawRelief(canvas, elevation, mapW, mapH, kmPerPx, scale);
   const toPx = mapper(grid, cells, mapW, mapH);
-  for (const s of seamounts) {
-    const [px, py] = toPx(s.lon, s.lat);
-    if (px < -0.5 || py < -0.5 || px > mapW + 0.5 || py > mapH + 0.5) continue;
-    const r = max(3, s.radiusKm / kmPerPx);
-    canvas.circle(MARGIN.left + px, MARGIN.top + py, r, PICK_COLOUR);
-    canvas.circle(MARGIN.left + px, MARGIN.top + py, r - 1, PICK_COLOUR);
+  for (const layer of layers) {
+    for (const s of layer.points) {
+      const [px, py] = toPx(s.lon, s.lat);
+      if (px < -0.5 || py < -0.5 || px > mapW + 0.5 || py > mapH + 0.5) continue;
+      drawMark(canvas, MARGIN.left + px, MARGIN.top + py, layer.mark, layer.colour, (s.radiusKm ?? 0) / kmPerPx);
+    }
   }
   // circles are clipped to the map: repaint the margins before the frame and labels
-  const white: Rgba = [255, 255, 255];
-  canvas.fillRect(0, 0, canvas.width, MARGIN.top - 1, white);
-  canvas.fillRect(0, MARGIN.top + mapH + 1, canvas.width, MARGIN.bottom, white);
-  canvas.fillRect(0, 0, MARGIN.left - 1, canvas.height, white);
-  canvas.fillRect(MARGIN.left + mapW + 1, 0, MARGIN.right, canvas.height, white);
+  const T = MARGIN.top;
+  const L = MARGIN.left;
+  canvas.fillRect(0, 0, canvas.width, T - 1, WHITE);
+  canvas.fillRect(0, T + mapH + 1, canvas.width, canvas.height - (T + mapH + 1), WHITE);
+  canvas.fillRect(0, 0, L - 1, canvas.height, WHITE);
+  canvas.fillRect(L + mapW + 1, 0, canvas.width - (L + mapW + 1), canvas.height, WHITE);
   drawFrame(canvas, grid, cells, mapW, mapH);
-  const title = o.title ?? `${basename(grid.path)}: ${seamounts.length} seamounts`;
-  canvas.text(MARGIN.left, 10, title, [0, 0, 0], 2);
-  canvas.text(MARGIN.left, MARGIN.top + mapH + 26, 'CIRCLES: PICKS, RADIUS = BASAL RADIUS', [60, 60, 60]);
-  return canvas;
+
+  const name = basename(grid.path);
+  const ext = extent(grid, cells);
+  // the grid and the region shown; shorter forms for narrow images
+  const subtitles = [`${name}, ${extentText(ext)}${region ? '' : ' (whole grid)'}`, `${name}, ${extentText(ext)}`, `${name}, ${regionText(ext)}`];
+  const title = drawTitle(canvas, o.title ?? `${seamounts.length} seamounts`, subtitles);
+  const colourBar = drawColourBar(canvas, { ...key.colourBar, low: scale.lowM, high: scale.highM, colour: scale.mapColour, caption: COLOUR_BAR_CAPTION });
+  const scaleBar = drawScaleBar(canvas, key.scaleBar);
+  for (const l of key.legend) drawLegendEntry(canvas, l.x, l.y, l.entry);
+
+  const layout: QuicklookLayout = {
+    map: { x: L, y: T, widthPx: mapW, heightPx: mapH, kmPerPx, midLatDeg: midLat },
+    title,
+    colourBar: { ...colourBar, lowM: scale.lowM, highM: scale.highM },
+    scaleBar: { ...scaleBar, km: key.scaleBar.km, caption: key.scaleBar.caption },
+    legend: key.legend,
+  };
+  return Object.assign(canvas, { layout });
 }
+
+interface KeyLayout {
+  colourBar: { x: number; y: number; widthPx: number };
+  scaleBar: { right: number; y: number; km: number; lengthPx: number; caption: string };
+  legend: Array<{ x: number; y: number; entry: LegendEntry }>;
+  /** Height of the bottom margin that holds it all. */
+  bottomPx: number;
+}
+
+/**
+ * Places the key under the map: colour bar on the left and scale bar on the right of one row (stacked
+ * when the map is too narrow for both), then the legend entries left to right, wrapping at the image's
+ * edge. Labels too long for a whole row are cut.
+ */
+function keyLayout(width: number, mapW: number, mapH: number, kmPerPx: number, midLat: number, entries: LegendEntry[]): KeyLayout {
+  const L = MARGIN.left;
+  const B = MARGIN.top + mapH;
+  const { km, lengthPx } = scaleBarLength(kmPerPx, min(160, max(20, 0.3 * mapW)));
+  const caption = fitText(`${km} km at ${formatLat(midLat, 0.1).replace('.0°', '°')}`, L + mapW - EDGE_PX);
+  const scaleW = scaleBarWidth(lengthPx, caption);
+  let y = B + KEY_TOP_PX;
+  const barRoom = mapW - scaleW - 16;
+  const colourBar = { x: L, y, widthPx: min(260, barRoom, round(0.5 * mapW)) };
+  let scaleY = y;
+  if (colourBar.widthPx < 60) {
+    // too narrow for both in one row: the colour bar takes the map's width, the scale bar goes under it
+    colourBar.widthPx = max(8, min(260, mapW));
+    scaleY = y + KEY_BLOCK_HEIGHT_PX + KEY_GAP_PX;
+  }
+  y = scaleY + KEY_BLOCK_HEIGHT_PX + KEY_GAP_PX;
+  const legend: KeyLayout['legend'] = [];
+  const right = width - EDGE_PX;
+  let x = L;
+  for (const e of entries) {
+    const entry = { ...e, label: fitText(e.label, right - L - legendEntryWidth('')) };
+    const w = legendEntryWidth(entry.label);
+    if (x > L && x + w > right) {
+      x = L;
+      y += LEGEND_ROW_HEIGHT_PX + LEGEND_GAP_PX;
+    }
+    legend.push({ x, y, entry });
+    x += w + 16;
+  }
+  const bottom = y + LEGEND_ROW_HEIGHT_PX + EDGE_PX;
+  return {
+    colourBar,
+    scaleBar: { right: L + mapW, y: scaleY, km, lengthPx, caption },
+    legend,
+    bottomPx: bottom - B,
+  };
+}
+
+/**
+ * Title lines: the caller's at double size when it fits (else single), then the first subtitle that fits;
+ * aligned with the map, or from the image's left edge when that is what it takes to fit.
+ */
+function drawTitle(canvas: RasterCanvas, title: string, subtitles: string[]): string[] {
+  const fromMap = canvas.width - MARGIN.left - EDGE_PX;
+  const fromEdge = canvas.width - 2 * EDGE_PX;
+  const at = (w: number) => (w <= fromMap ? MARGIN.left : EDGE_PX);
+  const bigW = RasterCanvas.textWidth(title, 2);
+  if (bigW <= fromEdge) canvas.text(at(bigW), 4, title, INK, 2);
+  const first = bigW <= fromEdge ? title : fitText(title, fromEdge);
+  if (bigW > fromEdge) canvas.text(at(RasterCanvas.textWidth(first)), 10, first, INK);
+  const second = subtitles.find((t) => RasterCanvas.textWidth(t) <= fromEdge) ?? fitText(subtitles[subtitles.length - 1], fromEdge);
+  canvas.text(at(RasterCanvas.textWidth(second)), 22, second, [60, 60, 60]);
+  return [first, second];
+}
+
+interface Extent {
+  west: number;
+  east: number;
+  south: number;
+  north: number;
+}
+
+/** The map's extent, cell edges, degrees (east > west, also across the antimeridian). */
+function extent(grid: GridSource, c: { x0: number; x1: number; y0: number; y1: number }): Extent {
+  const lats = [rowLat(grid, c.y0), rowLat(grid, c.y1)];
+  return {
+    west: columnLon(grid, c.x0) - grid.dLon / 2,
+    east: columnLon(grid, c.x1) + grid.dLon / 2,
+    south: min(...lats) - abs(grid.dLat) / 2,
+    north: max(...lats) + abs(grid.dLat) / 2,
+  };
+}
+
+/** Degrees to two decimals at most, trailing zeros dropped. */
+const deg2 = (v: number): string => String(Number(v.toFixed(2)));
+
+/** "114.51°W to 109.49°W, 47.51°S to 43.49°S" (or "all longitudes, ..."). */
+function extentText(e: Extent): string {
+  const lon = (v: number) => formatLon(Number(v.toFixed(2)), 0.01).replace(/\.?0+°/, '°');
+  const lat = (v: number) => formatLat(Number(v.toFixed(2)), 0.01).replace(/\.?0+°/, '°');
+  const lons = e.east - e.west >= 360 - 1e-6 ? 'all longitudes' : `${lon(e.west)} to ${lon(e.east)}`;
+  return `${lons}, ${lat(e.south)} to ${lat(e.north)}`;
+}
+
+/** The extent as `--region` takes it, W/E/S/N. */
+const regionText = (e: Extent): string => `${deg2(wrapLon180(e.west))}/${deg2(wrapLon180(e.east))}/${deg2(e.south)}/${deg2(e.north)}`;
 
 /**
  * Mean of the valid cells under each map pixel, north at the top; where the map is finer than the grid a
@@ -130,12 +319,34 @@ function coveredPixels(i: number, n: number, pixels: number): [number, number] {
   return [p, p + 1];
 }
 
-function drawRelief(canvas: RasterCanvas, z: Float32Array, w: number, h: number, kmPerPx: number): void {
+interface ReliefScale {
+  /** Elevations at the deep and high ends of the colours (1st and 99th percentiles of the map), m. */
+  lowM: number;
+  highM: number;
+  /** Colour of an elevation before shading. */
+  colour: (m: number) => Rgba;
+  /** Colour of an elevation on flat ground, as the map shows it (red capped): the colour bar's. */
+  mapColour: (m: number) => Rgba;
+}
+
+/** Red is capped at green + 60 so that the map never takes the pick colour. */
+const capRed = (r: number, g: number): number => min(r, g + 60, 255);
+
+function reliefScale(z: Float32Array): ReliefScale {
   const valid = Array.from(z).filter(Number.isFinite).sort((a, b) => a - b);
   const lowM = valid.length > 0 ? valid[floor(0.01 * (valid.length - 1))] : -1;
   const highM = valid.length > 0 ? valid[ceil(0.99 * (valid.length - 1))] : 0;
   // an all-ocean map spreads the blues over its own depth range rather than down from sea level
   const colour = highM < 0 ? (v: number) => bathymetryColour(min(0, v - highM), min(lowM - highM, -1), 0) : (v: number) => bathymetryColour(v, min(lowM, -1), max(highM, 1));
+  const mapColour = (v: number): Rgba => {
+    const c = colour(v);
+    return [capRed(c[0], c[1]), c[1], c[2]];
+  };
+  return { lowM, highM: highM > lowM ? highM : lowM + 1, colour, mapColour };
+}
+
+function drawRelief(canvas: RasterCanvas, z: Float32Array, w: number, h: number, kmPerPx: number, scale: ReliefScale): void {
+  const { colour } = scale;
   // exaggerate relief so that the steeper tenth of the map reads as steep, whatever the pixel size
   const at = (x: number, y: number) => z[min(h - 1, max(0, y)) * w + min(w - 1, max(0, x))];
   const gx = new Float32Array(w * h);
@@ -164,7 +375,7 @@ function drawRelief(canvas: RasterCanvas, z: Float32Array, w: number, h: number,
       const g = min(255, round(base[1] * shade));
       // opaque pixels straight into the buffer; red is capped so the map never takes the pick colour
       const k = ((MARGIN.top + y) * canvas.width + MARGIN.left + x) * 4;
-      canvas.rgba[k] = min(round(base[0] * shade), g + 60, 255);
+      canvas.rgba[k] = capRed(round(base[0] * shade), g);
       canvas.rgba[k + 1] = g;
       canvas.rgba[k + 2] = min(255, round(base[2] * shade));
       canvas.rgba[k + 3] = 255;

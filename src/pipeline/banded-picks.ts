@@ -11,10 +11,16 @@ import type { Logger } from '../base/logger.js';
 import { lonDegreesOfKm } from '../base/geodesy.js';
 import { concatFloat32, concatInt32 } from '../base/float32.js';
 import type { PickingConfig } from '../config/index.js';
-import { numberSeamounts, pickSeamounts } from '../picking/index.js';
+import { cutAndMeasure, gatherCandidates, numberPicks, rankAndMerge, RING_OUTER, type Candidate, type CandidateDecision, type CutRule, type Survivor } from '../picking/index.js';
 import type { WindowPlan } from '../tiling/index.js';
 import type { GridSource, ScoredWindow, Seamount } from '../types.js';
-import type { BatchStore } from './batch-store.js';
+import type { BatchScores } from './batch-store.js';
+
+/** Where a job's batch scores are read from: a batch store on disk, or scores held in memory (train). */
+export interface ScoreSource {
+  has(index: number): boolean;
+  read(index: number): Promise<BatchScores>;
+}
 
 export interface RowBand {
   /** Rows whose picks this band keeps: first, last + 1. */
@@ -25,7 +31,14 @@ export interface RowBand {
 
 /** How far picking looks from a pick, km: the band margin. */
 export function pickingReachKm(picking: PickingConfig, strideKm: number): number {
-  return 2 * picking.measureRadiusKm + picking.minSeparationKm + 2 * picking.smoothingKm + picking.summitErrorKm + picking.peakSeedKm + 2 * strideKm;
+  return (
+    2 * picking.measureRadiusKm +
+    picking.minSeparationKm +
+    2 * picking.smoothingKm +
+    RING_OUTER * picking.evidenceRadiusKm +
+    picking.peakSeedKm +
+    2 * strideKm
+  );
 }
 
 /** Splits the plan's rows into bands about `bandKm` tall with `marginKm` of rows around each. */
@@ -47,7 +60,7 @@ export interface BandScores {
 }
 
 /** Scored windows of plan rows [first, end) from the batch files (each batch is an id range). */
-export async function readRows(plan: WindowPlan, batchSize: number, stores: BatchStore[], rows: [number, number]): Promise<BandScores> {
+export async function readRows(plan: WindowPlan, batchSize: number, stores: ScoreSource[], rows: [number, number]): Promise<BandScores> {
   const id0 = plan.rowFirstId[rows[0]];
   const id1 = plan.rowFirstId[rows[1]];
   const ids: Int32Array[] = [];
@@ -102,19 +115,25 @@ export function columnBlocks(west: number, east: number, midLatDeg: number, bloc
 /** `lon` moved by whole turns to the alias nearest `ref`. */
 const nearestAlias = (lon: number, ref: number): number => lon - 360 * Math.round((lon - ref) / 360);
 
-export interface BandedPickOptions {
+export interface BlockOptions {
   plan: WindowPlan;
   batchSize: number;
-  stores: BatchStore[];
-  grid: GridSource;
-  threshold: number;
-  confidence: (error: number) => number;
+  stores: ScoreSource[];
   picking: PickingConfig;
   logger?: Logger;
 }
 
-/** One Seamount per seamount over the whole plan, numbered by confidence as a single pass would. */
-export async function pickInBands(o: BandedPickOptions): Promise<Seamount[]> {
+/**
+ * Runs `work` over the plan block by block (each block's windows with its margins) and hands `keep` the
+ * items `work` returns whose position lies in the block's core: every item once, computed from the same
+ * windows as one pass over the whole plan would use.
+ */
+export async function forEachBlock<T>(
+  o: BlockOptions,
+  work: (windows: ScoredWindow[], single: boolean) => Promise<T[]>,
+  position: (item: T) => { lon: number; lat: number },
+  keep: (items: T[]) => void | Promise<void>,
+): Promise<void> {
   const { plan } = o;
   const reachKm = pickingReachKm(o.picking, plan.strideKm);
   const bands = rowBands(plan, o.picking.bandKm, reachKm);
@@ -123,8 +142,8 @@ export async function pickInBands(o: BandedPickOptions): Promise<Seamount[]> {
     if (side === 'north') return row <= 0 ? Infinity : (plan.rowLatDeg[row - 1] + plan.rowLatDeg[row]) / 2;
     return row >= plan.rows ? -Infinity : (plan.rowLatDeg[row - 1] + plan.rowLatDeg[row]) / 2;
   };
-  const kept: Seamount[] = [];
-  let blocksPicked = 0;
+  let blocksDone = 0;
+  let kept = 0;
   for (const band of bands) {
     const scores = await readRows(plan, o.batchSize, o.stores, band.read);
     if (scores.ids.length === 0) continue;
@@ -136,33 +155,102 @@ export async function pickInBands(o: BandedPickOptions): Promise<Seamount[]> {
     const north = edge(band.core[0], 'north');
     const south = edge(band.core[1], 'south');
     const ref = (extent.west + extent.east) / 2;
+    const single = bands.length === 1 && blocks.length === 1;
     for (const block of blocks) {
       const windows = blockWindows(plan, scores, band.read, blocks.length === 1 ? null : block, marginDeg);
       if (windows.length === 0) continue;
-      const picks = await pickSeamounts(windows, o.grid, {
-        threshold: o.threshold,
-        confidence: o.confidence,
-        strideKm: plan.strideKm,
-        picking: o.picking,
-        logger: bands.length > 1 || blocks.length > 1 ? undefined : o.logger,
-      });
-      blocksPicked++;
-      for (const p of picks) {
-        if (!(p.lat <= north && p.lat > south)) continue;
+      const items = await work(windows, single);
+      blocksDone++;
+      const inCore = items.filter((item) => {
+        const p = position(item);
+        if (!(p.lat <= north && p.lat > south)) return false;
         // full-circle rows: blocks cover one turn from the band's west end; otherwise the plan's own alias
         const lon = plan.fullCircle ? extent.west + ((((p.lon - extent.west) % 360) + 360) % 360) : nearestAlias(p.lon, ref);
-        if (lon >= block.west && lon < block.east) kept.push(p);
-      }
+        return lon >= block.west && lon < block.east;
+      });
+      kept += inCore.length;
+      await keep(inCore);
     }
-    if (bands.length > 1 || blocks.length > 1) {
+    if (!single) {
       o.logger?.info(
-        { rows: band.core, blocks: blocks.length, windows: scores.ids.length, seamounts: kept.length },
+        { rows: band.core, blocks: blocks.length, windows: scores.ids.length, kept },
         `picked rows ${band.core[0]}–${band.core[1] - 1} of ${plan.rows} in ${blocks.length} blocks`,
       );
     }
   }
-  o.logger?.debug({ bands: bands.length, blocks: blocksPicked }, 'picking blocks');
-  return numberSeamounts(kept.map(({ id: _id, ...rest }) => rest));
+  o.logger?.debug({ bands: bands.length, blocks: blocksDone }, 'picking blocks');
+}
+
+export interface BandedPickOptions extends BlockOptions {
+  grid: GridSource;
+  threshold: number;
+  /** The ranker's raw score of a candidate. */
+  score: (c: Candidate) => number;
+  /** The confidence and cut from all the job's scores (ranking/prior.ts decideCut). */
+  cut: (allScores: Float64Array, survivorScores: Float64Array) => CutRule;
+  islands: 'drop' | 'keep';
+  /** Receives each block's candidate decisions (those in its core; survivors `kept`), in block order: the ledger. */
+  onDecisions?: (decisions: CandidateDecision[]) => void | Promise<void>;
+}
+
+export interface BandedPickResult {
+  seamounts: Seamount[];
+  /** Seamount id of each picked candidate, by candidate id. */
+  pickIds: Map<string, string>;
+  /** The confidence of a raw score and the cut the job was decided with. */
+  rule: CutRule;
+}
+
+/** A growing Float64Array (8 bytes a score: the job's scores for the prior). */
+class Scores {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/**
+ * One Seamount per seamount over the whole plan and the ledger: candidates gathered, scored and merged
+ * block by block, then the job's cut from all its scores, then the picks measured and numbered as a single
+ * pass would.
+ */
+export async function pickInBands(o: BandedPickOptions): Promise<BandedPickResult> {
+  const survivors: Survivor[] = [];
+  const scores = new Scores();
+  type Item = { survivor: Survivor } | { decision: CandidateDecision };
+  await forEachBlock<Item>(
+    o,
+    async (windows, single) => {
+      const candidates = await gatherCandidates(windows, o.grid, { threshold: o.threshold, strideKm: o.plan.strideKm, picking: o.picking, islands: o.islands });
+      const ranked = await rankAndMerge(candidates, o.grid, { score: o.score, picking: o.picking });
+      if (single) o.logger?.info({ windows: windows.length, candidates: candidates.length, survivors: ranked.survivors.length }, `${candidates.length} candidates, ${ranked.survivors.length} after merging`);
+      return [...ranked.survivors.map((survivor) => ({ survivor })), ...ranked.decisions.map((decision) => ({ decision }))];
+    },
+    (item) => ('survivor' in item ? item.survivor.m : item.decision.candidate),
+    async (items) => {
+      const decisions: CandidateDecision[] = [];
+      for (const item of items) {
+        if ('survivor' in item) survivors.push(item.survivor);
+        else {
+          decisions.push(item.decision);
+          if (Number.isFinite(item.decision.score)) scores.push(item.decision.score);
+        }
+      }
+      await o.onDecisions?.(decisions);
+    },
+  );
+  const rule = o.cut(scores.view(), Float64Array.from(survivors, (s) => s.score));
+  const picks = await cutAndMeasure(survivors, o.grid, rule, o.picking);
+  return { ...numberPicks(picks), rule };
 }
 
 /** Westernmost and easternmost window centres of rows [first, end) (plan convention), and their largest |latitude|. */

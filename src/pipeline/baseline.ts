@@ -28,6 +28,12 @@ export interface BaselineStageOptions {
   logger: Logger;
 }
 
+/**
+ * The baseline stage: runs the Gaussian (Kim & Wessel-style) or the peak-prominence picker on a grid and
+ * writes seamounts.geojson (+ .csv, quicklook.png) and run.json in `o.out`, the schema `detect` writes.
+ *
+ * @example await runBaseline({ grid: 'spac_33.nc4.nc', method: 'peaks', out: 'out/peaks', config, logger });
+ */
 export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts: number; method: BaselineMethod }> {
   const { config } = o;
   const log = o.logger.child({ stage: 'baseline' });
@@ -39,8 +45,8 @@ export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts:
     const method = o.method ?? 'gaussian';
     const label = method === 'gaussian' ? 'Gaussian baseline' : 'peak-prominence baseline';
     log.info({ grid: o.grid, region: regionText, method }, `${label} on ${o.grid}`);
-    const options = { ...config.baseline, logger: log };
-    const seamounts = method === 'gaussian' ? await gaussianBaseline(grid, region, options) : await peakProminenceBaseline(grid, region, options);
+    const options = { ...config.baseline, islands: config.islands, logger: log };
+    const { seamounts, islands } = method === 'gaussian' ? await gaussianBaseline(grid, region, options) : await peakProminenceBaseline(grid, region, options);
     const meta = {
       method: `${method}-baseline`,
       grid: o.grid,
@@ -56,7 +62,8 @@ export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts:
       grid: meta,
       config,
       versions: runtimeVersions(),
-      counts: { seamounts: seamounts.length },
+      // summits above sea level: left out (islands: drop) or kept and marked (keep)
+      counts: { seamounts: seamounts.length, islands, islandsKept: config.islands === 'keep' },
       timingsMs: { total: performance.now() - t0 },
     });
     log.info({ seamounts: seamounts.length }, `${label} found ${seamounts.length} seamounts`);

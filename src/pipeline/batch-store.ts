@@ -31,6 +31,7 @@ const batchFolder = (scoresDir: string, index: number): string =>
 const batchFile = (scoresDir: string, index: number): string =>
   join(batchFolder(scoresDir, index), `batch-${String(index).padStart(8, '0')}.bin`);
 
+/** One batch's scores as the bytes of its file (layout in the module comment). */
 export function encodeBatch(b: BatchScores): Uint8Array {
   const n = b.ids.length;
   if (b.errors.length !== n) throw new Error(`batch ${b.index}: ${n} ids but ${b.errors.length} errors`);
@@ -44,6 +45,7 @@ export function encodeBatch(b: BatchScores): Uint8Array {
   return new Uint8Array(buf);
 }
 
+/** A batch file's bytes back as scores; an error naming `source` when they are not a whole batch file. */
 export function decodeBatch(bytes: Uint8Array, source: string): BatchScores {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC) {

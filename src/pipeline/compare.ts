@@ -36,8 +36,15 @@ export interface CompareSummary {
   averagePrecision: number | null;
 }
 
+/** A ratio with three decimals, or `n/a` when undefined (0 / 0). */
 export const formatRatio = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
 
+/**
+ * The compare stage: opens the searched grid (given, or the one the picks file names) and judges the picks
+ * against the catalogue with `compareCatalogues`, writing the comparison into `o.out`.
+ *
+ * @example const s = await runCompareStage({ picks: 'out/spac/seamounts.geojson', catalogue: 'KWSMTSv01.txt', out: 'out/vs-kw', config, logger });
+ */
 export async function runCompareStage(o: CompareStageOptions): Promise<CompareSummary> {
   // the searched grid from the picks' own metadata (detect and baseline record it); the region falls back
   // to the picks' inside compareCatalogues

@@ -18,7 +18,10 @@ import { confidenceOf, loadBundle, runtimeVersions, type BundleMeta } from '../m
 import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
 import { assertGridHoldsWindow, assertSameWindowSpec, batchCount, cellSamples, COARSE_CELL_SAMPLES, planWindows, sampleSpacingKm, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
-import type { GridSource, WindowSpec } from '../types.js';
+import type { GridSource, Seamount, WindowSpec } from '../types.js';
+import { decideCut, rankerConfidence, type CutDecision, type CutSettings, type Ranker } from '../ranking/index.js';
+import type { PickingConfig } from '../config/index.js';
+import { CandidateLedger, type CandidateCounts } from './candidate-ledger.js';
 import { writeJsonAtomic } from '../base/atomic.js';
 import { BatchStore } from './batch-store.js';
 import { canonicalJson, sha256Folder, sha256Text } from '../base/hash.js';
@@ -30,6 +33,10 @@ import { ErrorRasterStream, errorRasterGeometry } from './error-raster.js';
 import { createProgress } from '../base/progress.js';
 import { formatShard, shardHasBatch, WHOLE_JOB, type Shard } from './shard.js';
 
+/**
+ * The window spec a job cuts windows with: always the bundle's; window settings the user chose explicitly
+ * (other than the stride) must match it, or the run stops naming the difference.
+ */
 export function resolveWindowSpec(meta: BundleMeta, userWindow: Record<string, unknown> | undefined, modelDir: string): WindowSpec {
   if (userWindow) {
     const requested = { ...meta.windowSpec } as Record<string, unknown>;
@@ -39,9 +46,22 @@ export function resolveWindowSpec(meta: BundleMeta, userWindow: Record<string, u
   return meta.windowSpec;
 }
 
+/**
+ * Opens a detect job's inputs: the bundle (checked to hold a ranker unless `scoresOnly`), the grid, the
+ * window plan, and the identity that job.json pins. The caller closes the grid and disposes the model.
+ */
 export async function openDetectJob(o: DetectOptions): Promise<OpenedJob> {
   const { config } = o;
   const { model, meta } = await loadBundle(o.modelDir);
+  // fail before hours of scoring, not after: a bundle without a ranker cannot pick
+  if (!o.scoresOnly) {
+    try {
+      detectRanker(meta, o.modelDir);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+  }
   const spec = resolveWindowSpec(meta, o.userWindow, o.modelDir);
   const grid = await openGrid(o.gridPath, { variable: config.grid.variable, cacheMB: config.grid.cacheMB });
   try {
@@ -80,7 +100,7 @@ export function gridWarnings(grid: { path: string; dLat: number }, spec: WindowS
   return [
     `${grid.path}: cells are ${cellKm.toFixed(1)} km tall, ${ratio.toFixed(1)} window samples (${sampleSpacingKm(spec)} km): ` +
       'small seamounts are one or two cells wide on so coarse a grid and the detector misses many of them ' +
-      '(on 1′ grids averaged to 10′ it found none in three regions of four); compare with `seamount baseline --method peaks` (README, Limits)',
+      '(on 1′ grids averaged to 10′ it found none in three regions of four); compare with `seamount baseline --method peaks` (docs/limits.md#coarse-grids)',
   ];
 }
 
@@ -196,7 +216,7 @@ export async function surveyScores(plan: WindowPlan, batches: number, stores: Ba
 }
 
 /** Picks, measures and writes the final outputs of a job whose batches are all scored. */
-export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches']; scorer?: string }): Promise<DetectSummary> {
+export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: FinishExtra): Promise<DetectSummary> {
   const { config, logger: log } = o;
   const t0 = performance.now();
   // error.tif is written while the scores are surveyed, under a temporary name until the catalogue is written
@@ -214,28 +234,77 @@ export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: Bat
   }
 }
 
-async function pickAndWrite(
-  job: OpenedJob,
-  o: DetectOptions,
-  stores: BatchStore[],
-  extra: { timingsMs: Record<string, number>; shard: Shard; batches: DetectSummary['batches']; scorer?: string; t0: number; scored: number; skippedLand: number; skippedNodata: number; errorTiff: Float32GeoTiffWriter | null },
-): Promise<DetectSummary> {
+/** What finishDetect and pickAndWrite carry besides the job: timings, shard, batch counts, the scorer. */
+interface FinishExtra {
+  timingsMs: Record<string, number>;
+  shard: Shard;
+  batches: DetectSummary['batches'];
+  scorer?: string;
+}
+
+/** FinishExtra plus what the survey of the scores found. */
+interface SurveyedExtra extends FinishExtra {
+  t0: number;
+  scored: number;
+  skippedLand: number;
+  skippedNodata: number;
+  errorTiff: Float32GeoTiffWriter | null;
+}
+
+/**
+ * The bundle's ranker, or an error saying why a bundle without one cannot pick (it can still score:
+ * `--scores-only`).
+ *
+ * @example detectRanker(job.meta, 'data/models/default').cut.confidence // 0.31
+ */
+export function detectRanker(meta: BundleMeta, modelDir: string): Ranker {
+  if (meta.ranker) return meta.ranker;
+  throw new Error(
+    `model bundle ${modelDir} has no candidate ranker (format ${meta.formatVersion}, or trained with training.ranker.enabled false), ` +
+      `so it cannot decide which candidates are seamounts: fit one with "seamount train --init ${modelDir} --ranker-only ` +
+      '--catalogue ... --grid ... --out NEW", or run detect with --scores-only for the error raster alone',
+  );
+}
+
+async function pickAndWrite(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: SurveyedExtra): Promise<DetectSummary> {
   const { config, logger: log } = o;
   const { t0, scored, skippedLand, skippedNodata } = extra;
   const resolved = resolveThreshold(config.picking, job.meta.calibration);
   const threshold = resolved.threshold;
   const t1 = performance.now();
-  const seamounts = await pickInBands({
-    plan: job.plan,
-    batchSize: job.identity.plan.batchSize,
-    stores,
-    grid: job.grid,
-    threshold,
-    confidence: (e: number) => confidenceOf(job.meta.calibration, e),
-    picking: config.picking,
-    logger: log.child({ stage: 'pick' }),
-  });
-  await writeDetectOutputs({ outDir: o.outDir, job, seamounts, errorTiff: extra.errorTiff, windowsScored: scored, threshold, config });
+  let seamounts: Seamount[] = [];
+  let candidates: CandidateCounts | null = null;
+  let cut: CutDecision | null = null;
+  if (o.scoresOnly) {
+    await extra.errorTiff?.finish();
+  } else {
+    const ranker = detectRanker(job.meta, o.modelDir);
+    const settings = cutSettings(config.picking, ranker);
+    const ledger = await CandidateLedger.create(o.outDir);
+    try {
+      const picked = await pickInBands({
+        plan: job.plan,
+        batchSize: job.identity.plan.batchSize,
+        stores,
+        grid: job.grid,
+        threshold,
+        score: (c) => rankerConfidence(ranker, c.evidence),
+        cut: (all, survivors) => (cut = decideCut(all, survivors, settings)),
+        islands: config.islands,
+        picking: config.picking,
+        logger: log.child({ stage: 'pick' }),
+        onDecisions: (d) => ledger.add(d),
+      });
+      seamounts = picked.seamounts;
+      await ledger.finish(picked.pickIds, picked.rule, outputMeta(job, threshold, scored, picked.rule.cut));
+      candidates = ledger.counts;
+    } catch (err) {
+      await ledger.abort();
+      throw err;
+    }
+    const decided = cut as CutDecision | null;
+    await writeDetectOutputs({ outDir: o.outDir, job, seamounts, errorTiff: extra.errorTiff, windowsScored: scored, threshold, cut: decided?.cut ?? NaN, config });
+  }
   const t2 = performance.now();
   const timingsMs = { ...extra.timingsMs, survey: t1 - t0, pickAndWrite: t2 - t1 };
   const summary: DetectSummary = {
@@ -243,24 +312,56 @@ async function pickAndWrite(
     shard: extra.shard,
     windows: { planned: job.plan.count, scored, skippedLand, skippedNodata },
     batches: extra.batches,
-    seamounts,
+    seamounts: o.scoresOnly ? null : seamounts,
+    candidates,
     threshold,
     timingsMs,
   };
   await writeJsonAtomic(join(o.outDir, 'run.json'), {
-    kind: 'detect',
+    kind: o.scoresOnly ? 'detect-scores' : 'detect',
     finishedAt: new Date().toISOString(),
     job: job.identity,
     config,
     versions: { ...runtimeVersions(), backend: currentBackend()?.detail ?? 'none', ...(extra.scorer ? { scorer: extra.scorer } : {}) },
     threshold: resolved,
+    ...(cutRecord(cut) ?? {}),
     warnings: gridWarnings(job.grid, job.identity.windowSpec),
-    counts: { ...summary.windows, seamounts: seamounts.length, batches: summary.batches },
+    counts: { ...summary.windows, ...(o.scoresOnly ? {} : { seamounts: seamounts.length }), batches: summary.batches, ...(candidates ? { candidates } : {}) },
     ...transferRecord(job.grid, log),
     timingsMs,
   });
-  log.info({ seamounts: seamounts.length, windows: scored, threshold }, `found ${seamounts.length} seamounts in ${scored} windows`);
+  if (candidates) {
+    const dropped = Object.entries(candidates.dropped).map(([rule, n]) => `${n} ${rule}`).join(', ');
+    log.info(
+      { seamounts: seamounts.length, windows: scored, threshold, cut: (cut as CutDecision | null)?.cut, candidates },
+      `found ${seamounts.length} seamounts in ${scored} windows (${candidates.candidates} candidates: ${candidates.merged} merged, dropped ${dropped || 'none'})`,
+    );
+  } else log.info({ windows: scored, threshold }, `scored ${scored} windows (scores only: no picking)`);
   return summary;
+}
+
+/** How detect sets the cut: the picking settings and the bundle ranker's prior, coverage and fixed cut. */
+export function cutSettings(picking: Pick<PickingConfig, 'adaptPrior' | 'cut'>, ranker: Ranker): CutSettings {
+  return { adaptPrior: picking.adaptPrior, cut: picking.cut, trainingPrior: ranker.training.prior, coverage: ranker.cut.coverage, bundleCut: ranker.cut.confidence };
+}
+
+/** run.json's `cut`: the cut, where it came from, the prior used and the F1 it expects. */
+function cutRecord(cut: CutDecision | null): { cut: Record<string, unknown> } | null {
+  if (!cut) return null;
+  return { cut: { confidence: cut.cut, source: cut.source, prior: cut.prior, expectedF1: cut.expectedF1 } };
+}
+
+/** The run metadata every detect output carries (`seamount_detect` of the GeoJSON files). */
+function outputMeta(job: OpenedJob, threshold: number, windowsScored: number, cut: number): Record<string, unknown> {
+  return {
+    grid: job.identity.grid.path,
+    grid_sha256: job.identity.grid.sha256,
+    model: job.identity.model.path,
+    region: job.identity.region,
+    threshold,
+    cut,
+    windows_scored: windowsScored,
+  };
 }
 
 /** A remote grid's traffic so far, logged and as a run.json member (`gridTransfer`); nothing for local files. */
@@ -271,6 +372,13 @@ function transferRecord(grid: GridSource, log: Logger): { gridTransfer?: ReturnT
   return { gridTransfer: t };
 }
 
+/**
+ * The detect job (module comment): scores the missing batches of the job (or shard) in `o.outDir`, then,
+ * for a whole job, picks and writes the catalogue, the candidate ledger and the other outputs. Resumes a
+ * job the folder already holds; refuses another one unless `fresh`.
+ *
+ * @example const summary = await runDetect({ gridPath: 'spac_33.nc4.nc', modelDir: 'data/models/default', outDir: 'out/spac', config, logger });
+ */
 export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
   const shard = o.shard ?? WHOLE_JOB;
   const log = o.logger.child({ stage: 'detect', shard: formatShard(shard) });
@@ -332,7 +440,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
         timingsMs,
       });
       log.info({ batches }, `shard ${formatShard(shard)} done: ${s.inShard} batches scored; run merge over all shard folders`);
-      return { outDir: o.outDir, shard, windows: { planned: job.plan.count, scored: 0, skippedLand: 0, skippedNodata: 0 }, batches, seamounts: null, threshold: null, timingsMs };
+      return { outDir: o.outDir, shard, windows: { planned: job.plan.count, scored: 0, skippedLand: 0, skippedNodata: 0 }, batches, seamounts: null, candidates: null, threshold: null, timingsMs };
     }
     return await finishDetect(job, o, [store], { timingsMs, shard, batches, scorer: scorerDetail });
   } finally {

@@ -24,6 +24,8 @@ export interface DetectOptions {
   logger: Logger;
   /** Start again from zero even if the folder holds a finished or partial job. */
   fresh?: boolean;
+  /** Score windows and write error.tif and run.json only: no candidates, no catalogue (a bundle without a ranker can do this). */
+  scoresOnly?: boolean;
 }
 
 /** What pins a job: any change here makes an output folder's partial scores unusable. */
@@ -52,6 +54,8 @@ export interface DetectSummary {
   windows: { planned: number; scored: number; skippedLand: number; skippedNodata: number };
   batches: { total: number; inShard: number; resumed: number; scored: number };
   seamounts: Seamount[] | null;
+  /** What became of the candidates (run.json counts.candidates); null for shards and scores-only runs. */
+  candidates: { candidates: number; picked: number; merged: number; dropped: Record<string, number>; islands: number } | null;
   threshold: number | null;
   timingsMs: Record<string, number>;
 }

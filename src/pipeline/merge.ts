@@ -41,6 +41,12 @@ function readShard(dir: string): ShardRun {
   return { dir, job, config: parsed.data };
 }
 
+/**
+ * Merges the shard folders of one detect job: checks they are the complete set of one job, then picks over
+ * all their scores at once into `o.outDir`, so the catalogue equals a single-process run's.
+ *
+ * @example await runMerge({ shardDirs: ['out/s/shard-0-of-2', 'out/s/shard-1-of-2'], outDir: 'out/s', config, userLayer: {}, logger });
+ */
 export async function runMerge(o: MergeOptions): Promise<DetectSummary> {
   const log = o.logger.child({ stage: 'merge' });
   if (o.shardDirs.length === 0) throw new Error('merge: no shard folders given');

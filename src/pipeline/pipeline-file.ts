@@ -130,6 +130,10 @@ export function substituteVariables(value: unknown, env: NodeJS.ProcessEnv, sour
   return value;
 }
 
+/**
+ * A pipeline file's text → its stages and settings, `${VAR}` substituted from `env`; errors name `source`
+ * and the stage or key at fault.
+ */
 export function parsePipeline(text: string, source: string, env: NodeJS.ProcessEnv): PipelineFile {
   let doc: unknown;
   try {
@@ -142,6 +146,7 @@ export function parsePipeline(text: string, source: string, env: NodeJS.ProcessE
   return result.data;
 }
 
+/** Reads and parses a pipeline file (see `parsePipeline`). */
 export function readPipeline(file: string, env: NodeJS.ProcessEnv): PipelineFile {
   let text: string;
   try {
@@ -152,4 +157,5 @@ export function readPipeline(file: string, env: NodeJS.ProcessEnv): PipelineFile
   return parsePipeline(text, file, env);
 }
 
+/** Which kind of stage a pipeline stage is (detect, merge, compare, baseline, train). */
 export const stageKind = (s: PipelineStage): StageKind => STAGE_KINDS.find((k) => s[k] !== undefined) as StageKind;

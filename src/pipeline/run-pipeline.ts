@@ -150,6 +150,12 @@ async function runStage(o: RunPipelineOptions, stage: PipelineStage, loaded: Loa
   }
 }
 
+/**
+ * Runs a pipeline file's stages in order, skipping those its state file records as finished with the same
+ * inputs and settings, and resuming the unfinished one.
+ *
+ * @example await runPipeline({ pipeline: readPipeline('pipelines/demo.yaml', process.env), source: 'pipelines/demo.yaml', overrides: {}, env: process.env, logger });
+ */
 export async function runPipeline(o: RunPipelineOptions): Promise<PipelineResult> {
   const shard = o.shard ?? WHOLE_JOB;
   const p = o.pipeline;

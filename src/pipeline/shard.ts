@@ -46,4 +46,5 @@ export function parseShard(text: string | undefined, env: NodeJS.ProcessEnv): Sh
 /** True when batch k belongs to the shard. */
 export const shardHasBatch = (shard: Shard, batchIndex: number): boolean => batchIndex % shard.count === shard.index;
 
+/** `index/count`, as `--shard` takes it. */
 export const formatShard = (s: Shard): string => `${s.index}/${s.count}`;

@@ -1,7 +1,9 @@
 /**
  * The train job: catalogue positions → windows centred on them (plus shifted and rotated copies) →
- * autoencoder fitted on seamount windows only → model bundle with its window spec, calibrated threshold
- * and provenance. With `initDir` it fine-tunes an existing bundle (retraining on new labels).
+ * autoencoder fitted on seamount windows only → the training grids scored, their candidates gathered and
+ * the candidate ranker fitted on them (train-ranker.ts) → model bundle with its window spec, calibrated
+ * threshold, ranker and cut, and provenance. With `initDir` it fine-tunes an existing bundle (retraining on
+ * new labels: autoencoder, ranker and cut); with `rankerOnly` too, only the ranker and cut are refitted.
  */
 import { misfitOf } from '../engine/misfit.js';
 import { basename, resolve } from 'node:path';
@@ -10,7 +12,13 @@ import { readCatalogue, SearchArea, type CatalogueEntry } from '../catalogue/ind
 import { formatRegion, parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
 import { selectBackend } from '../engine/index.js';
-import { BUNDLE_FORMAT_VERSION, createPrng, loadBundle, runtimeVersions, saveBundle, trainAutoencoder, type BundleMeta, type TrainingSet } from '../model/index.js';
+import type * as tf from '@tensorflow/tfjs';
+import { BUNDLE_FORMAT_VERSION, bundleWeightsSha256, createPrng, loadBundle, runtimeVersions, saveBundle, trainAutoencoder, type BundleMeta, type Calibration, type TrainingSet } from '../model/index.js';
+import type { BackendInfo } from '../engine/index.js';
+import type { ModelConfig } from '../config/index.js';
+import type { Ranker } from '../ranking/index.js';
+import { createScorer } from '../scoring/index.js';
+import { trainRanker } from './train-ranker.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
 import type { GridSource, Region, WindowSpec } from '../types.js';
 import { sha256File, sha256Folder } from '../base/hash.js';
@@ -24,6 +32,8 @@ export interface TrainJobOptions {
   initDir?: string;
   /** "W/E/S/N" boxes whose seamounts are left out (held out for evaluation). */
   excludeRegions: string[];
+  /** With `initDir`: keep its autoencoder and calibration, refit only the candidate ranker and its cut. */
+  rankerOnly?: boolean;
   config: Config;
   logger: Logger;
   command?: string;
@@ -34,6 +44,8 @@ export interface TrainJobResult {
   trainSeamounts: number;
   valCount: number;
   threshold: number;
+  /** The ranker's calibrated cut (null: no ranker). */
+  cut: number | null;
   bestEpoch: number;
 }
 
@@ -60,81 +72,163 @@ function packWindows(windows: Float32Array[], samples: number): TrainingSet {
   return { windows: out, count: windows.length, samples };
 }
 
+/**
+ * The train job (module comment): fits the autoencoder (unless `rankerOnly`), then the candidate ranker on
+ * the training grids, and saves the bundle atomically to `o.outDir`.
+ *
+ * @example await runTrain({ cataloguePaths: ['KWSMTSv01.txt'], gridPaths: ['spac_33.nc4.nc'], outDir: 'out/model', excludeRegions: [], config, logger });
+ */
 export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
   const { config } = o;
   const log = o.logger.child({ stage: 'train' });
   const backend = await selectBackend(config.scoring.backend, log);
   const init = o.initDir ? await loadBundle(o.initDir) : null;
+  if (o.rankerOnly && !init) throw new Error('train --ranker-only refits the ranker of an existing bundle: give it with --init');
   const spec: WindowSpec = init ? init.meta.windowSpec : windowSpecFromConfig(config.window);
   const arch = init ? init.meta.architecture : config.model;
-  if (init) log.info({ init: o.initDir }, `fine-tuning ${o.initDir} (its window spec and architecture are kept)`);
+  if (init) log.info({ init: o.initDir }, `${o.rankerOnly ? 'refitting the ranker of' : 'fine-tuning'} ${o.initDir} (its window spec and architecture are kept)`);
   const excluded = o.excludeRegions.map(parseRegion);
   const candidates = await readCandidates(o.cataloguePaths, excluded, log);
 
   const grids: GridSource[] = [];
   try {
     for (const path of o.gridPaths) grids.push(await openGrid(path, { variable: config.grid.variable, cacheMB: config.grid.cacheMB }));
-    const { usable, centred } = await findUsableSeamounts(candidates, grids, spec, o, log);
-    // hold out whole seamounts (not windows) for early stopping and threshold calibration
-    const prng = createPrng(config.seed);
-    const order = prng.shuffle(usable.map((_, i) => i));
-    const nVal = Math.max(1, Math.round(usable.length * config.training.validationFraction));
-    const valIdx = order.slice(0, nVal).sort((a, b) => a - b);
-    const trainIdx = order.slice(nVal).sort((a, b) => a - b);
-    const train = packWindows(await augmentedWindows(trainIdx, usable, centred, grids, spec, config, prng.next), spec.samples);
-    const val = packWindows(valIdx.map((i) => centred[i]), spec.samples);
-    log.info({ train: train.count, trainSeamounts: trainIdx.length, val: val.count }, `training on ${train.count} windows of ${trainIdx.length} seamounts, ${val.count} held out`);
-
-    const progress = createProgress('epochs', config.logging.progress, config.training.epochs);
-    const result = await trainAutoencoder(train, val, {
-      training: config.training,
-      seed: config.seed,
-      arch,
-      init: init?.model,
-      misfit: misfitOf(spec),
-      logger: log,
-      onEpoch: (e) => {
-        progress.increment();
-        log.info(e, `epoch ${e.epoch}: loss ${e.loss.toExponential(3)}, validation ${e.valLoss.toExponential(3)}`);
-      },
-    });
-    progress.stop();
-
-    const meta: BundleMeta = {
-      formatVersion: BUNDLE_FORMAT_VERSION,
-      windowSpec: spec,
-      architecture: arch,
-      calibration: result.calibration,
-      training: {
-        seed: config.seed,
-        epochs: result.history.length,
-        bestEpoch: result.bestEpoch,
-        history: result.history,
-        ...(await inputProvenance(o)),
-        excludedRegions: excluded.map(formatRegion),
-        count: { seamounts: usable.length, train: train.count, validation: val.count },
-        config: config.training,
-        backend,
-        engine: result.engine,
-        versions: runtimeVersions(),
-        createdAt: new Date().toISOString(),
-        command: o.command,
-        init: o.initDir ? { path: resolve(o.initDir), sha256: await sha256Folder(o.initDir) } : undefined,
-      },
-    };
-    await saveBundle(o.outDir, result.model, meta);
-    result.model.dispose();
+    let model: tf.LayersModel;
+    let calibration: Calibration;
+    let training: BundleMeta['training'];
+    let counts = { trainCount: 0, trainSeamounts: 0, valCount: 0, bestEpoch: 0 };
+    if (o.rankerOnly && init) {
+      model = init.model;
+      calibration = init.meta.calibration;
+      training = { ...init.meta.training, createdAt: new Date().toISOString(), command: o.command, init: { path: resolve(o.initDir as string), sha256: await sha256Folder(o.initDir as string) } };
+    } else {
+      const fitted = await fitAutoencoder(o, { candidates, grids, spec, arch, init, backend, excluded, log });
+      model = fitted.model;
+      calibration = fitted.calibration;
+      training = fitted.training;
+      counts = fitted.counts;
+    }
+    const ranker = config.training.ranker.enabled
+      ? await fitBundleRanker(o, { model, grids, candidates, excluded, spec, threshold: calibration.threshold, backend, init, log })
+      : undefined;
+    const meta: BundleMeta = { formatVersion: BUNDLE_FORMAT_VERSION, windowSpec: spec, architecture: arch, calibration, ...(ranker ? { ranker } : {}), training };
+    await saveBundle(o.outDir, model, meta);
+    if (model !== init?.model) model.dispose();
     init?.model.dispose();
-    log.info({ out: o.outDir, threshold: result.calibration.threshold }, `model bundle written to ${o.outDir}`);
-    return {
-      trainCount: train.count,
-      trainSeamounts: trainIdx.length,
-      valCount: val.count,
-      threshold: result.calibration.threshold,
-      bestEpoch: result.bestEpoch,
-    };
+    log.info({ out: o.outDir, threshold: calibration.threshold, cut: ranker?.cut.confidence }, `model bundle written to ${o.outDir}`);
+    return { ...counts, threshold: calibration.threshold, cut: ranker ? ranker.cut.confidence : null };
   } finally {
     for (const g of grids) await g.close();
+  }
+}
+
+interface AutoencoderInputs {
+  candidates: CatalogueEntry[];
+  grids: GridSource[];
+  spec: WindowSpec;
+  arch: ModelConfig;
+  init: Awaited<ReturnType<typeof loadBundle>> | null;
+  backend: BackendInfo;
+  excluded: Region[];
+  log: Logger;
+}
+
+/** The autoencoder half of train: windows of the usable seamounts, the fit, the calibration, the provenance. */
+async function fitAutoencoder(o: TrainJobOptions, a: AutoencoderInputs) {
+  const { config } = o;
+  const { grids, spec, log } = a;
+  const { usable, centred } = await findUsableSeamounts(a.candidates, grids, spec, o, log);
+  // hold out whole seamounts (not windows) for early stopping and threshold calibration
+  const prng = createPrng(config.seed);
+  const order = prng.shuffle(usable.map((_, i) => i));
+  const nVal = Math.max(1, Math.round(usable.length * config.training.validationFraction));
+  const valIdx = order.slice(0, nVal).sort((x, y) => x - y);
+  const trainIdx = order.slice(nVal).sort((x, y) => x - y);
+  const train = packWindows(await augmentedWindows(trainIdx, usable, centred, grids, spec, config, prng.next), spec.samples);
+  const val = packWindows(valIdx.map((i) => centred[i]), spec.samples);
+  log.info({ train: train.count, trainSeamounts: trainIdx.length, val: val.count }, `training on ${train.count} windows of ${trainIdx.length} seamounts, ${val.count} held out`);
+
+  const progress = createProgress('epochs', config.logging.progress, config.training.epochs);
+  const result = await trainAutoencoder(train, val, {
+    training: config.training,
+    seed: config.seed,
+    arch: a.arch,
+    init: a.init?.model,
+    misfit: misfitOf(spec),
+    logger: log,
+    onEpoch: (e) => {
+      progress.increment();
+      log.info(e, `epoch ${e.epoch}: loss ${e.loss.toExponential(3)}, validation ${e.valLoss.toExponential(3)}`);
+    },
+  });
+  progress.stop();
+  const training: BundleMeta['training'] = {
+    seed: config.seed,
+    epochs: result.history.length,
+    bestEpoch: result.bestEpoch,
+    history: result.history,
+    ...(await inputProvenance(o)),
+    excludedRegions: a.excluded.map(formatRegion),
+    count: { seamounts: usable.length, train: train.count, validation: val.count },
+    config: config.training,
+    backend: a.backend,
+    engine: result.engine,
+    versions: runtimeVersions(),
+    createdAt: new Date().toISOString(),
+    command: o.command,
+    init: o.initDir ? { path: resolve(o.initDir), sha256: await sha256Folder(o.initDir) } : undefined,
+  };
+  return {
+    model: result.model,
+    calibration: result.calibration,
+    training,
+    counts: { trainCount: train.count, trainSeamounts: trainIdx.length, valCount: val.count, bestEpoch: result.bestEpoch },
+  };
+}
+
+interface RankerInputs {
+  model: tf.LayersModel;
+  grids: GridSource[];
+  candidates: CatalogueEntry[];
+  excluded: Region[];
+  spec: WindowSpec;
+  threshold: number;
+  backend: BackendInfo;
+  init: Awaited<ReturnType<typeof loadBundle>> | null;
+  log: Logger;
+}
+
+/** The ranker half of train: score the training grids with the new model, fit the ranker and its cut. */
+async function fitBundleRanker(o: TrainJobOptions, a: RankerInputs): Promise<Ranker> {
+  const { config } = o;
+  const scorer = await createScorer(a.model, {
+    backend: a.backend.name,
+    threads: config.scoring.threads === 0 ? undefined : config.scoring.threads,
+    batchSize: config.scoring.batchSize,
+    engine: config.scoring.engine,
+    misfit: misfitOf(a.spec),
+  });
+  const progress = createProgress('grids', config.logging.progress, a.grids.length);
+  try {
+    return await trainRanker({
+      grids: a.grids,
+      catalogue: a.candidates,
+      excluded: a.excluded.map((r) => SearchArea.fromRegion(r)),
+      spec: a.spec,
+      threshold: a.threshold,
+      scorer,
+      config,
+      prior: a.init?.meta.ranker,
+      priorWeightsSha256: a.init && o.initDir ? bundleWeightsSha256(o.initDir) : undefined,
+      logger: a.log,
+      onGrid: (g, n) => {
+        progress.increment();
+        a.log.info({ grid: g.path, windows: n }, `ranker: scored ${n} windows of ${g.path}`);
+      },
+    });
+  } finally {
+    progress.stop();
+    await scorer.close();
   }
 }
 

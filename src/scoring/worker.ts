@@ -3,6 +3,7 @@
  * on the first task from `workerData`; each task's windows arrive transferred and its errors go back
  * transferred.
  */
+import '../engine/quiet.js';
 import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { move } from 'piscina';

@@ -91,7 +91,7 @@ export const sampleSpacingKm = (spec: Pick<WindowSpec, 'sizeKm' | 'samples'>): n
 
 /**
  * A grid whose cells are more than this many window samples tall is coarse for the detector. Measured on 1′
- * grids block-averaged to coarser cells (bench/accuracy/coarse-grid.ts --block-mean, README Accuracy): at 5′
+ * grids block-averaged to coarser cells (bench/accuracy/coarse-grid.ts --block-mean, docs/accuracy.md#2026-12-01-etopo5s-data-not-the-5-cells): at 5′
  * (6.2 samples) the window AUC and the threshold hold, at 7′ (8.6) the picks still match the baselines'
  * on three regions of four, and at 10′ (12.4) the pipeline found no seamount on three of four.
  */

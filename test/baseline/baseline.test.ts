@@ -60,7 +60,7 @@ function expectRecovered(picks: Seamount[], measure: boolean): void {
 
 describe('gaussianBaseline', () => {
   it('recovers planted Gaussians (position, height, radius) and skips knolls and fabric', async () => {
-    const picks = await gaussianBaseline(grid, null, config);
+    const picks = (await gaussianBaseline(grid, null, config)).seamounts;
     expectRecovered(picks, true);
     const elongated = picks.find((p) => greatCircleKm(p.lon, p.lat, planted[1].lon, planted[1].lat) < 3);
     expect(elongated?.ellipse.azimuthDeg).toBeGreaterThan(135);
@@ -69,25 +69,52 @@ describe('gaussianBaseline', () => {
   });
 
   it('keeps to the region asked for', async () => {
-    const picks = await gaussianBaseline(grid, { west: -114.5, east: -112.5, south: -47, north: -43.5 }, config);
+    const picks = (await gaussianBaseline(grid, { west: -114.5, east: -112.5, south: -47, north: -43.5 }, config)).seamounts;
     expect(picks.map((p) => Math.round(p.lon * 10) / 10).sort((a, b) => a - b)).toEqual([-113.3, -113.0]);
   });
 
   it('rejects what the Gaussian cannot explain when the fit test is strict', async () => {
-    const strict = await gaussianBaseline(grid, null, { ...config, minFitR2: 0.999 });
+    const strict = (await gaussianBaseline(grid, null, { ...config, minFitR2: 0.999 })).seamounts;
     expect(strict.length).toBeLessThan(planted.length);
   });
 });
 
 describe('peakProminenceBaseline', () => {
   it('finds the planted seamounts as the prominent peaks', async () => {
-    const picks = await peakProminenceBaseline(grid, null, config);
+    const picks = (await peakProminenceBaseline(grid, null, config)).seamounts;
     expectRecovered(picks, false);
   });
 
   it('finds the knolls too once the prominence threshold is below them', async () => {
-    const picks = await peakProminenceBaseline(grid, null, { ...config, minProminenceM: 80 });
+    const picks = (await peakProminenceBaseline(grid, null, { ...config, minProminenceM: 80 })).seamounts;
     for (const k of knolls) expect(picks.some((p) => greatCircleKm(p.lon, p.lat, k.lon, k.lat) < 3)).toBe(true);
+  });
+});
+
+describe('islands', () => {
+  // an edifice whose summit stands 300 m above sea level, among the planted seamounts
+  const island: PlantedSeamount = { lon: -111.2, lat: -44.2, heightM: 4300, radiusKm: 14 };
+  const withIsland = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: [...planted, island] });
+  const at = (picks: Seamount[]) => picks.filter((p) => greatCircleKm(p.lon, p.lat, island.lon, island.lat) < 5);
+
+  it('both baselines leave summits above sea level out and count them, as detect does', async () => {
+    for (const run of [gaussianBaseline, peakProminenceBaseline]) {
+      const r = await run(withIsland, null, config);
+      expect(at(r.seamounts)).toHaveLength(0);
+      expect(r.islands).toBe(1);
+      expect(r.seamounts.length).toBeGreaterThanOrEqual(planted.length - 1);
+    }
+  });
+
+  it('keep them, marked, with islands: keep', async () => {
+    for (const run of [gaussianBaseline, peakProminenceBaseline]) {
+      const r = await run(withIsland, null, { ...config, islands: 'keep' });
+      const kept = at(r.seamounts);
+      expect(kept).toHaveLength(1);
+      expect(kept[0].island).toBe(true);
+      expect(kept[0].summitDepthM).toBeGreaterThan(0);
+      expect(r.seamounts.filter((p) => p.island)).toHaveLength(1);
+    }
   });
 });
 

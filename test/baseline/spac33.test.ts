@@ -87,7 +87,7 @@ describeWhen(existsSync(gridPath))('baselines on spac_33 against the catalogues 
   });
 
   it('peakProminenceBaseline', async () => {
-    const picks = await peakProminenceBaseline(grid, null, config);
+    const picks = (await peakProminenceBaseline(grid, null, config)).seamounts;
     const vsKw = score(picks, kw);
     const vsGev = score(picks, gev);
     console.log(`spac_33 peak-prominence: KW ${JSON.stringify(vsKw)} Gevorgian ${JSON.stringify(vsGev)}`);
@@ -97,7 +97,7 @@ describeWhen(existsSync(gridPath))('baselines on spac_33 against the catalogues 
   });
 
   it('gaussianBaseline', async () => {
-    const picks = await gaussianBaseline(grid, null, config);
+    const picks = (await gaussianBaseline(grid, null, config)).seamounts;
     const vsKw = score(picks, kw);
     const vsGev = score(picks, gev);
     console.log(`spac_33 gaussian: KW ${JSON.stringify(vsKw)} Gevorgian ${JSON.stringify(vsGev)}`);

@@ -1,5 +1,5 @@
 /**
- * bench/accuracy/random_catalogue.py writes the random positions a control model trains on (README, Accuracy):
+ * bench/accuracy/random_catalogue.py writes the random positions a control model trains on (docs/accuracy.md#how-accuracy-is-measured):
  * the file must be a catalogue our reader takes, with the asked number of positions inside each box, spread
  * uniformly in area, the same for a seed. Needs /usr/bin/python3 with numpy; skipped without it.
  */

@@ -32,7 +32,9 @@ describe('seamount CLI', () => {
   it('detect, compare and baseline as in the README', async () => {
     const d = await runCapturing('detect', grid, '--region', region, '--out', join(out, 'spac'), ...quiet);
     expect(d.code).toBe(0);
-    expect(d.stderr).toMatch(/\d+ seamounts → .*seamounts\.geojson/);
+    expect(d.stderr).toMatch(/found \d+ seamounts in [\d,]+ windows \([\d,]+ candidates: /);
+    expect(d.stderr).toMatch(/most confident:\n  SMT-000001 +\d+\.\d{3}°S +\d+\.\d{3}°W  height +[\d,]+ m/);
+    expect(d.stderr).toMatch(/written to .*: .*candidates\.geojson.*seamounts\.geojson/);
     const meta = JSON.parse(readFileSync(join(out, 'spac', 'seamounts.geojson'), 'utf8')).seamount_detect;
     expect(meta.region).toBe(region);
 
@@ -70,6 +72,26 @@ describe('seamount CLI', () => {
     const badRegion = await runCapturing('baseline', grid, '--region', '1/2/3', '--out', join(out, 'z'), ...quiet);
     expect(badRegion.stderr).toMatch(/region "1\/2\/3": expected W\/E\/S\/N/);
     expect(existsSync(join(out, 'x'))).toBe(false);
+  });
+});
+
+describe('seamount --version', () => {
+  it('names the version, the default model bundle and the engine, and prints no banner', async () => {
+    let stdout = '';
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += chunk.toString();
+      return true;
+    });
+    let code: number;
+    try {
+      code = await run('--version');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^seamount-detect \d+\.\d+\.\d+ \(node v\d+/);
+    expect(stdout).toMatch(/model: .*data\/models\/default \(format 2, with a candidate ranker, made \d{4}-\d\d-\d\d\)/);
+    expect(stdout).toMatch(/engine: (onnxruntime-node \d|tfjs on )/);
   });
 });
 

@@ -8,6 +8,7 @@ import { parseRegion } from '../../src/config/region.js';
 import { MemoryGrid } from '../support/memory-grid.js';
 import type { Seamount } from '../../src/types.js';
 import { greatCircleKm } from '../../src/base/geodesy.js';
+import { MORPHOMETRY } from '../support/morphometry-fixture.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seamount-compare-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -49,7 +50,7 @@ const picks: Array<[number, number, number]> = [
 
 const seamounts: Seamount[] = picks.map(([lon, lat, confidence], k) => ({
   id: `SMT-${k + 1}`, lon, lat, summitDepthM: -3000, baseDepthM: -4000, heightM: 1000, radiusKm: 10,
-  ellipse: { azimuthDeg: 0, majorKm: 10, minorKm: 10 }, fitR2: 0.9, reconstructionError: 0.01, confidence, windows: 3,
+  ellipse: { azimuthDeg: 0, majorKm: 10, minorKm: 10 }, fitR2: 0.9, reconstructionError: 0.01, confidence, windows: 3, ...MORPHOMETRY,
 }));
 
 function handGrid(): MemoryGrid {
@@ -98,7 +99,7 @@ describe('compareCatalogues', () => {
     expect(m.byHeight.map((b) => [b.minM, b.tp, b.fn])).toEqual([[0, 0, 1], [500, 0, 0], [1000, 1, 0], [1500, 0, 0], [2000, 1, 0], [3000, 0, 0]]);
     expect(m.byEdgeDistance.map((b) => [b.minKm, b.tp, b.fp, b.fn])).toEqual([[0, 1, 0, 0], [25, 0, 1, 0], [50, 0, 1, 1], [100, 1, 0, 0]]);
 
-    const names = ['matched.geojson', 'missed.geojson', 'new.geojson', 'pr_curve.png', 'report.md', 'metrics.json'];
+    const names = ['matched.geojson', 'missed.geojson', 'new.geojson', 'pr_curve.png', 'compare_map.png', 'report.md', 'metrics.json'];
     expect(files.map((f) => f.slice(outDir.length + 1)).sort()).toEqual([...names].sort());
     expect(readdirSync(outDir).sort()).toEqual([...names].sort());
 
@@ -130,6 +131,14 @@ describe('compareCatalogues', () => {
     expect(report).toContain('![Precision–recall curve](pr_curve.png)');
     expect(report).toContain('--grid hand-grid.nc');
     expect(report).toMatch(/candidate new seamounts or false alarms/);
+
+    // measurements of the two matched pairs: SMT-2 1000 m vs KW-1 1000 m, SMT-3 1000 m vs KW-2 2500 m; radii 10 vs sqrt(10 × 10)
+    expect(m.agreement?.heightM).toMatchObject({ n: 2, bias: -750, meanDifference: -750, medianAbsDifference: 750, correlation: null, medianRatio: 0.7 });
+    expect(m.agreement?.radiusKm).toMatchObject({ n: 2, bias: 0, medianAbsDifference: 0, medianRatio: 1 });
+    expect(m.agreement?.baseDepthM).toMatchObject({ n: 2, bias: 0, medianRatio: null });
+    expect(json.agreement.heightM.n).toBe(2);
+    expect(report).toContain('## Measurements of matched seamounts');
+    expect(report).toContain('| height (m) | 2 | 1000 | 1750 | -750 | -750 | 750 | n/a | 0.700 |');
 
     const png = decode(readFileSync(join(outDir, 'pr_curve.png')));
     expect([png.width, png.height]).toEqual([640, 480]);

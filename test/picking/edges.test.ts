@@ -10,7 +10,7 @@ import { MemoryGrid } from '../support/memory-grid.js';
 import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
 import { CachedGrid } from '../../src/picking/cached-grid.js';
 import { measureSeamount } from '../../src/picking/measure.js';
-import { pickSeamounts } from '../../src/picking/pick.js';
+import { fixedCut, pickSeamounts, type PickOptions } from '../../src/picking/pick.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { GridSource, PixelWindow } from '../../src/types.js';
 import { distanceErrors, planCentres } from './fixtures.js';
@@ -118,8 +118,16 @@ describe('measurement at the edges of a grid', () => {
     const g = await grids();
     const region = { west: LON0, east: LON_E, south: LAT_S, north: LAT0 };
     const windows = distanceErrors(planCentres(region, 4), planted(), { minError: 0.001, maxError: 0.05, rangeKm: 30 });
-    const o = { threshold: 0.02, confidence: (e: number) => Math.max(0, 1 - e / 0.05), strideKm: 4, picking: loadConfig().picking };
-    const [a, b, c] = [await pickSeamounts(windows, g.northUp, o), await pickSeamounts(windows, g.southUp, o), await pickSeamounts(windows, g.padded, o)];
+    const o: PickOptions = {
+      threshold: 0.02,
+      score: (k) => Math.max(0, 1 - k.evidence.windowErrorMin / 0.05),
+      cut: fixedCut(0),
+      strideKm: 4,
+      picking: loadConfig().picking,
+      islands: 'drop',
+    };
+    const pick = async (grid: GridSource) => (await pickSeamounts(windows, grid, o)).seamounts;
+    const [a, b, c] = [await pick(g.northUp), await pick(g.southUp), await pick(g.padded)];
     expect(a.length).toBeGreaterThanOrEqual(8);
     expect(b).toEqual(a);
     expectSame(c, a);

@@ -1,7 +1,8 @@
 import { loadConfig } from '../../src/config/index.js';
 import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
-import { pickSeamounts, type PickOptions } from '../../src/picking/pick.js';
-import type { ScoredWindow, Seamount } from '../../src/types.js';
+import { fixedCut, pickSeamounts, type PickOptions, type PickResult } from '../../src/picking/pick.js';
+import type { Candidate } from '../../src/picking/candidates.js';
+import type { GridSource, ScoredWindow, Seamount } from '../../src/types.js';
 import type { MemoryGrid } from '../support/memory-grid.js';
 import { distanceErrors, materialise, planCentres, shuffled } from './fixtures.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
@@ -41,13 +42,18 @@ let grid: MemoryGrid;
 const region = { west: -114.3, east: -109.7, south: -47.3, north: -43.7 };
 const centres = planCentres(region, 4);
 const windows = distanceErrors(centres, planted, { minError: 0.01, maxError: 0.06, rangeKm: 30 });
+/** A stand-in ranker: confidence falls with the lowest window error near the candidate, as the old formula did. */
+const byError = (c: Candidate): number => Math.max(0, Math.min(1, (0.06 - c.evidence.windowErrorMin) / 0.05));
 const options = (over: Partial<PickOptions> = {}): PickOptions => ({
   threshold: 0.025,
-  confidence: (e) => Math.max(0, Math.min(1, (0.06 - e) / 0.05)),
+  score: byError,
+  cut: fixedCut(0),
   strideKm: 4,
   picking: loadConfig().picking,
+  islands: 'drop',
   ...over,
 });
+const pick = async (w: ScoredWindow[], g: GridSource, o: PickOptions): Promise<Seamount[]> => (await pickSeamounts(w, g, o)).seamounts;
 
 /** The pick nearest to a planted seamount, and its distance, km. */
 function nearest(picks: Seamount[], s: PlantedSeamount): [Seamount, number] {
@@ -58,9 +64,11 @@ function nearest(picks: Seamount[], s: PlantedSeamount): [Seamount, number] {
 
 describe('pickSeamounts', () => {
   let picks: Seamount[];
+  let result: PickResult;
   beforeAll(async () => {
     grid = await materialise(synthetic);
-    picks = await pickSeamounts(windows, grid, options());
+    result = await pickSeamounts(windows, grid, options());
+    picks = result.seamounts;
   });
 
   it('finds each planted seamount once, the chain pair as two', () => {
@@ -92,7 +100,7 @@ describe('pickSeamounts', () => {
       if (i > 0) expect(p.confidence).toBeLessThanOrEqual(picks[i - 1].confidence);
       expect(p.confidence).toBeGreaterThan(0);
       expect(p.confidence).toBeLessThanOrEqual(1);
-      expect(p.windows).toBeGreaterThanOrEqual(1);
+      expect(p.windows).toBeGreaterThanOrEqual(0);
       expect(p.reconstructionError).toBeGreaterThanOrEqual(0.01);
       expect(p.reconstructionError).toBeLessThan(0.025);
       expect(p.fitR2).toBeGreaterThan(0.2);
@@ -103,7 +111,22 @@ describe('pickSeamounts', () => {
 
   it('gives the same output for the same windows in any order', async () => {
     const again = await pickSeamounts(shuffled(windows, 7), grid, options());
-    expect(again).toEqual(picks);
+    expect(again.seamounts).toEqual(picks);
+    expect(again.decisions).toEqual(result.decisions);
+  });
+
+  it('gives every candidate one fate: picked ones are the picks, merged ones name a candidate, dropped ones a rule', () => {
+    const ids = new Set(result.decisions.map((d) => d.candidate.id));
+    expect(ids.size).toBe(result.decisions.length);
+    const picked = result.decisions.filter((d) => d.fate === 'picked');
+    expect(picked).toHaveLength(picks.length);
+    expect(new Set(picked.map((d) => result.pickIds.get(d.candidate.id)))).toEqual(new Set(picks.map((p) => p.id)));
+    for (const d of result.decisions) {
+      if (d.fate === 'merged') expect(ids.has(d.mergedInto as string)).toBe(true);
+      if (d.fate === 'dropped') expect(d.rule?.rule).toMatch(/^(no_measurement|min_prominence|no_relief|island|below_cut)$/);
+      if (d.fate === 'dropped' && d.rule?.rule === 'min_prominence') expect(d.rule.value).toBeLessThan(d.rule.limit);
+      expect(d.candidate.id).toMatch(/^C\d+_\d+$/);
+    }
   });
 
   it('splits one low-error blob over two seamounts at the saddle between them', async () => {
@@ -111,63 +134,65 @@ describe('pickSeamounts', () => {
     const pair = planted.slice(4);
     const mid: PlantedSeamount = { ...pair[0], lon: (pair[0].lon + pair[1].lon) / 2 };
     const blob = distanceErrors(centres, [mid], { minError: 0.01, maxError: 0.06, rangeKm: 30 });
-    const found = await pickSeamounts(blob, grid, options());
+    const found = await pick(blob, grid, options());
     expect(found).toHaveLength(2);
     for (const s of pair) expect(nearest(found, s)[1]).toBeLessThan(2);
   });
 
-  it('rejects low-error windows over plain sea floor and abyssal-hill fabric (prominence and fit guards)', async () => {
-    // low errors far from every seamount, over knolls, fabric (60 m) and the regional slope
+  it('gates summits of too little relief out, saying so in the ledger (min_prominence)', async () => {
+    // low errors far from every seamount, over knolls (110–130 m), fabric (60 m) and the regional slope
     const fooled = distanceErrors(centres, knolls, { minError: 0.01, maxError: 0.06, rangeKm: 30 });
-    // the guards alone, without the confidence floor (which would drop such low knolls too)
-    const guarded = { ...loadConfig().picking, minConfidence: 0 };
-    expect(await pickSeamounts(fooled, grid, options({ picking: guarded }))).toEqual([]);
-    expect(await pickSeamounts(fooled, grid, options())).toEqual([]);
-    // without the guards the knolls would come through
-    const unguarded = { ...guarded, minProminenceM: 0, minFitR2: -1 };
-    expect((await pickSeamounts(fooled, grid, options({ picking: unguarded }))).length).toBeGreaterThan(0);
+    const r = await pickSeamounts(fooled, grid, options());
+    expect(r.seamounts).toEqual([]);
+    expect(r.decisions.length).toBeGreaterThan(0);
+    for (const d of r.decisions) expect(d.rule?.rule).toBe('min_prominence');
+    // without the gate the knolls are ranked like any candidate (and the cut of 0 keeps them)
+    const ungated = await pick(fooled, grid, options({ picking: { ...loadConfig().picking, minProminenceM: 0 } }));
+    expect(ungated.length).toBeGreaterThan(0);
   });
 
   it('returns nothing when no window is under the threshold, or no window at all', async () => {
-    expect(await pickSeamounts(windows, grid, options({ threshold: 0.005 }))).toEqual([]);
-    expect(await pickSeamounts([], grid, options())).toEqual([]);
+    expect((await pickSeamounts(windows, grid, options({ threshold: 0.005 }))).decisions).toEqual([]);
+    expect(await pick([], grid, options())).toEqual([]);
   });
 
-  it('ranks a tall steep seamount above a low broad one that the model scores alike (steepness factor)', async () => {
-    const steep: PlantedSeamount = { lon: -113, lat: -45, heightM: 1500, radiusKm: 8 }; // about 190 m/km
-    const broad: PlantedSeamount = { lon: -111, lat: -45.6, heightM: 700, radiusKm: 20 }; // about 35 m/km
-    const pair = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: [steep, broad] });
-    const alike = [
-      { id: 0, lon: steep.lon, lat: steep.lat, error: 0.015 },
-      { id: 1, lon: broad.lon, lat: broad.lat, error: 0.015 },
-    ];
-    const at = (picks: Seamount[], s: PlantedSeamount) => nearest(picks, s)[0].confidence;
-    const ranked = await pickSeamounts(alike, pair, options());
-    expect(ranked).toHaveLength(2);
-    expect(nearest(ranked, steep)[0].id).toBe('SMT-000001');
-    expect(at(ranked, steep)).toBeGreaterThan(1.6 * at(ranked, broad));
-    // switched off (steepness and height), the two rank alike: same error, both fitted well
-    const off = await pickSeamounts(alike, pair, options({ picking: { ...loadConfig().picking, steepnessScaleMPerKm: 0, heightScaleM: 0 } }));
-    expect(Math.abs(at(off, steep) - at(off, broad))).toBeLessThan(0.02);
-    expect(at(off, broad)).toBeGreaterThan(at(ranked, broad));
-    // the height factor alone: 1500 m over 700 m, h / (h + 1000 m) gives 0.6 against 0.41
-    const heightOnly = await pickSeamounts(alike, pair, options({ picking: { ...loadConfig().picking, steepnessScaleMPerKm: 0, heightScaleM: 1000 } }));
-    expect(at(heightOnly, steep) / at(heightOnly, broad)).toBeGreaterThan(1.3);
+  it("takes each pick's confidence from the ranker, ranks by it and cuts at the cut", async () => {
+    // a ranker that prefers tall seamounts, whatever the windows say
+    const byHeight = (c: Candidate) => c.evidence.heightM / (c.evidence.heightM + 1000);
+    const all = await pickSeamounts(windows, grid, options({ score: byHeight }));
+    const heights = all.seamounts.map((p) => p.heightM);
+    for (let i = 1; i < heights.length; i++) expect(heights[i]).toBeLessThanOrEqual(heights[i - 1] + 150);
+    for (const p of all.seamounts) expect(p.confidence).toBeGreaterThan(0.3);
+    // a cut between the two least confident picks leaves out the weakest alone, as below_cut
+    const confidences = all.seamounts.map((p) => p.confidence).sort((a, b) => a - b);
+    const cut = (confidences[0] + confidences[1]) / 2;
+    const kept = await pickSeamounts(windows, grid, options({ score: byHeight, cut: fixedCut(cut) }));
+    expect(kept.seamounts).toHaveLength(all.seamounts.length - 1);
+    expect(kept.seamounts.every((p) => p.confidence >= cut)).toBe(true);
+    const below = kept.decisions.filter((d) => d.rule?.rule === 'below_cut');
+    expect(below.map((d) => d.confidence)).toContain(confidences[0]);
+    for (const d of below) expect(d.rule).toEqual({ rule: 'below_cut', value: d.confidence, limit: cut });
+    expect(await pick(windows, grid, options({ score: byHeight, cut: fixedCut(1) }))).toEqual([]);
   });
 
-  it('leaves out picks under picking.minConfidence, and only those', async () => {
-    const all = await pickSeamounts(windows, grid, options({ picking: { ...loadConfig().picking, minConfidence: 0 } }));
-    expect(all.length).toBeGreaterThan(2);
-    const confidences = all.map((p) => p.confidence).sort((a, b) => a - b);
-    // a floor between the two weakest picks drops the weakest alone
-    const floor = (confidences[0] + confidences[1]) / 2;
-    const kept = await pickSeamounts(windows, grid, options({ picking: { ...loadConfig().picking, minConfidence: floor } }));
-    expect(kept).toHaveLength(all.length - 1);
-    expect(kept.every((p) => p.confidence >= floor)).toBe(true);
-    // the survivors are measured and ranked as before, numbered afresh from SMT-000001
-    expect(kept.map(({ id: _id, ...rest }) => rest)).toEqual(all.slice(0, -1).map(({ id: _id, ...rest }) => rest));
-    expect(kept.map((p) => p.id)).toEqual(all.slice(0, -1).map((p) => p.id));
-    expect(await pickSeamounts(windows, grid, options({ picking: { ...loadConfig().picking, minConfidence: 1 } }))).toEqual([]);
+  it('leaves out summits above sea level (islands), or keeps them marked with islands: keep', async () => {
+    const island: PlantedSeamount = { lon: -112, lat: -45.5, heightM: 4300, radiusKm: 14 };
+    const knoll: PlantedSeamount = { lon: -113.3, lat: -44.6, heightM: 1200, radiusKm: 10 };
+    const sea = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: [island, knoll] });
+    const w = distanceErrors(centres, [island, knoll], { minError: 0.01, maxError: 0.06, rangeKm: 30 });
+    const dropped = await pickSeamounts(w, sea, options());
+    expect(dropped.seamounts).toHaveLength(1);
+    expect(nearest(dropped.seamounts, knoll)[1]).toBeLessThan(2);
+    const gated = dropped.decisions.filter((d) => d.rule?.rule === 'island');
+    expect(gated).toHaveLength(1);
+    expect(gated[0].rule?.value).toBeGreaterThan(0);
+    expect(gated[0].candidate.island).toBe(true);
+    const kept = await pickSeamounts(w, sea, options({ islands: 'keep' }));
+    expect(kept.seamounts).toHaveLength(2);
+    const top = nearest(kept.seamounts, island)[0];
+    expect(top.island).toBe(true);
+    expect(top.summitDepthM).toBeGreaterThan(0);
+    expect(nearest(kept.seamounts, knoll)[0].island).toBeUndefined();
   });
 
   it('measures a small seamount whose only low-error window climbs to a taller neighbour (peak seeds)', async () => {
@@ -180,14 +205,14 @@ describe('pickSeamounts', () => {
     const rest = planCentres({ west: -114, east: -110, south: -47, north: -44 }, 4).map((c, i) => ({ ...c, id: i + 1, error: 0.06 }));
     const near = (picks: Seamount[], s: PlantedSeamount) => picks.filter((p) => greatCircleKm(p.lon, p.lat, s.lon, s.lat) < 3);
     const smooth = { ...loadConfig().picking, smoothingKm: 0 };
-    const seeded = await pickSeamounts([hit, ...rest], pair, options({ picking: smooth }));
-    const unseeded = await pickSeamounts([hit, ...rest], pair, options({ picking: { ...smooth, peakSeedKm: 0 } }));
+    const seeded = await pick([hit, ...rest], pair, options({ picking: smooth }));
+    const unseeded = await pick([hit, ...rest], pair, options({ picking: { ...smooth, peakSeedKm: 0 } }));
     expect(near(unseeded, tall)).toHaveLength(1);
     expect(near(unseeded, small)).toHaveLength(0);
     expect(near(seeded, tall)).toHaveLength(1);
     expect(near(seeded, small)).toHaveLength(1);
     // a seed needs a window under the threshold within peakSeedKm (the summit cell lies 3.5 ± 1.9 km from it)
-    expect(near(await pickSeamounts([hit, ...rest], pair, options({ picking: { ...smooth, peakSeedKm: 1 } })), small)).toHaveLength(0);
+    expect(near(await pick([hit, ...rest], pair, options({ picking: { ...smooth, peakSeedKm: 1 } })), small)).toHaveLength(0);
   });
 
   it('merges picks closer than minSeparationKm that no saddle separates (a guyot climbed from both sides)', async () => {
@@ -199,8 +224,9 @@ describe('pickSeamounts', () => {
       { ...guyot, lon: guyot.lon + eastDeg(8) },
     ];
     const split = distanceErrors(centres, sides, { minError: 0.01, maxError: 0.06, rangeKm: 14 });
-    const found = await pickSeamounts(split, flat, options({ picking: { ...loadConfig().picking, smoothingKm: 0 } }));
-    const unmerged = await pickSeamounts(split, flat, options({ picking: { ...loadConfig().picking, smoothingKm: 0, minSeparationKm: 0 } }));
+    const merged = await pickSeamounts(split, flat, options({ picking: { ...loadConfig().picking, smoothingKm: 0 } }));
+    const found = merged.seamounts;
+    const unmerged = await pick(split, flat, options({ picking: { ...loadConfig().picking, smoothingKm: 0, minSeparationKm: 0 } }));
     expect(unmerged.length).toBeGreaterThan(1); // the walks did stop at different cells
     expect(found).toHaveLength(1);
     expect(nearest(found, guyot)[1]).toBeLessThan(2);
@@ -208,5 +234,10 @@ describe('pickSeamounts', () => {
     const westHits = split.filter((w) => w.error < 0.025 && w.lon < guyot.lon).length;
     expect(westHits).toBeGreaterThan(0);
     expect(found[0].windows).toBeGreaterThan(westHits);
+    // the ledger says which candidate each merged one went into: the pick's
+    const host = [...merged.pickIds.keys()][0];
+    const into = merged.decisions.filter((d) => d.fate === 'merged');
+    expect(into.length).toBeGreaterThan(0);
+    for (const d of into) expect(d.mergedInto).toBe(host);
   });
 });

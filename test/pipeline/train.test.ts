@@ -33,7 +33,8 @@ const csv = (path: string, s: PlantedSeamount[]) => writeFileSync(path, `lon,lat
 
 describe('seamount train', () => {
   const dir = tempDir('train-job-');
-  const config = testConfig({ training: { epochs: 6, threads: 1, patience: 3 } });
+  // the autoencoder's half of train (the ranker's is test/pipeline/train-ranker.test.ts)
+  const config = testConfig({ training: { epochs: 6, threads: 1, patience: 3, ranker: { enabled: false } } });
   const gaussians = lattice(-40, 20, 5, undefined);
   const guyots = lattice(-30, 20, 5, 0.55);
 
@@ -80,7 +81,7 @@ describe('seamount train', () => {
       initDir: join(dir, 'model-a'),
       excludeRegions: [],
       // a different window size asked for: --init keeps the bundle's
-      config: testConfig({ training: { epochs: 6, threads: 1, patience: 3 }, window: { sizeKm: 64 } }),
+      config: testConfig({ training: { epochs: 6, threads: 1, patience: 3, ranker: { enabled: false } }, window: { sizeKm: 64 } }),
       logger: quietLogger(),
     });
     const after = await loadBundle(join(dir, 'model-b'));

@@ -18,6 +18,7 @@ export const LAYERS: readonly string[] = [
   'grid',
   'tiling',
   'engine',
+  'ranking',
   'model',
   'scoring',
   'picking',

@@ -102,6 +102,7 @@ export function trainingConfig(overrides: Partial<TrainingConfig> = {}): Trainin
     engine: 'tfjs',
     threads: 1,
     augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
+    ranker: { enabled: false, labelToleranceKm: 10, unlabelledBeyondKm: 25, l2: 1, folds: 5, refitL2: 20 },
     ...overrides,
   };
 }

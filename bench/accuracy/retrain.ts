@@ -1,0 +1,166 @@
+/**
+ * The retraining experiment of the leave-region-out harness (issue 27): does retraining on new labels help?
+ * The held-out region's searched box is cut in two halves along its longer side. For each half in turn, the
+ * region's fold model (which never saw the region) is fine-tuned with `train --init` on that half's catalogue
+ * seamounts (everything else of the grid excluded: its seamounts are not trained on, its candidates not
+ * learned from), `detect` runs the fine-tuned model on the whole region, and both it and the fold model alone
+ * are judged on the *other* half against each catalogue. The figures are the means of the two directions.
+ */
+import path from 'node:path';
+import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
+import { compareCatalogues } from '../../src/evaluation/index.js';
+import { formatRegion, parseRegion } from '../../src/config/region.js';
+import { gridBounds, openGrid } from '../../src/grid/index.js';
+import { greatCircleKm } from '../../src/base/geodesy.js';
+import type { Region } from '../../src/types.js';
+import { meanOf } from './pool.js';
+import { CATALOGUES, type CatalogueName, type RegionDef } from './regions.js';
+import { OUT_DIR, type StepRunner } from './steps.js';
+
+/** Fewer catalogue seamounts than this in a half: the region is left out of the experiment. */
+export const MIN_HALF_SEAMOUNTS = 10;
+
+export interface RetrainDirection {
+  /** The half trained on and the half judged, "W/E/S/N". */
+  trainedOn: string;
+  judgedOn: string;
+  seamountsTrainedOn: number;
+  /** F1 on the judged half, fold model alone and fine-tuned, per catalogue. */
+  f1: Record<CatalogueName, { before: number | null; after: number | null }>;
+}
+
+export interface RetrainFigures {
+  directions: RetrainDirection[];
+  /** Mean over the two directions. */
+  f1: Record<CatalogueName, { before: number | null; after: number | null; lift: number | null }>;
+}
+
+/**
+ * The two halves of a box, cut across its longer side (on the ground) at the middle.
+ *
+ * @example halves({ west: -118, east: -112.5, south: -49, north: -42 }) // split at latitude -45.5
+ */
+export function halves(box: Region): [Region, Region] {
+  const east = box.east > box.west ? box.east : box.east + 360;
+  const midLat = (box.south + box.north) / 2;
+  const widthKm = greatCircleKm(box.west, midLat, east, midLat);
+  const heightKm = greatCircleKm(box.west, box.south, box.west, box.north);
+  if (widthKm >= heightKm) {
+    const mid = (box.west + east) / 2;
+    const wrap = (lon: number) => (lon > 180 ? lon - 360 : lon);
+    return [
+      { ...box, east: wrap(mid) },
+      { ...box, west: wrap(mid) },
+    ];
+  }
+  return [
+    { ...box, north: midLat },
+    { ...box, south: midLat },
+  ];
+}
+
+/**
+ * Boxes covering `bounds` outside `keep` (at most four strips: west, east, south, north), for
+ * `--exclude-region`. `keep` lies inside `bounds`; neither crosses the antimeridian.
+ *
+ * @example outsideBoxes({ west: 0, east: 10, south: 0, north: 10 }, { west: 0, east: 5, south: 0, north: 10 }) // [{ west: 5, east: 10, ... }]
+ */
+export function outsideBoxes(bounds: Region, keep: Region): Region[] {
+  const out: Region[] = [];
+  const eps = 1e-9;
+  if (keep.west > bounds.west + eps) out.push({ west: bounds.west, east: keep.west, south: bounds.south, north: bounds.north });
+  if (keep.east < bounds.east - eps) out.push({ west: keep.east, east: bounds.east, south: bounds.south, north: bounds.north });
+  if (keep.south > bounds.south + eps) out.push({ west: keep.west, east: keep.east, south: bounds.south, north: keep.south });
+  if (keep.north < bounds.north - eps) out.push({ west: keep.west, east: keep.east, south: keep.north, north: bounds.north });
+  return out;
+}
+
+export interface RetrainOptions {
+  region: RegionDef;
+  /** The region's fold model and its detect run on the whole region. */
+  foldBundle: string;
+  foldDetect: string;
+  runner: StepRunner;
+  parent: string;
+  /** Design settings (--set ...) and seed/epochs, as the fold model got them. */
+  sets: string[];
+  seed: number;
+  epochs: number;
+  catalogues: Record<CatalogueName, CatalogueEntry[]>;
+  /** The union of the catalogues, one entry per id. */
+  unique: CatalogueEntry[];
+  log: (line: string) => void;
+}
+
+/** Runs the experiment for one region (one grid); null when a half holds too few catalogue seamounts. */
+export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigures | null> {
+  const gridPath = o.region.grids[0];
+  const grid = await openGrid(gridPath);
+  let bounds: Region;
+  try {
+    bounds = gridBounds(grid);
+  } finally {
+    await grid.close();
+  }
+  const searched = o.region.box ? parseRegion(o.region.box) : bounds;
+  const [a, b] = halves(searched);
+  const countIn = (r: Region) => o.unique.filter((e) => SearchArea.fromRegion(r).contains(e.lon, e.lat)).length;
+  const counts = [countIn(a), countIn(b)];
+  if (Math.min(...counts) < MIN_HALF_SEAMOUNTS) {
+    o.log(`  retraining experiment: skipped (${counts.join(' / ')} catalogue seamounts in the halves, fewer than ${MIN_HALF_SEAMOUNTS})`);
+    return null;
+  }
+  const box = o.region.box ? ['--region', o.region.box] : [];
+  const setArgs = o.sets.flatMap((s) => ['--set', s]);
+  const directions: RetrainDirection[] = [];
+  for (const [k, [train, judge]] of [[a, b], [b, a]].entries()) {
+    const excluded = outsideBoxes(bounds, train).map(formatRegion);
+    const tuned = await o.runner.run({
+      parent: o.parent,
+      label: `retrain-${k}`,
+      outputs: ['bundle.json'],
+      args: [
+        'train', '--init', o.foldBundle, '--catalogue', CATALOGUES.kw, '--catalogue', CATALOGUES.gevorgian, '--grid', gridPath,
+        ...excluded.flatMap((r) => ['--exclude-region', r]), '--seed', String(o.seed), '--epochs', String(o.epochs), ...setArgs, '--no-progress', '--out', OUT_DIR,
+      ],
+    });
+    const detect = await o.runner.run({
+      parent: o.parent,
+      label: `retrain-detect-${k}`,
+      outputs: ['seamounts.csv'],
+      args: ['detect', gridPath, '--model', tuned.dir, ...box, ...setArgs, '--set', 'output.png=false', '--set', 'output.errorGrid=false', '--no-progress', '--out', OUT_DIR],
+    });
+    const f1 = {} as RetrainDirection['f1'];
+    for (const cat of ['kw', 'gevorgian'] as const) {
+      const judged = async (dir: string, tag: string): Promise<number | null> => {
+        const g = await openGrid(gridPath);
+        try {
+          const { metrics } = await compareCatalogues({
+            picksPath: path.join(dir, 'seamounts.csv'),
+            cataloguePath: CATALOGUES[cat],
+            toleranceKm: 25,
+            minHeightM: 0,
+            region: judge,
+            grid: g,
+            outDir: path.join(o.parent, `retrain-compare-${k}-${tag}-${cat}`),
+            ledgerPath: null,
+            errorRasterPath: null,
+          });
+          return metrics.f1;
+        } finally {
+          await g.close();
+        }
+      };
+      f1[cat] = { before: await judged(o.foldDetect, 'fold'), after: await judged(detect.dir, 'tuned') };
+    }
+    directions.push({ trainedOn: formatRegion(train), judgedOn: formatRegion(judge), seamountsTrainedOn: counts[k], f1 });
+  }
+  const mean = (cat: CatalogueName, w: 'before' | 'after') => meanOf(directions.map((d) => d.f1[cat][w]));
+  const f1 = {} as RetrainFigures['f1'];
+  for (const cat of ['kw', 'gevorgian'] as const) {
+    const before = mean(cat, 'before');
+    const after = mean(cat, 'after');
+    f1[cat] = { before, after, lift: before !== null && after !== null ? after - before : null };
+  }
+  return { directions, f1 };
+}
