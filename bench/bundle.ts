@@ -43,7 +43,15 @@ function defaultRanker(): BundleMeta['ranker'] {
 
 /** What the bundle was made from; a bundle on disk with another recipe is rebuilt. */
 function recipe(o: BenchBundleOptions): string {
-  return JSON.stringify({ v: 2, grid: o.gridPath, hitFraction: o.hitFraction, seed: o.seed, window: o.config.window, model: o.config.model, ranker: defaultRanker() });
+  return JSON.stringify({
+    v: 2,
+    grid: o.gridPath,
+    hitFraction: o.hitFraction,
+    seed: o.seed,
+    window: o.config.window,
+    model: o.config.model,
+    ranker: defaultRanker(),
+  });
 }
 
 /**

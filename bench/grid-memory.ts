@@ -102,15 +102,42 @@ export function ensureBenchGrids(width: number, height: number, cacheDir: string
   };
   make(files.geotiff, (tmp) =>
     sh('gdalwarp', [
-      '-q', '-overwrite', '-ts', String(width), String(height), '-te', '0', '-90', '360', '90', '-r', 'bilinear',
-      '-ot', 'Int16', '-dstnodata', '-32768', '-wo', 'NUM_THREADS=2', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=256',
-      '-co', 'BLOCKYSIZE=256', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'BIGTIFF=IF_SAFER', ETOPO5, tmp,
+      '-q',
+      '-overwrite',
+      '-ts',
+      String(width),
+      String(height),
+      '-te',
+      '0',
+      '-90',
+      '360',
+      '90',
+      '-r',
+      'bilinear',
+      '-ot',
+      'Int16',
+      '-dstnodata',
+      '-32768',
+      '-wo',
+      'NUM_THREADS=2',
+      '-co',
+      'TILED=YES',
+      '-co',
+      'BLOCKXSIZE=256',
+      '-co',
+      'BLOCKYSIZE=256',
+      '-co',
+      'COMPRESS=DEFLATE',
+      '-co',
+      'PREDICTOR=2',
+      '-co',
+      'BIGTIFF=IF_SAFER',
+      ETOPO5,
+      tmp,
     ]),
   );
   // GMT writes netCDF-4 with 2-D chunks like GEBCO/SRTM15+ files
-  make(files.netcdf4, (tmp) =>
-    sh('gmt', ['grdconvert', `${files.geotiff}=gd`, `${tmp}=ns`, '--IO_NC4_CHUNK_SIZE=512,512', '--IO_NC4_DEFLATION_LEVEL=4']),
-  );
+  make(files.netcdf4, (tmp) => sh('gmt', ['grdconvert', `${files.geotiff}=gd`, `${tmp}=ns`, '--IO_NC4_CHUNK_SIZE=512,512', '--IO_NC4_DEFLATION_LEVEL=4']));
   make(files.netcdf3, (tmp) => sh('gdal_translate', ['-q', '-of', 'netCDF', '-co', 'FORMAT=NC2', files.geotiff, tmp]));
   return files;
 }
@@ -186,7 +213,28 @@ function childScript(): string {
   const outDir = path.join(HERE, '.cache', 'build');
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
-    execFileSync(process.execPath, [tsc, '--outDir', outDir, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--noCheck', '--types', 'node', self], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        '--outDir',
+        outDir,
+        '--rootDir',
+        ROOT,
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
+        '--skipLibCheck',
+        '--noCheck',
+        '--types',
+        'node',
+        self,
+      ],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
   } catch (err) {
     throw new Error(`compiling the benchmark child failed: ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
   }
@@ -236,7 +284,9 @@ function formatTable(r: GridMemoryResult): string {
     );
   }
   const sums = new Set(r.runs.map((x) => `${x.finiteCells}/${x.sumM}`));
-  lines.push(sums.size === 1 ? `all formats read identical values (${r.runs[0]?.finiteCells} finite cells)` : `VALUES DIFFER between formats: ${[...sums].join(', ')}`);
+  lines.push(
+    sums.size === 1 ? `all formats read identical values (${r.runs[0]?.finiteCells} finite cells)` : `VALUES DIFFER between formats: ${[...sums].join(', ')}`,
+  );
   return lines.join('\n');
 }
 
@@ -270,7 +320,7 @@ async function main(argv: string[]) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(fileURLToPath(import.meta.url))) {
   main(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
 }

@@ -132,9 +132,7 @@ export async function benchModel(partial: Partial<ModelBenchOptions> = {}, log: 
       score: ratio(bestScore.scoreWindowsPerSec, peerScore.scoreWindowsPerSec),
     };
     ratios.push(r);
-    log(
-      `${samples}x${samples} ours / pytorch: training ${fmtRatio(r.train)} (target >= 0.5), scoring ${fmtRatio(r.score)} (target >= 1)  [${r.backend}]`,
-    );
+    log(`${samples}x${samples} ours / pytorch: training ${fmtRatio(r.train)} (target >= 0.5), scoring ${fmtRatio(r.score)} (target >= 1)  [${r.backend}]`);
   }
   return { machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version }, options, rows, rounds, ratios };
 }
@@ -170,7 +168,13 @@ async function benchRound(options: ModelBenchOptions, round: number, log: (line:
       // Adam and the model's weights live on tfjs: wasm, as in a real run (the loop above may have left cpu selected)
       await selectBackend('wasm');
       for (const threads of [...new Set([1, options.threads])]) {
-        const row = await benchOnnx(samples, options, threads, Math.max(options.trainBatch, Math.round(options.trainSamples * scale)), Math.max(256, Math.round(options.scoreWindows * scale)));
+        const row = await benchOnnx(
+          samples,
+          options,
+          threads,
+          Math.max(options.trainBatch, Math.round(options.trainSamples * scale)),
+          Math.max(256, Math.round(options.scoreWindows * scale)),
+        );
         if (!row) {
           log(`${samples}x${samples} onnxruntime: skipped (onnxruntime-node is not installed)`);
           break;
@@ -198,7 +202,10 @@ export function medianRows(rounds: ModelBenchRow[][]): ModelBenchRow[] {
   return first.map((row) => {
     const same = rounds.flatMap((rs) => rs.filter((r) => key(r) === key(row)));
     const rates = (k: 'trainSamplesPerSec' | 'scoreWindowsPerSec') =>
-      same.map((r) => r[k]).filter((v): v is number => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
+      same
+        .map((r) => r[k])
+        .filter((v): v is number => v !== null && Number.isFinite(v))
+        .sort((a, b) => a - b);
     const train = rates('trainSamplesPerSec');
     const score = rates('scoreWindowsPerSec');
     const range = (v: number[]): [number, number] | null => (v.length ? [v[0], v[v.length - 1]] : null);
@@ -238,7 +245,13 @@ async function benchOurs(
  * intra-op thread count for both. Null when onnxruntime-node is not installed.
  */
 async function benchOnnx(samples: number, o: ModelBenchOptions, threads: number, trainCount: number, scoreCount: number): Promise<ModelBenchRow | null> {
-  if (!(await loadOnnxRuntime().then(() => true, () => false))) return null;
+  if (
+    !(await loadOnnxRuntime().then(
+      () => true,
+      () => false,
+    ))
+  )
+    return null;
   const scored = await scoringRate(samples, o, scoreCount, { backend: 'wasm', threads, batchSize: o.scoreBatch, engine: 'onnxruntime' });
   const trainRate = await trainingRate(samples, o, threads, trainCount, 'wasm', 'onnxruntime');
   return {
@@ -253,7 +266,14 @@ async function benchOnnx(samples: number, o: ModelBenchOptions, threads: number,
 }
 
 /** Training samples/s of trainAutoencoder on `engine`. */
-async function trainingRate(samples: number, o: ModelBenchOptions, threads: number, trainCount: number, backend: BackendInfo['name'], engine: Engine): Promise<number> {
+async function trainingRate(
+  samples: number,
+  o: ModelBenchOptions,
+  threads: number,
+  trainCount: number,
+  backend: BackendInfo['name'],
+  engine: Engine,
+): Promise<number> {
   // fast backends: epoch 1 warms up (JIT, kernel caches), epoch 2 is measured; cpu: one epoch (minutes otherwise)
   const epochs = backend === 'cpu' ? 1 : 2;
   const training = trainingConfig({ epochs, batchSize: o.trainBatch, learningRate: 0.001, patience: 10, shards: o.shards, engine, threads });

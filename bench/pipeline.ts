@@ -257,7 +257,7 @@ export function boxAreaKm2(region: string): number {
   const [w, e, s, n] = region.split('/').map(Number);
   const R = EARTH_RADIUS_KM;
   const d = Math.PI / 180;
-  return (((e - w + 360) % 360 || 360) * d) * R * R * (Math.sin(n * d) - Math.sin(s * d));
+  return ((e - w + 360) % 360 || 360) * d * R * R * (Math.sin(n * d) - Math.sin(s * d));
 }
 
 /** Reads a little-endian .npy file of a numeric dtype (version 1/2 header). */
@@ -434,7 +434,18 @@ async function setUpBench(o: PipelineBenchOptions): Promise<BenchContext> {
   const { python, torchVersion } = probePeer(o);
   const peerScript = path.join(HERE, 'peer', 'peer_pipeline.py');
   return {
-    o, log: o.log, config, strideKm: config.window.strideKm, work, large, bundle, started, loadAverageStart, code, python, torchVersion,
+    o,
+    log: o.log,
+    config,
+    strideKm: config.window.strideKm,
+    work,
+    large,
+    bundle,
+    started,
+    loadAverageStart,
+    code,
+    python,
+    torchVersion,
     ours: (job, what) => runChild<StageResult>(process.execPath, [child, JSON.stringify({ ...job, model: bundle.dir })], `ours ${what}`, o.timeoutS),
     peer: (args, what) => runChild<StageResult>(o.python, [peerScript, '--model', bundle.dir, ...args], `peer ${what}`, o.timeoutS),
     rows: [],
@@ -457,14 +468,28 @@ function gitState(): { gitHead: string | null; srcFilesChanged: number } {
 /** Python and torch versions of the peer; checked up front, so a missing module fails before hours of runs. */
 function probePeer(o: PipelineBenchOptions): { python: string | null; torchVersion: string | null } {
   if (!o.peer) return { python: null, torchVersion: null };
-  const probe = spawnSync(o.python, ['-c', 'import sys, torch, scipy, numpy, yaml; from osgeo import gdal; print(sys.version.split()[0], torch.__version__)'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`the peer needs ${o.python} with torch, scipy, numpy, yaml and GDAL (apt-get install python3-torch python3-scipy python3-yaml python3-gdal): ${probe.stderr.trim().split('\n').pop()}`);
+  const probe = spawnSync(o.python, ['-c', 'import sys, torch, scipy, numpy, yaml; from osgeo import gdal; print(sys.version.split()[0], torch.__version__)'], {
+    encoding: 'utf8',
+  });
+  if (probe.status !== 0)
+    throw new Error(
+      `the peer needs ${o.python} with torch, scipy, numpy, yaml and GDAL (apt-get install python3-torch python3-scipy python3-yaml python3-gdal): ${probe.stderr.trim().split('\n').pop()}`,
+    );
   const [python, torchVersion] = probe.stdout.trim().split(' ');
   return { python, torchVersion };
 }
 
 /** Records (and logs) one measured row; `windows` are the job's sea-floor windows the figure stands for. */
-function recordRow(ctx: BenchContext, input: string, impl: Impl, stage: Stage, cfg: string, run: ChildRun<StageResult>, windows: number, useWall = false): BenchRow {
+function recordRow(
+  ctx: BenchContext,
+  input: string,
+  impl: Impl,
+  stage: Stage,
+  cfg: string,
+  run: ChildRun<StageResult>,
+  windows: number,
+  useWall = false,
+): BenchRow {
   const r = run.result;
   const seconds = useWall ? run.wallSeconds : r.seconds;
   // a sampled score stage (slow backend) stands for the job's windows at its own rate
@@ -484,7 +509,9 @@ function recordRow(ctx: BenchContext, input: string, impl: Impl, stage: Stage, c
     detail: { ...r.detail, stageSeconds: r.seconds, wallSeconds: run.wallSeconds, measuredWindows: r.windows },
   };
   ctx.rows.push(out);
-  ctx.log(`  ${impl.padEnd(4)} ${stage.padEnd(5)} ${cfg.padEnd(34)} ${out.seconds.toFixed(2).padStart(8)} s  ${fmt(out.windowsPerSec).padStart(8)} windows/s  ${fmt(out.vmHwmMB).padStart(6)} MB  (load ${run.loadAverage.join('→')})`);
+  ctx.log(
+    `  ${impl.padEnd(4)} ${stage.padEnd(5)} ${cfg.padEnd(34)} ${out.seconds.toFixed(2).padStart(8)} s  ${fmt(out.windowsPerSec).padStart(8)} windows/s  ${fmt(out.vmHwmMB).padStart(6)} MB  (load ${run.loadAverage.join('→')})`,
+  );
   return out;
 }
 
@@ -494,10 +521,29 @@ function crossCheck(ctx: BenchContext, { input, grid, region }: BenchInput): Cro
   const dirPeer = path.join(ctx.work, `xc-peer-${input}`);
   const max = ctx.o.crossCheckWindows;
   ctx.ours({ stage: 'windows', grid, region, outDir: dirOurs, maxWindows: max }, `windows ${input}`);
-  ctx.peer(['--stage', 'windows', '--grid', grid, ...(region ? [`--region=${region}`] : []), '--out', dirPeer, '--max-windows', String(max), '--ours', dirOurs, '--threads', '1'], `windows ${input}`);
+  ctx.peer(
+    [
+      '--stage',
+      'windows',
+      '--grid',
+      grid,
+      ...(region ? [`--region=${region}`] : []),
+      '--out',
+      dirPeer,
+      '--max-windows',
+      String(max),
+      '--ours',
+      dirOurs,
+      '--threads',
+      '1',
+    ],
+    `windows ${input}`,
+  );
   const xc = compareWindowDumps(input, region, dirOurs, dirPeer, ctx.config.window.samples ** 2);
   const { windowsCompared: count, sameIds, maxWindowDiff: maxDiff, maxModelRelDiff: maxModel, maxPipelineRelDiff: maxPipe } = xc;
-  ctx.log(`cross-check ${input}: ${count} windows, same ids ${sameIds}, max |window diff| ${maxDiff.toExponential(2)}, model rel. diff ${maxModel.toExponential(2)}, pipeline rel. diff ${maxPipe.toExponential(2)}`);
+  ctx.log(
+    `cross-check ${input}: ${count} windows, same ids ${sameIds}, max |window diff| ${maxDiff.toExponential(2)}, model rel. diff ${maxModel.toExponential(2)}, pipeline rel. diff ${maxPipe.toExponential(2)}`,
+  );
   return xc;
 }
 
@@ -568,7 +614,15 @@ function peerStages(ctx: BenchContext, { input, grid, region }: BenchInput, peer
   const threads = ctx.peerE2eThreads;
   const peerE2e = e2e?.peer ?? ctx.peer(['--stage', 'e2e', '--grid', grid, ...regionArgs, '--out', peerDir, '--threads', String(threads)], `e2e ${input}`);
   recordRow(ctx, input, 'peer', 'e2e', `torch ×${threads}, bands`, peerE2e, kept, true);
-  recordRow(ctx, input, 'peer', 'pick', 'scipy (cKDTree, least_squares)', ctx.peer(['--stage', 'pick', '--grid', grid, ...regionArgs, '--out', peerDir], `pick ${input}`), kept);
+  recordRow(
+    ctx,
+    input,
+    'peer',
+    'pick',
+    'scipy (cKDTree, least_squares)',
+    ctx.peer(['--stage', 'pick', '--grid', grid, ...regionArgs, '--out', peerDir], `pick ${input}`),
+    kept,
+  );
 }
 
 /** Adds the whole e2e runs' error comparison to the input's cross-check, where one was made. */
@@ -576,7 +630,9 @@ async function crossCheckE2e(ctx: BenchContext, input: string, oursDir: string, 
   const xc = ctx.crossChecks.find((x) => x.input === input);
   if (!xc) return;
   xc.e2e = await compareE2e(oursDir, peerDir);
-  ctx.log(`e2e errors ${input}: ${xc.e2e.common} common windows (ours only ${xc.e2e.oursOnly}, peer only ${xc.e2e.peerOnly}), rel. diff max ${xc.e2e.maxRelDiff.toExponential(2)}, median ${xc.e2e.medianRelDiff.toExponential(2)}`);
+  ctx.log(
+    `e2e errors ${input}: ${xc.e2e.common} common windows (ours only ${xc.e2e.oursOnly}, peer only ${xc.e2e.peerOnly}), rel. diff max ${xc.e2e.maxRelDiff.toExponential(2)}, median ${xc.e2e.medianRelDiff.toExponential(2)}`,
+  );
 }
 
 /** The region of the large grid at `scale` × the base area, around the large centre. */
@@ -611,7 +667,9 @@ async function scalingPoint(ctx: BenchContext, scale: number): Promise<void> {
   const pRunOurs = ctx.ours({ stage: 'e2e-pool', grid: large, region, outDir: `${oursDir}-pool` }, `e2e-pool ${tag}`);
   rmSync(`${oursDir}-pool`, { recursive: true, force: true });
   const area = boxAreaKm2(region);
-  ctx.log(`  ${scale}× ${region}: ours ${oRun.wallSeconds.toFixed(1)} s, ${fmt(oRun.result.vmHwmMB)} MB, ${kept} windows; library with scoring pool ${pRunOurs.wallSeconds.toFixed(1)} s, ${fmt(pRunOurs.result.vmHwmMB)} MB`);
+  ctx.log(
+    `  ${scale}× ${region}: ours ${oRun.wallSeconds.toFixed(1)} s, ${fmt(oRun.result.vmHwmMB)} MB, ${kept} windows; library with scoring pool ${pRunOurs.wallSeconds.toFixed(1)} s, ${fmt(pRunOurs.result.vmHwmMB)} MB`,
+  );
   const { pRun, wRun } = peerScalingRuns(ctx, scale, region, peerDir, tag);
   ctx.scaling.push({
     scale,
@@ -633,7 +691,13 @@ async function scalingPoint(ctx: BenchContext, scale: number): Promise<void> {
 }
 
 /** The peer's e2e run at one scaling point, in bands and (if asked) reading the region whole, xarray style. */
-function peerScalingRuns(ctx: BenchContext, scale: number, region: string, peerDir: string, tag: string): { pRun: ChildRun<StageResult> | null; wRun: ChildRun<StageResult> | null } {
+function peerScalingRuns(
+  ctx: BenchContext,
+  scale: number,
+  region: string,
+  peerDir: string,
+  tag: string,
+): { pRun: ChildRun<StageResult> | null; wRun: ChildRun<StageResult> | null } {
   if (!ctx.o.peer) return { pRun: null, wRun: null };
   const args = ['--stage', 'e2e', '--grid', ctx.large, `--region=${region}`];
   const threads = String(ctx.peerE2eThreads);
@@ -690,7 +754,14 @@ function assembleResult(ctx: BenchContext, wholeGrid: { planned: number }): Pipe
   const cpus = os.cpus();
   const { log: _drop, ...options } = ctx.o;
   return {
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', totalMemMB: Math.round(os.totalmem() / MB), node: process.version, python: ctx.python, torch: ctx.torchVersion },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      totalMemMB: Math.round(os.totalmem() / MB),
+      node: process.version,
+      python: ctx.python,
+      torch: ctx.torchVersion,
+    },
     startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
     seconds: (performance.now() - started) / 1000,
     loadAverageStart: ctx.loadAverageStart,
@@ -731,7 +802,12 @@ function fitsOf(scaling: ScalingPoint[]): Record<string, ScalingFit> {
 /** Recomputes the derived parts (ratios, fits, targets) of a result, e.g. one read back from results.json. */
 export function summarise(r: PipelineBenchResult): PipelineBenchResult {
   const ratios = stageRatios(r.rows);
-  return { ...r, ratios, scalingFits: fitsOf(r.scaling), targets: evaluateTargets(r.rows, r.scaling, ratios, r.wholeLargeGrid ?? null, memoryBounds(loadConfig())) };
+  return {
+    ...r,
+    ratios,
+    scalingFits: fitsOf(r.scaling),
+    targets: evaluateTargets(r.rows, r.scaling, ratios, r.wholeLargeGrid ?? null, memoryBounds(loadConfig())),
+  };
 }
 
 /** Per input and stage: ours' fastest configuration over the peer's fastest (> 1: ours is faster). */
@@ -740,7 +816,8 @@ export function stageRatios(rows: BenchRow[]): PipelineBenchResult['ratios'] {
   const inputs = [...new Set(rows.map((r) => r.input))];
   for (const input of inputs) {
     for (const stage of STAGES) {
-      const best = (impl: Impl, st: Stage) => rows.filter((r) => r.input === input && r.stage === st && r.impl === impl).sort((a, b) => b.windowsPerSec - a.windowsPerSec)[0];
+      const best = (impl: Impl, st: Stage) =>
+        rows.filter((r) => r.input === input && r.stage === st && r.impl === impl).sort((a, b) => b.windowsPerSec - a.windowsPerSec)[0];
       const a = best('ours', stage);
       // the library experiment is compared with the peer's end-to-end run
       const b = best('peer', stage === 'e2e-pool' ? 'e2e' : stage);
@@ -767,7 +844,10 @@ function fitLine(x: number[], y: number[]): { a: number; b: number } {
 
 /** Live memory (sampled after full collections) as a line in windows, and its first and last points. */
 function fitLive(pts: Array<{ windows: number; liveMB: number }>): { baseMB: number; mbPerMillionWindows: number; first: number; last: number } {
-  const line = fitLine(pts.map((p) => p.windows / 1e6), pts.map((p) => p.liveMB));
+  const line = fitLine(
+    pts.map((p) => p.windows / 1e6),
+    pts.map((p) => p.liveMB),
+  );
   return { baseMB: line.a, mbPerMillionWindows: line.b, first: pts[0].liveMB, last: pts[pts.length - 1].liveMB };
 }
 
@@ -784,8 +864,14 @@ export interface ScalingFit {
 
 /** Time and memory of a series of end-to-end runs as lines in area and in windows. */
 export function fitScaling(points: Array<{ areaKm2: number; windows: number; seconds: number; vmHwmMB: number }>): ScalingFit {
-  const t = fitLine(points.map((p) => p.areaKm2 / 1000), points.map((p) => p.seconds));
-  const m = fitLine(points.map((p) => p.windows / 1e6), points.map((p) => p.vmHwmMB));
+  const t = fitLine(
+    points.map((p) => p.areaKm2 / 1000),
+    points.map((p) => p.seconds),
+  );
+  const m = fitLine(
+    points.map((p) => p.windows / 1e6),
+    points.map((p) => p.vmHwmMB),
+  );
   const worst = Math.max(...points.map((p) => Math.abs(t.a + (t.b * p.areaKm2) / 1000 - p.seconds) / p.seconds));
   return { fixedSeconds: t.a, secondsPer1000Km2: t.b, worstDeviation: worst, baseMB: m.a, mbPerMillionWindows: m.b };
 }
@@ -796,7 +882,13 @@ function memoryBounds(config: Config): { blockWindows: number; cacheMB: number }
   return { blockWindows: (config.picking.bandKm / config.window.strideKm) ** 2, cacheMB: config.grid.cacheMB };
 }
 
-function evaluateTargets(rows: BenchRow[], scaling: ScalingPoint[], ratios: PipelineBenchResult['ratios'], wholeGrid: { planned: number } | null, bounds: { blockWindows: number; cacheMB: number }): PipelineBenchResult['targets'] {
+function evaluateTargets(
+  rows: BenchRow[],
+  scaling: ScalingPoint[],
+  ratios: PipelineBenchResult['ratios'],
+  wholeGrid: { planned: number } | null,
+  bounds: { blockWindows: number; cacheMB: number },
+): PipelineBenchResult['targets'] {
   const t: PipelineBenchResult['targets'] = [];
   for (const r of ratios.filter((x) => x.stage === 'e2e' || x.stage === 'e2e-pool')) {
     if (r.stage === 'e2e-pool') {
@@ -827,8 +919,16 @@ function evaluateTargets(rows: BenchRow[], scaling: ScalingPoint[], ratios: Pipe
       // the largest run against the median of the smaller ones: a short run gets a few samples every 2 s and
       // can miss its own peak (the same 1x and 4x jobs read 86-145 MB in different runs), so no single small
       // run is the reference; with scales 4x apart, growth shows as the largest run far above that median
-      const refLive = median(pts.slice(0, -1).map((p) => liveOf(p) as number).sort((a, b) => a - b)) ?? NaN;
-      const cacheNote = uncached ? `; grid block cache at most ${first.blockCacheMB!.toFixed(0)} → ${last.blockCacheMB!.toFixed(0)} MB (bound ${bounds.cacheMB} MB); all live ${first.liveMB!.toFixed(0)} → ${last.liveMB!.toFixed(0)} MB` : '';
+      const refLive =
+        median(
+          pts
+            .slice(0, -1)
+            .map((p) => liveOf(p) as number)
+            .sort((a, b) => a - b),
+        ) ?? NaN;
+      const cacheNote = uncached
+        ? `; grid block cache at most ${first.blockCacheMB!.toFixed(0)} → ${last.blockCacheMB!.toFixed(0)} MB (bound ${bounds.cacheMB} MB); all live ${first.liveMB!.toFixed(0)} → ${last.liveMB!.toFixed(0)} MB`
+        : '';
       t.push({
         target: `peak memory flat in area (${what}, ${pts.length} scales)${judged ? '' : ` — not judged: the largest run (${last.windows} windows) is under 8 picking blocks (${Math.round(8 * bounds.blockWindows)} windows)`}`,
         met: judged ? pts.length >= 4 && live.last / refLive < 1.25 && live.mbPerMillionWindows < 50 : null,
@@ -857,7 +957,9 @@ function evaluateTargets(rows: BenchRow[], scaling: ScalingPoint[], ratios: Pipe
       });
     }
     // time over the scales both implementations ran (the larger ones, ours alone, are there for memory)
-    const common = scaling.filter((x) => x.ours && x.peer).map((x) => ({ areaKm2: x.areaKm2, windows: x.windows, seconds: x.ours!.seconds, vmHwmMB: x.ours!.vmHwmMB }));
+    const common = scaling
+      .filter((x) => x.ours && x.peer)
+      .map((x) => ({ areaKm2: x.areaKm2, windows: x.windows, seconds: x.ours!.seconds, vmHwmMB: x.ours!.vmHwmMB }));
     const tf = common.length >= 2 ? fitScaling(common) : fit;
     t.push({
       target: `time linear in area (fixed cost + constant cost per km²; ${common.length >= 2 ? common.length : pts.length} scales)`,
@@ -877,17 +979,27 @@ export function formatPipelineTable(r: PipelineBenchResult): string {
   lines.push(
     `seamount-detect vs Python peer — ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.totalMemMB} MB, node ${r.machine.node}, python ${r.machine.python ?? '-'}, torch ${r.machine.torch ?? '-'}`,
   );
-  lines.push(`load average ${r.loadAverageStart.join(' ')} at the start, ${r.loadAverageEnd.join(' ')} at the end${r.loadAverageStart[0] > 1 || r.loadAverageEnd[0] > 1 ? ' (the machine was busy: figures are noisy)' : ''}`);
-  lines.push('rates: sea-floor windows of the job per second of the stage; km²/s = windows/s × stride²; CPU s = CPU time of all threads; RSS = peak (VmHWM) of the process');
+  lines.push(
+    `load average ${r.loadAverageStart.join(' ')} at the start, ${r.loadAverageEnd.join(' ')} at the end${r.loadAverageStart[0] > 1 || r.loadAverageEnd[0] > 1 ? ' (the machine was busy: figures are noisy)' : ''}`,
+  );
+  lines.push(
+    'rates: sea-floor windows of the job per second of the stage; km²/s = windows/s × stride²; CPU s = CPU time of all threads; RSS = peak (VmHWM) of the process',
+  );
   if (r.unavailableBackends?.length) lines.push(`scoring backends not available on this machine: ${r.unavailableBackends.join(', ')}`);
   for (const [input, info] of Object.entries(r.inputs)) {
     lines.push('');
-    lines.push(`${input}: ${path.basename(info.grid)}${info.region ? ` ${info.region}` : ' (whole grid)'} — ${info.kept} sea-floor windows of ${info.planned} planned`);
-    lines.push(`  stage  impl  ${'configuration'.padEnd(40)} ${'seconds'.padStart(8)} ${'CPU s'.padStart(7)} ${'windows/s'.padStart(10)} ${'km²/s'.padStart(10)} ${'RSS MB'.padStart(7)}`);
+    lines.push(
+      `${input}: ${path.basename(info.grid)}${info.region ? ` ${info.region}` : ' (whole grid)'} — ${info.kept} sea-floor windows of ${info.planned} planned`,
+    );
+    lines.push(
+      `  stage  impl  ${'configuration'.padEnd(40)} ${'seconds'.padStart(8)} ${'CPU s'.padStart(7)} ${'windows/s'.padStart(10)} ${'km²/s'.padStart(10)} ${'RSS MB'.padStart(7)}`,
+    );
     for (const stage of STAGES) {
       for (const x of r.rows.filter((y) => y.input === input && y.stage === stage)) {
         const cpu = x.cpuSeconds === null || x.cpuSeconds === undefined ? '-' : x.cpuSeconds.toFixed(2);
-        lines.push(`  ${stage.padEnd(6)} ${x.impl.padEnd(5)} ${x.config.slice(0, 40).padEnd(40)} ${x.seconds.toFixed(2).padStart(8)} ${cpu.padStart(7)} ${fmt(x.windowsPerSec).padStart(10)} ${fmt(x.km2PerSec).padStart(10)} ${fmt(x.vmHwmMB).padStart(7)}`);
+        lines.push(
+          `  ${stage.padEnd(6)} ${x.impl.padEnd(5)} ${x.config.slice(0, 40).padEnd(40)} ${x.seconds.toFixed(2).padStart(8)} ${cpu.padStart(7)} ${fmt(x.windowsPerSec).padStart(10)} ${fmt(x.km2PerSec).padStart(10)} ${fmt(x.vmHwmMB).padStart(7)}`,
+        );
       }
       const ratio = r.ratios.find((y) => y.input === input && y.stage === stage);
       if (ratio) lines.push(`  ${stage.padEnd(6)} ours/peer speed ${ratio.ratio.toFixed(2)}×`);
@@ -896,14 +1008,19 @@ export function formatPipelineTable(r: PipelineBenchResult): string {
   if (r.scaling.length > 0) {
     lines.push('');
     lines.push('scaling (end to end, whole process):');
-    lines.push(`  scale ${'region'.padEnd(26)} ${'km²'.padStart(10)} ${'windows'.padStart(8)} | ours s  s/1000km²  RSS MB live MB  uncached cache MB | peer s  s/1000km²  RSS MB | library+pool s, RSS | peer whole-region s, RSS`);
+    lines.push(
+      `  scale ${'region'.padEnd(26)} ${'km²'.padStart(10)} ${'windows'.padStart(8)} | ours s  s/1000km²  RSS MB live MB  uncached cache MB | peer s  s/1000km²  RSS MB | library+pool s, RSS | peer whole-region s, RSS`,
+    );
     for (const s of r.scaling) {
       const o = s.ours;
       const p = s.peer;
       const w = s.peerWholeRegion;
       const q = s.oursPool;
       const mb = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0)).padStart(8);
-      const cell = (x: { seconds: number; msPerKm2x1000: number; vmHwmMB: number; liveMB?: number; liveUncachedMB?: number; blockCacheMB?: number } | null, live = false) =>
+      const cell = (
+        x: { seconds: number; msPerKm2x1000: number; vmHwmMB: number; liveMB?: number; liveUncachedMB?: number; blockCacheMB?: number } | null,
+        live = false,
+      ) =>
         x
           ? `${x.seconds.toFixed(1).padStart(6)} ${x.msPerKm2x1000.toFixed(4).padStart(9)} ${x.vmHwmMB.toFixed(0).padStart(7)}${live ? `${mb(x.liveMB)}${mb(x.liveUncachedMB)}${mb(x.blockCacheMB)}` : ''}`
           : '-'.padEnd(live ? 48 : 24);
@@ -926,7 +1043,9 @@ export function formatPipelineTable(r: PipelineBenchResult): string {
     for (const x of r.crossChecks) {
       lines.push(
         `  ${x.input}: ${x.windowsCompared} windows, ids identical: ${x.sameIds}; max |window ours − peer| ${x.maxWindowDiff.toExponential(2)} (mean ${x.meanWindowDiff.toExponential(2)}); errors on our windows: max rel. diff ${x.maxModelRelDiff.toExponential(2)}; each on its own windows: ${x.maxPipelineRelDiff.toExponential(2)}` +
-          (x.e2e ? `; whole run: ${x.e2e.common} common windows, max rel. diff ${x.e2e.maxRelDiff.toExponential(2)}, ours only ${x.e2e.oursOnly}, peer only ${x.e2e.peerOnly}` : ''),
+          (x.e2e
+            ? `; whole run: ${x.e2e.common} common windows, max rel. diff ${x.e2e.maxRelDiff.toExponential(2)}, ours only ${x.e2e.oursOnly}, peer only ${x.e2e.peerOnly}`
+            : ''),
       );
     }
   }

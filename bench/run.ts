@@ -63,8 +63,7 @@ function parseArgs(argv: string[]): RunArgs {
     else if (a === '--backends') {
       options.backends = value().split(',') as PipelineBenchOptions['backends'];
       model.backends = options.backends;
-    }
-    else if (a === '--json') json = path.resolve(value());
+    } else if (a === '--json') json = path.resolve(value());
     else if (a === '--table') from = path.resolve(value());
     else throw new Error(`bench/run: unknown option ${a} (see the comment at the top of bench/run.ts)`);
   }

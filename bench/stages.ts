@@ -139,7 +139,11 @@ export function liveMemorySampler(
     cache = Math.max(cache, held);
     samples++;
     // SEAMOUNT_BENCH_TIMELINE=file: every sample as a line (s, heap, external, block cache MB), to see when memory rises
-    if (timeline) appendFileSync(timeline, `${((performance.now() - t0) / 1000).toFixed(1)} ${(m.heapUsed / MB).toFixed(1)} ${(m.external / MB).toFixed(1)} ${(held / MB).toFixed(1)}\n`);
+    if (timeline)
+      appendFileSync(
+        timeline,
+        `${((performance.now() - t0) / 1000).toFixed(1)} ${(m.heapUsed / MB).toFixed(1)} ${(m.external / MB).toFixed(1)} ${(held / MB).toFixed(1)}\n`,
+      );
   };
   const timer = setInterval(sample, intervalMs);
   return {
@@ -197,7 +201,14 @@ async function stageRead(job: StageJob): Promise<StageResult> {
   } finally {
     await grid.close();
   }
-  return { stage: 'read', seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(c0), windows: plan.count, vmHwmMB: vmHwmMB(), detail: { cellsRead: cells, reads, planned: plan.count } };
+  return {
+    stage: 'read',
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: cpuSince(c0),
+    windows: plan.count,
+    vmHwmMB: vmHwmMB(),
+    detail: { cellsRead: cells, reads, planned: plan.count },
+  };
 }
 
 async function stageTile(job: StageJob): Promise<StageResult> {
@@ -260,7 +271,8 @@ async function stageScore(job: StageJob): Promise<StageResult> {
   const total = job.scoreWindows ?? kept;
   const batchSize = config.tiling.batchSize;
   const threads = job.scoreThreads ?? 'inline';
-  const scorer = threads === 'inline' ? null : await createScorer(model, { backend: backend.name, threads, batchSize: config.scoring.batchSize, misfit: misfitOf(spec) });
+  const scorer =
+    threads === 'inline' ? null : await createScorer(model, { backend: backend.name, threads, batchSize: config.scoring.batchSize, misfit: misfitOf(spec) });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let done = 0;
@@ -287,7 +299,13 @@ async function stageScore(job: StageJob): Promise<StageResult> {
     windows: total,
     vmHwmMB: vmHwmMB(),
     // the pool mode scores with what detect's createScorer picks (ONNX Runtime under engine auto), not `backend`
-    detail: { backend: scorer ? scorer.detail : `tfjs ${backend.detail}`, threads: scorer ? scorer.threads : 1, mode: threads === 'inline' ? 'in the calling thread' : 'createScorer (as detect)', distinctWindows: have, checksum },
+    detail: {
+      backend: scorer ? scorer.detail : `tfjs ${backend.detail}`,
+      threads: scorer ? scorer.threads : 1,
+      mode: threads === 'inline' ? 'in the calling thread' : 'createScorer (as detect)',
+      distinctWindows: have,
+      checksum,
+    },
   };
 }
 
@@ -396,7 +414,12 @@ async function stageE2ePool(job: StageJob): Promise<StageResult> {
   const backend = await selectBackend(config.scoring.backend);
   const { model, meta } = await loadBundle(job.model);
   const { grid, plan, spec } = await openPlan(job, config);
-  const scorer = await createScorer(model, { backend: backend.name, threads: job.scoreThreads === 'inline' ? 1 : (job.scoreThreads ?? undefined), batchSize: config.scoring.batchSize, misfit: misfitOf(spec) });
+  const scorer = await createScorer(model, {
+    backend: backend.name,
+    threads: job.scoreThreads === 'inline' ? 1 : (job.scoreThreads ?? undefined),
+    batchSize: config.scoring.batchSize,
+    misfit: misfitOf(spec),
+  });
   const windows: Array<{ id: number; lon: number; lat: number; error: number }> = [];
   const t1 = performance.now();
   try {

@@ -104,7 +104,16 @@ function regionFor(windows: number, strideKm: number, lon0: number): Region {
   return { west: lon0 - halfDeg, east: lon0 + halfDeg, south: -halfDeg, north: halfDeg };
 }
 
-async function memoryRun(grid: GridSource, region: Region, spec: WindowSpec, planCfg: PlanConfig, strideKm: number, workers: number, batchSize: number, verbose: boolean): Promise<MemoryRun> {
+async function memoryRun(
+  grid: GridSource,
+  region: Region,
+  spec: WindowSpec,
+  planCfg: PlanConfig,
+  strideKm: number,
+  workers: number,
+  batchSize: number,
+  verbose: boolean,
+): Promise<MemoryRun> {
   const plan = planWindows(grid, region, strideKm, planCfg);
   const batches = Math.ceil(plan.count / batchSize);
   const marks = [Math.max(1, Math.round(batches * 0.1)), Math.max(1, Math.round(batches * 0.5)), batches];
@@ -178,7 +187,6 @@ export async function benchTiling(options: TilingBenchOptions = {}): Promise<Til
   }
   await large.close();
 
-
   // throughput on a real grid
   const gridPath = options.gridPath ?? path.resolve(process.cwd(), '../shared/data/grids/spac_33.nc4.nc');
   // imported only now: the netCDF-4 reader (h5wasm) alone adds ~600 MB of RSS, which would blur the memory runs
@@ -198,7 +206,12 @@ export async function benchTiling(options: TilingBenchOptions = {}): Promise<Til
 
   const cpus = os.cpus();
   return {
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      node: process.version,
+      loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    },
     spec,
     strideKm,
     batchSize,

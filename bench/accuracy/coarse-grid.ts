@@ -113,7 +113,10 @@ const a = await detectAndJudge(fineGrid, `${label}-fine`);
 const b = coarseGrid ? await detectAndJudge(coarseGrid, `${label}-coarse`) : null;
 const f = (x: number | null) => (x === null ? '–' : x.toFixed(2));
 const b2 = (x: number) => x.toFixed(2);
-appendFileSync(path.join(work, 'coarse-grid.jsonl'), JSON.stringify({ model: modelDir, fine: fineGrid, coarse: coarseGrid, box, judged: { fine: a, coarse: b } }) + '\n');
+appendFileSync(
+  path.join(work, 'coarse-grid.jsonl'),
+  `${JSON.stringify({ model: modelDir, fine: fineGrid, coarse: coarseGrid, box, judged: { fine: a, coarse: b } })}\n`,
+);
 console.log('| grids (fine / coarse) | inner box | cells, km | seamounts | positive windows | window AUC | passing the threshold |');
 console.log('| --- | --- | --- | ---: | --- | --- | --- |');
 console.log(

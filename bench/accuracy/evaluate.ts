@@ -105,7 +105,9 @@ export async function rasterWindows(file: string, area: SearchArea): Promise<Sco
 function rankedPicks(dir: string): RankedPick[] {
   type Fc = { features: Array<{ properties: { confidence: number | null; counted?: boolean } }> };
   const read = (f: string): Fc => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Fc;
-  const tp = read('matched.geojson').features.filter((f) => f.properties.counted).map((f) => ({ confidence: f.properties.confidence, tp: true }));
+  const tp = read('matched.geojson')
+    .features.filter((f) => f.properties.counted)
+    .map((f) => ({ confidence: f.properties.confidence, tp: true }));
   const fp = read('new.geojson').features.map((f) => ({ confidence: f.properties.confidence, tp: false }));
   return [...tp, ...fp];
 }
@@ -162,10 +164,25 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
   const realisedAllParts: RecallCount[] = [];
   const emptyHeights = (): HeightRecall[] => HEIGHT_BINS_M.map((lo, i) => ({ minM: lo, maxM: HEIGHT_BINS_M[i + 1] ?? null, tp: 0, fn: 0, recall: null }));
   const comparisons = Object.fromEntries(
-    PICKERS.map((p) => [p, { kw: [] as Comparison[], gevorgian: [] as Comparison[], picks: 0, heights: { kw: emptyHeights(), gevorgian: emptyHeights() }, why: { kw: {}, gevorgian: {} } }]),
+    PICKERS.map((p) => [
+      p,
+      {
+        kw: [] as Comparison[],
+        gevorgian: [] as Comparison[],
+        picks: 0,
+        heights: { kw: emptyHeights(), gevorgian: emptyHeights() },
+        why: { kw: {}, gevorgian: {} },
+      },
+    ]),
   ) as Record<
     Picker,
-    { kw: Comparison[]; gevorgian: Comparison[]; picks: number; heights: Record<CatalogueName, HeightRecall[]>; why: Record<CatalogueName, Record<string, number>> }
+    {
+      kw: Comparison[];
+      gevorgian: Comparison[];
+      picks: number;
+      heights: Record<CatalogueName, HeightRecall[]>;
+      why: Record<CatalogueName, Record<string, number>>;
+    }
   >;
 
   for (const [gi, run] of o.runs.entries()) {
@@ -183,7 +200,12 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
       const rules = await trainable(grid, inside, bundle.windowSpec, bundle.training.config.minReliefM ?? 300);
       const threshold = detectThreshold(run.model);
       realisedAllParts.push(recallAtThreshold(scores, threshold));
-      realisedParts.push(recallAtThreshold(scores.filter((_, i) => rules[i]), threshold));
+      realisedParts.push(
+        recallAtThreshold(
+          scores.filter((_, i) => rules[i]),
+          threshold,
+        ),
+      );
 
       for (const picker of PICKERS) {
         const dir = picker === 'autoencoder' ? run.model : run[picker];
@@ -293,8 +315,16 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
           gevorgian: scores((r) => r.pickers[p].gevorgian),
           recallTall: { kw: m((r) => r.pickers[p].recallTall?.kw ?? null), gevorgian: m((r) => r.pickers[p].recallTall?.gevorgian ?? null) },
           byHeight: {
-            kw: HEIGHT_BINS_M.map((lo, i) => ({ minM: lo, maxM: HEIGHT_BINS_M[i + 1] ?? null, recall: m((r) => r.pickers[p].byHeight?.kw[i]?.recall ?? null) })),
-            gevorgian: HEIGHT_BINS_M.map((lo, i) => ({ minM: lo, maxM: HEIGHT_BINS_M[i + 1] ?? null, recall: m((r) => r.pickers[p].byHeight?.gevorgian[i]?.recall ?? null) })),
+            kw: HEIGHT_BINS_M.map((lo, i) => ({
+              minM: lo,
+              maxM: HEIGHT_BINS_M[i + 1] ?? null,
+              recall: m((r) => r.pickers[p].byHeight?.kw[i]?.recall ?? null),
+            })),
+            gevorgian: HEIGHT_BINS_M.map((lo, i) => ({
+              minM: lo,
+              maxM: HEIGHT_BINS_M[i + 1] ?? null,
+              recall: m((r) => r.pickers[p].byHeight?.gevorgian[i]?.recall ?? null),
+            })),
           },
         },
       ]),

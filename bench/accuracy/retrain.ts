@@ -113,22 +113,55 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
   const box = o.region.box ? ['--region', o.region.box] : [];
   const setArgs = o.sets.flatMap((s) => ['--set', s]);
   const directions: RetrainDirection[] = [];
-  for (const [k, [train, judge]] of [[a, b], [b, a]].entries()) {
+  for (const [k, [train, judge]] of [
+    [a, b],
+    [b, a],
+  ].entries()) {
     const excluded = outsideBoxes(bounds, train).map(formatRegion);
     const tuned = await o.runner.run({
       parent: o.parent,
       label: `retrain-${k}`,
       outputs: ['bundle.json'],
       args: [
-        'train', '--init', o.foldBundle, '--catalogue', CATALOGUES.kw, '--catalogue', CATALOGUES.gevorgian, '--grid', gridPath,
-        ...excluded.flatMap((r) => ['--exclude-region', r]), '--seed', String(o.seed), '--epochs', String(o.epochs), ...setArgs, '--no-progress', '--out', OUT_DIR,
+        'train',
+        '--init',
+        o.foldBundle,
+        '--catalogue',
+        CATALOGUES.kw,
+        '--catalogue',
+        CATALOGUES.gevorgian,
+        '--grid',
+        gridPath,
+        ...excluded.flatMap((r) => ['--exclude-region', r]),
+        '--seed',
+        String(o.seed),
+        '--epochs',
+        String(o.epochs),
+        ...setArgs,
+        '--no-progress',
+        '--out',
+        OUT_DIR,
       ],
     });
     const detect = await o.runner.run({
       parent: o.parent,
       label: `retrain-detect-${k}`,
       outputs: ['seamounts.csv'],
-      args: ['detect', gridPath, '--model', tuned.dir, ...box, ...setArgs, '--set', 'output.png=false', '--set', 'output.errorGrid=false', '--no-progress', '--out', OUT_DIR],
+      args: [
+        'detect',
+        gridPath,
+        '--model',
+        tuned.dir,
+        ...box,
+        ...setArgs,
+        '--set',
+        'output.png=false',
+        '--set',
+        'output.errorGrid=false',
+        '--no-progress',
+        '--out',
+        OUT_DIR,
+      ],
     });
     const f1 = {} as RetrainDirection['f1'];
     for (const cat of ['kw', 'gevorgian'] as const) {

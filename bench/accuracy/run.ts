@@ -54,7 +54,20 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, regions: null, design: null, sets: [], epochs: null, seed: 1, json: null, md: null, work: 'out/accuracy/work', reuseAcrossBuilds: false, retrain: true, dryRun: false };
+  const a: Args = {
+    quick: false,
+    regions: null,
+    design: null,
+    sets: [],
+    epochs: null,
+    seed: 1,
+    json: null,
+    md: null,
+    work: 'out/accuracy/work',
+    reuseAcrossBuilds: false,
+    retrain: true,
+    dryRun: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -153,18 +166,28 @@ async function runFold(
   const sets = a.sets.flatMap((s) => ['--set', s]);
   const common = [
     ...excluded.flatMap((b) => ['--exclude-region', b]),
-    '--seed', String(a.seed), '--epochs', String(a.epochs), ...sets, ...trainOnly.flatMap((s) => ['--set', s]), '--no-progress',
+    '--seed',
+    String(a.seed),
+    '--epochs',
+    String(a.epochs),
+    ...sets,
+    ...trainOnly.flatMap((s) => ['--set', s]),
+    '--no-progress',
   ];
   const random = train.map((g) => randomCatalogue(a.work, g, grids.get(g)!, a.seed, a.dryRun)).filter((f): f is string => f !== null);
   const seconds: Record<string, number> = {};
   log(`${region.name}: held out (${region.grids.length} grid${region.grids.length > 1 ? 's' : ''}), training on ${train.length} grids`);
   const model = await runner.run({
-    parent, label: 'train-model', outputs: ['bundle.json'],
+    parent,
+    label: 'train-model',
+    outputs: ['bundle.json'],
     args: ['train', '--catalogue', CATALOGUES.kw, '--catalogue', CATALOGUES.gevorgian, '--grid', ...train, ...common, '--out', OUT_DIR],
   });
   seconds.trainModel = model.seconds;
   const control = await runner.run({
-    parent, label: 'train-control', outputs: ['bundle.json'],
+    parent,
+    label: 'train-control',
+    outputs: ['bundle.json'],
     // the control only scores windows (window AUC): no ranker, no picking
     args: ['train', ...random.flatMap((c) => ['--catalogue', c]), '--grid', ...train, ...common, '--set', 'training.ranker.enabled=false', '--out', OUT_DIR],
   });
@@ -195,9 +218,9 @@ const ABOUT =
   'Leave-region-out: each region is held out in turn; the model is trained on every other region (its seamounts in the held-out box excluded), ' +
   'the control model the same way on area-uniform random positions (as many per grid as the catalogues hold there). ' +
   'Window AUC: P(a window centred ≤ 6 km from a KW ∪ Gevorgian seamount scores lower than one > 30 km from all), ties half. ' +
-  'Recall at threshold: share of catalogue seamounts (KW ∪ Gevorgian by id, windows passing training\'s relief/land/no-data rules) whose nearest window ' +
-  'scores at or below the threshold detect picked with (run.json: the bundle\'s calibrated one unless a design sets picking.targetRecall or ' +
-  'picking.errorThreshold); target: the bundle\'s calibration recall. ' +
+  "Recall at threshold: share of catalogue seamounts (KW ∪ Gevorgian by id, windows passing training's relief/land/no-data rules) whose nearest window " +
+  "scores at or below the threshold detect picked with (run.json: the bundle's calibrated one unless a design sets picking.targetRecall or " +
+  "picking.errorThreshold); target: the bundle's calibration recall. " +
   'P / R / F1, AP: `seamount compare` matching, 25 km, against each catalogue inside the searched area. The GEBCO tiles are one group, pooled. ' +
   'Means are over regions. Made by `npm run accuracy` (bench/accuracy/run.ts).';
 
@@ -223,10 +246,22 @@ async function main(): Promise<void> {
   file.about = ABOUT;
   const identity = { settings: a.sets, epochs: a.epochs, seed: a.seed, quick: a.quick, dist };
   const previous = file.designs[design];
-  const same = previous && JSON.stringify({ settings: previous.settings, epochs: previous.epochs, seed: previous.seed, quick: previous.quick, dist: previous.code.dist }) === JSON.stringify(identity);
+  const same =
+    previous &&
+    JSON.stringify({ settings: previous.settings, epochs: previous.epochs, seed: previous.seed, quick: previous.quick, dist: previous.code.dist }) ===
+      JSON.stringify(identity);
   const entry: DesignResults = same
     ? previous
-    : { settings: a.sets, epochs: a.epochs, seed: a.seed, quick: a.quick, code: { commit: gitCommit(), dist }, updatedAt: '', regions: {}, mean: {} as DesignResults['mean'] };
+    : {
+        settings: a.sets,
+        epochs: a.epochs,
+        seed: a.seed,
+        quick: a.quick,
+        code: { commit: gitCommit(), dist },
+        updatedAt: '',
+        regions: {},
+        mean: {} as DesignResults['mean'],
+      };
   if (previous && !same) log(`design ${design}: settings, epochs, seed or build changed; its earlier results are replaced`);
 
   const t0 = performance.now();
@@ -240,32 +275,57 @@ async function main(): Promise<void> {
     if (a.dryRun) continue;
     const te = performance.now();
     const figures = await evaluateRegion({
-      region, runs: fold.runs, bundleDir: fold.bundleDir, catalogues, cataloguePaths: CATALOGUES, workDir: path.join(a.work, region.name, `eval-${path.basename(fold.bundleDir)}`),
+      region,
+      runs: fold.runs,
+      bundleDir: fold.bundleDir,
+      catalogues,
+      cataloguePaths: CATALOGUES,
+      workDir: path.join(a.work, region.name, `eval-${path.basename(fold.bundleDir)}`),
     });
     fold.seconds.evaluate = (performance.now() - te) / 1000;
     // retraining on half the region's labels, judged on the other half (one-grid regions of 15″–1′)
     if (a.retrain && region.grids.length === 1 && !region.coarse) {
       const tr = performance.now();
       const retrain = await retrainExperiment({
-        region, foldBundle: fold.bundleDir, foldDetect: fold.runs[0].model, runner, parent: fold.parent, sets: a.sets, seed: a.seed, epochs: a.epochs,
-        catalogues, unique: uniqueSeamounts(catalogues), log,
+        region,
+        foldBundle: fold.bundleDir,
+        foldDetect: fold.runs[0].model,
+        runner,
+        parent: fold.parent,
+        sets: a.sets,
+        seed: a.seed,
+        epochs: a.epochs,
+        catalogues,
+        unique: uniqueSeamounts(catalogues),
+        log,
       });
       fold.seconds.retrain = (performance.now() - tr) / 1000;
       if (retrain) (figures as typeof figures & { retrain?: RetrainFigures }).retrain = retrain;
     }
     const bundle = readBundle(fold.bundleDir) as unknown as { training: { epochs: number; bestEpoch: number; count: { train: number } } };
-    entry.regions[name] = { ...figures, training: { epochs: bundle.training.epochs, bestEpoch: bundle.training.bestEpoch, windows: bundle.training.count.train }, seconds: fold.seconds } as DesignResults['regions'][string];
+    entry.regions[name] = {
+      ...figures,
+      training: { epochs: bundle.training.epochs, bestEpoch: bundle.training.bestEpoch, windows: bundle.training.count.train },
+      seconds: fold.seconds,
+    } as DesignResults['regions'][string];
     entry.mean = meanFigures(Object.values(entry.regions)) as DesignResults['mean'];
     entry.updatedAt = new Date().toISOString();
     file.designs[design] = entry;
     writeAtomic(json, `${JSON.stringify(file, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v), 2)}\n`);
     writeAtomic(md, resultsMarkdown(file, coarseRegionNames()));
     const w = figures.windows;
-    log(`${name}: window AUC ${w.auc?.toFixed(3)} (control ${w.controlAuc?.toFixed(3)}), ${w.positives} / ${w.negatives} windows; ` +
-      `autoencoder F1 KW ${figures.pickers.autoencoder.kw.f1?.toFixed(2)}, Gevorgian ${figures.pickers.autoencoder.gevorgian.f1?.toFixed(2)}`);
+    log(
+      `${name}: window AUC ${w.auc?.toFixed(3)} (control ${w.controlAuc?.toFixed(3)}), ${w.positives} / ${w.negatives} windows; ` +
+        `autoencoder F1 KW ${figures.pickers.autoencoder.kw.f1?.toFixed(2)}, Gevorgian ${figures.pickers.autoencoder.gevorgian.f1?.toFixed(2)}`,
+    );
   }
   if (a.dryRun) return;
-  log(`\n${resultsMarkdown({ about: '', designs: { [design]: entry } }, coarseRegionNames()).split('\n').slice(3).join('\n')}`);
+  log(
+    `\n${resultsMarkdown({ about: '', designs: { [design]: entry } }, coarseRegionNames())
+      .split('\n')
+      .slice(3)
+      .join('\n')}`,
+  );
   log(`wrote ${json} and ${md} (${((performance.now() - t0) / 60000).toFixed(1)} min)`);
 }
 

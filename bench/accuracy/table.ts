@@ -35,11 +35,14 @@ const HEADER =
   '| region | picker | picks | window AUC, model / control | recall at threshold (target) | vs KW: P / R / F1, AP | vs Gevorgian: P / R / F1, AP |\n' +
   '| --- | --- | --- | --- | --- | --- | --- |';
 
-function rows(name: string, r: {
-  windows: { auc: number | null; controlAuc: number | null };
-  threshold: { target: number | null; realised: number | null };
-  pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores> }>;
-}): string[] {
+function rows(
+  name: string,
+  r: {
+    windows: { auc: number | null; controlAuc: number | null };
+    threshold: { target: number | null; realised: number | null };
+    pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores> }>;
+  },
+): string[] {
   return PICKERS.map((p, i) => {
     const first = i === 0;
     const auc = first ? `${f2(r.windows.auc)} / ${f2(r.windows.controlAuc)}` : '';
@@ -58,7 +61,11 @@ export function fineMean(d: DesignResults, coarse: ReadonlySet<string>): { regio
 
 type TallRecall = { kw: number | null; gevorgian: number | null };
 type PickerExtras = { recallTall?: TallRecall; byHeight?: { kw: Array<{ recall: number | null }>; gevorgian: Array<{ recall: number | null }> } };
-type Retrain = { regions?: number; kw: { before: number | null; after: number | null; lift: number | null }; gevorgian: { before: number | null; after: number | null; lift: number | null } };
+type Retrain = {
+  regions?: number;
+  kw: { before: number | null; after: number | null; lift: number | null };
+  gevorgian: { before: number | null; after: number | null; lift: number | null };
+};
 
 const HEIGHT_HEADER =
   '| region | picker | recall by catalogue height vs KW: < 1 / 1–1.5 / 1.5–2 / ≥ 2 km | vs Gevorgian | recall ≥ 1.5 km, KW / Gevorgian |\n' +
@@ -97,7 +104,11 @@ function extraTables(d: DesignResults, coarse: ReadonlySet<string>): string[] {
 
   const retrained = Object.entries(d.regions).filter(([, r]) => (r as { retrain?: unknown }).retrain);
   if (retrained.length) {
-    lines.push('', '| region | retraining on half the labels, F1 on the other half vs KW: fold model → fine-tuned (lift) | vs Gevorgian |', '| --- | --- | --- |');
+    lines.push(
+      '',
+      '| region | retraining on half the labels, F1 on the other half vs KW: fold model → fine-tuned (lift) | vs Gevorgian |',
+      '| --- | --- | --- |',
+    );
     const row = (name: string, t: Retrain) =>
       `| ${name} | ${f2(t.kw.before)} → ${f2(t.kw.after)} (${f2(t.kw.lift)}) | ${f2(t.gevorgian.before)} → ${f2(t.gevorgian.after)} (${f2(t.gevorgian.lift)}) |`;
     for (const [region, r] of retrained) lines.push(row(region, (r as unknown as { retrain: { f1: Retrain } }).retrain.f1));
@@ -126,12 +137,7 @@ export function designMarkdown(name: string, d: DesignResults, coarse: ReadonlyS
 
 /** `coarse`: names of the regions on coarse grids (regions.ts), left out of a second mean. */
 export function resultsMarkdown(file: ResultsFile, coarse: ReadonlySet<string> = new Set()): string {
-  const parts = [
-    '# Leave-region-out accuracy',
-    '',
-    file.about,
-    '',
-  ];
+  const parts = ['# Leave-region-out accuracy', '', file.about, ''];
   const names = Object.keys(file.designs);
   if (names.length > 1) {
     // a mean is only comparable over the same regions: say which each design's mean covers

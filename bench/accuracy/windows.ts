@@ -5,7 +5,7 @@
  */
 import type { GridGeometry } from '../../src/types.js';
 import { around } from 'geokdbush';
-import { type LonLat } from '../../src/evaluation/index.js';
+import type { LonLat } from '../../src/evaluation/index.js';
 import { pointIndex } from '../../src/evaluation/match.js';
 import { concatFloat64 } from '../../src/base/float32.js';
 import { greatCircleKm, wrapLon180 } from '../../src/base/geodesy.js';
@@ -141,12 +141,7 @@ export interface LabelledScores {
 }
 
 /** Splits the windows' scores into positives (≤ positiveKm from a reference) and negatives (> negativeKm from all). */
-export function labelWindows(
-  windows: ScoredWindows,
-  refs: readonly LonLat[],
-  positiveKm = POSITIVE_KM,
-  negativeKm = NEGATIVE_KM,
-): LabelledScores {
+export function labelWindows(windows: ScoredWindows, refs: readonly LonLat[], positiveKm = POSITIVE_KM, negativeKm = NEGATIVE_KM): LabelledScores {
   if (!(positiveKm >= 0 && negativeKm >= positiveKm)) throw new Error(`labelWindows: want 0 <= positiveKm <= negativeKm, got ${positiveKm}, ${negativeKm}`);
   const d = nearestDistanceKm(windows, refs, negativeKm);
   const pos: number[] = [];

@@ -91,7 +91,11 @@ async function main(): Promise<void> {
       const cellKm = Math.abs(grid.dLat) * KM_PER_DEG;
       for (const mt of matches) {
         const s = seamounts[mt.pick];
-        const m = await measureSeamount(grid, s.lon, s.lat, { measureRadiusKm: config.baseline.measureRadiusKm, highpassKm: config.baseline.highpassKm, searchRadiusKm: atKw ? 5 : 1.5 * cellKm });
+        const m = await measureSeamount(grid, s.lon, s.lat, {
+          measureRadiusKm: config.baseline.measureRadiusKm,
+          highpassKm: config.baseline.highpassKm,
+          searchRadiusKm: atKw ? 5 : 1.5 * cellKm,
+        });
         if (m) pairs.push({ grid: path.basename(rel), m, kw: inside[mt.ref], distanceKm: mt.distanceKm });
       }
       perGrid[path.basename(rel)] = { kwInGrid: inside.length, picks: seamounts.length, matched: matches.length };
@@ -100,7 +104,13 @@ async function main(): Promise<void> {
       await grid.close();
     }
   }
-  const stats = (f: (p: Pair) => [number, number]) => agreementStats(pairs.map((p) => { const [ours, ref] = f(p); return { ours, ref }; }));
+  const stats = (f: (p: Pair) => [number, number]) =>
+    agreementStats(
+      pairs.map((p) => {
+        const [ours, ref] = f(p);
+        return { ours, ref };
+      }),
+    );
   const kwRadius = (p: Pair) => Math.sqrt(p.kw.majorKm * p.kw.minorKm);
   const table: Array<[string, AgreementStats | null]> = [
     ['height (m)', stats((p) => [p.m.heightM, p.kw.heightM])],
@@ -115,9 +125,15 @@ async function main(): Promise<void> {
   ];
   // KW's azimuths run −90..90: clockwise from north (as gmt grdseamount -E reads them), or counter-clockwise
   // from east (a mathematician's angle)? Compare with ours on clearly elongated seamounts (both axis ratios < 0.7).
-  const axisDeg = (a: number, b: number) => { const d = (((a - b) % 180) + 180) % 180; return Math.min(d, 180 - d); };
+  const axisDeg = (a: number, b: number) => {
+    const d = (((a - b) % 180) + 180) % 180;
+    return Math.min(d, 180 - d);
+  };
   const elongated = pairs.filter((p) => p.m.ellipse.minorKm < 0.7 * p.m.ellipse.majorKm && p.kw.minorKm < 0.7 * p.kw.majorKm);
-  const medianOf = (v: number[]) => { const x = [...v].sort((a, b) => a - b); return x.length ? x[Math.floor((x.length - 1) / 2)] : NaN; };
+  const medianOf = (v: number[]) => {
+    const x = [...v].sort((a, b) => a - b);
+    return x.length ? x[Math.floor((x.length - 1) / 2)] : NaN;
+  };
   const azimuth = {
     elongatedPairs: elongated.length,
     medianDifferenceIfClockwiseFromNorthDeg: medianOf(elongated.map((p) => axisDeg(p.m.ellipse.azimuthDeg, p.kw.azimuthDeg))),
@@ -128,7 +144,10 @@ async function main(): Promise<void> {
   const result = { matchKm: MATCH_KM, pairs: pairs.length, perGrid, shapes, azimuth, table: Object.fromEntries(table) };
   mkdirSync(outDir, { recursive: true });
   const name = atKw ? 'kw-agreement-at-kw' : 'kw-agreement';
-  writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(5)) : v), 1)}\n`);
+  writeFileSync(
+    path.join(outDir, `${name}.json`),
+    `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(5)) : v), 1)}\n`,
+  );
   const L: string[] = [];
   L.push(`# Our measurements against Kim & Wessel (2011) on ${pairs.length} matched seamounts`, '');
   L.push(
@@ -139,12 +158,20 @@ async function main(): Promise<void> {
   );
   L.push('| grid | KW seamounts | picks | matched |', '| --- | ---: | ---: | ---: |');
   for (const [g, v] of Object.entries(perGrid)) L.push(`| ${g} | ${v.kwInGrid} | ${v.picks} | ${v.matched} |`);
-  L.push('', `Best-fitting radial shape of the matched picks: ${Object.entries(shapes).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+  L.push(
+    '',
+    `Best-fitting radial shape of the matched picks: ${Object.entries(shapes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+  );
   L.push('| quantity | pairs | ours (median) | KW (median) | bias (median of ours − KW) | median abs. difference | correlation | median ratio |');
   L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, s] of table) {
     if (!s) continue;
-    L.push(`| ${name} | ${s.n} | ${s.oursMedian.toFixed(1)} | ${s.refMedian.toFixed(1)} | ${s.bias.toFixed(1)} | ${s.medianAbsDifference.toFixed(1)} | ${s.correlation === null ? 'n/a' : s.correlation.toFixed(2)} | ${s.medianRatio === null ? 'n/a' : s.medianRatio.toFixed(3)} |`);
+    L.push(
+      `| ${name} | ${s.n} | ${s.oursMedian.toFixed(1)} | ${s.refMedian.toFixed(1)} | ${s.bias.toFixed(1)} | ${s.medianAbsDifference.toFixed(1)} | ${s.correlation === null ? 'n/a' : s.correlation.toFixed(2)} | ${s.medianRatio === null ? 'n/a' : s.medianRatio.toFixed(3)} |`,
+    );
   }
   L.push('');
   L.push(

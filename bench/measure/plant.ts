@@ -49,7 +49,10 @@ export function plantRelief(scene: Scene, workDir: string): Float32Array {
   mkdirSync(workDir, { recursive: true });
   const table = join(workDir, `${scene.name}.txt`);
   // -E: lon lat azimuth semi-major semi-minor height; -F: flattening column; -C: shape code last
-  writeFileSync(table, scene.seamounts.map((s) => `${s.lon} ${s.lat} ${s.azimuthDeg} ${s.majorKm} ${s.minorKm} ${s.heightM} ${s.flattening} ${s.shape}`).join('\n') + '\n');
+  writeFileSync(
+    table,
+    `${scene.seamounts.map((s) => `${s.lon} ${s.lat} ${s.azimuthDeg} ${s.majorKm} ${s.minorKm} ${s.heightM} ${s.flattening} ${s.shape}`).join('\n')}\n`,
+  );
   const out = join(workDir, `${scene.name}.nc`);
   const region = `-R${dm(scene.westMin)}/${dm(scene.eastMin)}/${dm(scene.southMin)}/${dm(scene.northMin)}`;
   execFileSync('gmt', ['grdseamount', table, region, `-I${scene.cellArcSec}s`, '-C', '-E', '-F', '-Z0', '-fg', `-G${out}`], { stdio: 'pipe' });

@@ -35,7 +35,18 @@ export function errorStats(values: Array<number | null>): ErrorStats {
 }
 
 type ErrorKey = keyof Errors;
-const ERROR_KEYS: ErrorKey[] = ['positionCells', 'heightRel', 'radiusRel', 'majorRel', 'minorRel', 'azimuthDeg', 'summitDepthM', 'volumeRel', 'flankSlopeDeg', 'flatness'];
+const ERROR_KEYS: ErrorKey[] = [
+  'positionCells',
+  'heightRel',
+  'radiusRel',
+  'majorRel',
+  'minorRel',
+  'azimuthDeg',
+  'summitDepthM',
+  'volumeRel',
+  'flankSlopeDeg',
+  'flatness',
+];
 
 export interface GroupSummary {
   key: string;
@@ -89,7 +100,10 @@ export function verdict(shape: ShapeCode, method: Method, outcomes: Outcome[]): 
   const radiusWithin = share((o) => o.errors !== null && Math.abs(o.errors.radiusRel) <= TARGETS.radiusRel);
   const positionWithin = share((o) => o.errors !== null && o.errors.positionCells <= TARGETS.positionCells);
   const failing = t.filter((o) => missedTargets(o).length > 0);
-  const byWhere = groupBy(t, (o) => `${o.background}, ${o.cellArcSec}″, ${o.size}${o.elliptical ? ' elliptical' : ''}${o.flattening > 0 ? ` F=${o.flattening}` : ''}`);
+  const byWhere = groupBy(
+    t,
+    (o) => `${o.background}, ${o.cellArcSec}″, ${o.size}${o.elliptical ? ' elliptical' : ''}${o.flattening > 0 ? ` F=${o.flattening}` : ''}`,
+  );
   const failures = [...byWhere.entries()]
     .map(([where, list]) => {
       const bad = list.filter((o) => missedTargets(o).length > 0);
@@ -210,8 +224,7 @@ function errorCells(g: GroupSummary): string[] {
   ];
 }
 
-const ERROR_HEADER =
-  '| found | height | radius | major | minor | azimuth (°) | position (cells) | summit depth (m) | volume | flank slope (°) | flatness |';
+const ERROR_HEADER = '| found | height | radius | major | minor | azimuth (°) | position (cells) | summit depth (m) | volume | flank slope (°) | flatness |';
 
 function errorTable(L: string[], first: string, groups: GroupSummary[]): void {
   L.push(`| ${first} ${ERROR_HEADER}`);
@@ -244,11 +257,17 @@ export function reportMarkdown(r: BenchReport, before?: BenchReport): string {
     if (vs.length === 0) continue;
     L.push(`### ${method}`, '');
     const b = before?.verdicts.filter((v) => v.method === method) ?? [];
-    L.push(`| shape | targets | found | height ≤ 10 % | radius ≤ 15 % | position ≤ 1 cell | median height error | median radius error | verdict |${b.length ? ' before: height / radius ≤ target, median radius error |' : ''}`);
+    L.push(
+      `| shape | targets | found | height ≤ 10 % | radius ≤ 15 % | position ≤ 1 cell | median height error | median radius error | verdict |${b.length ? ' before: height / radius ≤ target, median radius error |' : ''}`,
+    );
     L.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |${b.length ? ' --- |' : ''}`);
     for (const v of vs) {
       const old = b.find((x) => x.shape === v.shape);
-      const oldCell = old ? ` ${pct(old.heightWithin)} / ${pct(old.radiusWithin)}, ${signedPct(old.radiusRel.median)} (${old.pass ? 'pass' : 'fail'}) |` : b.length ? ' – |' : '';
+      const oldCell = old
+        ? ` ${pct(old.heightWithin)} / ${pct(old.radiusWithin)}, ${signedPct(old.radiusRel.median)} (${old.pass ? 'pass' : 'fail'}) |`
+        : b.length
+          ? ' – |'
+          : '';
       L.push(
         `| ${v.name} | ${v.targets} | ${v.found} | ${pct(v.heightWithin)} | ${pct(v.radiusWithin)} | ${pct(v.positionWithin)} | ` +
           `${signedPct(v.heightRel.median)} | ${signedPct(v.radiusRel.median)} | **${v.pass ? 'PASS' : 'FAIL'}** |${oldCell}`,
@@ -259,7 +278,12 @@ export function reportMarkdown(r: BenchReport, before?: BenchReport): string {
     if (failing.length) {
       L.push('Where targets are missed (background, cell, size: seamounts missing a target of those there, which targets):', '');
       for (const v of failing) {
-        L.push(`- ${v.name}: ${v.failures.slice(0, 8).map((f) => `${f.where}: ${f.count}/${f.of} (${f.missed.join(', ')})`).join('; ')}${v.failures.length > 8 ? '; …' : ''}`);
+        L.push(
+          `- ${v.name}: ${v.failures
+            .slice(0, 8)
+            .map((f) => `${f.where}: ${f.count}/${f.of} (${f.missed.join(', ')})`)
+            .join('; ')}${v.failures.length > 8 ? '; …' : ''}`,
+        );
       }
       L.push('');
     }
@@ -277,8 +301,13 @@ export function reportMarkdown(r: BenchReport, before?: BenchReport): string {
   L.push('### Flat-topped seamounts (guyots) by flattening (plateau radius / basal radius)', '');
   errorTable(L, 'flattening', r.guyots);
   L.push('## Pickers', '');
-  L.push('Recall: planted seamounts ≥ 500 m a pick matched. Errors over every matched seamount (all arrangements). σ: share of errors within one and two reported standard deviations. Guyots: planted flat tops flagged, and pointed or rounded tops flagged by mistake. Class: share given the class their true height and top call for.', '');
-  L.push('| method | recall ≥ 500 m | found | height | radius | position (cells) | height within 1σ / 2σ | radius within 1σ / 2σ | guyots flagged | false flags | class right |');
+  L.push(
+    'Recall: planted seamounts ≥ 500 m a pick matched. Errors over every matched seamount (all arrangements). σ: share of errors within one and two reported standard deviations. Guyots: planted flat tops flagged, and pointed or rounded tops flagged by mistake. Class: share given the class their true height and top call for.',
+    '',
+  );
+  L.push(
+    '| method | recall ≥ 500 m | found | height | radius | position (cells) | height within 1σ / 2σ | radius within 1σ / 2σ | guyots flagged | false flags | class right |',
+  );
   L.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const m of r.byMethod) {
     const e = m.summary.errors;

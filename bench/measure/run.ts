@@ -56,14 +56,29 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     switch (argv[i]) {
-      case '--quick': a.quick = true; break;
-      case '--detect': a.detect = next(); break;
-      case '--cells': a.cells = next().split(',').map(Number); break;
-      case '--backgrounds': a.backgrounds = next().split(',') as Background[]; break;
-      case '--out': a.out = next(); break;
-      case '--before': a.before = next(); break;
-      case '--no-baselines': a.baselines = false; break;
-      default: throw new Error(`unknown argument ${argv[i]}`);
+      case '--quick':
+        a.quick = true;
+        break;
+      case '--detect':
+        a.detect = next();
+        break;
+      case '--cells':
+        a.cells = next().split(',').map(Number);
+        break;
+      case '--backgrounds':
+        a.backgrounds = next().split(',') as Background[];
+        break;
+      case '--out':
+        a.out = next();
+        break;
+      case '--before':
+        a.before = next();
+        break;
+      case '--no-baselines':
+        a.baselines = false;
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i]}`);
     }
   }
   if (a.cells.length === 0) a.cells = a.quick ? [60, 120] : [15, 30, 60, 120];
@@ -73,9 +88,19 @@ function parseArgs(argv: string[]): Args {
 /** What a Measurement or Seamount reports (the fields issue 28 added read loosely: older code lacks them). */
 function reported(m: Pick<Seamount, 'lon' | 'lat' | 'summitDepthM' | 'heightM' | 'radiusKm' | 'ellipse'> & Partial<Seamount>): Reported {
   return {
-    lon: m.lon, lat: m.lat, summitDepthM: m.summitDepthM, heightM: m.heightM, radiusKm: m.radiusKm, ellipse: m.ellipse,
-    volumeKm3: m.volumeKm3, flankSlopeDeg: m.flankSlopeDeg, plateauShare: m.plateauShare, flatTopped: m.flatTopped,
-    heightSdM: m.heightSdM, radiusSdKm: m.radiusSdKm, seamountClass: m.seamountClass,
+    lon: m.lon,
+    lat: m.lat,
+    summitDepthM: m.summitDepthM,
+    heightM: m.heightM,
+    radiusKm: m.radiusKm,
+    ellipse: m.ellipse,
+    volumeKm3: m.volumeKm3,
+    flankSlopeDeg: m.flankSlopeDeg,
+    plateauShare: m.plateauShare,
+    flatTopped: m.flatTopped,
+    heightSdM: m.heightSdM,
+    radiusSdKm: m.radiusSdKm,
+    seamountClass: m.seamountClass,
   };
 }
 
@@ -203,7 +228,9 @@ function buildReport(args: Args, methods: Method[], outcomes: Outcome[], timing:
       return list.length ? [summarise(`${sh} ${sz}`, list)] : [];
     }),
   );
-  const gitCommand = ['node --import tsx bench/measure/run.ts', args.quick ? '--quick' : '', args.detect ? `--detect ${args.detect}` : ''].filter(Boolean).join(' ');
+  const gitCommand = ['node --import tsx bench/measure/run.ts', args.quick ? '--quick' : '', args.detect ? `--detect ${args.detect}` : '']
+    .filter(Boolean)
+    .join(' ');
   let gmtVersion = '';
   try {
     gmtVersion = execFileSync('gmt', ['--version'], { encoding: 'utf8' }).trim();
@@ -225,8 +252,18 @@ function buildReport(args: Args, methods: Method[], outcomes: Outcome[], timing:
     byShapeSize,
     byBackground: order(groupBy(tall, (o) => o.background)),
     byCell: order(groupBy(tall, (o) => `${o.cellArcSec}″`)),
-    bySpacing: order(groupBy(direct.filter((o) => o.arrangement !== 'isolated'), (o) => `${o.shape} ${o.arrangement} ${o.spacingR0}`)),
-    guyots: order(groupBy(direct.filter((o) => o.flattening > 0), (o) => `${o.shape} F=${o.flattening}${o.elliptical ? ' elliptical' : ''}`)),
+    bySpacing: order(
+      groupBy(
+        direct.filter((o) => o.arrangement !== 'isolated'),
+        (o) => `${o.shape} ${o.arrangement} ${o.spacingR0}`,
+      ),
+    ),
+    guyots: order(
+      groupBy(
+        direct.filter((o) => o.flattening > 0),
+        (o) => `${o.shape} F=${o.flattening}${o.elliptical ? ' elliptical' : ''}`,
+      ),
+    ),
     byMethod: methods.map((m) => {
       const list = outcomes.filter((o) => o.method === m);
       const tallAll = list.filter((o) => o.truth.heightM >= 500);
@@ -244,10 +281,35 @@ function buildReport(args: Args, methods: Method[], outcomes: Outcome[], timing:
 
 /** Columns of results.json's per-seamount table (the direct measurement's outcomes; the pickers' are in the report). */
 const OUTCOME_COLUMNS = [
-  'id', 'shape', 'size', 'arrangement', 'spacingR0', 'elliptical', 'flattening', 'cellArcSec', 'background', 'target', 'radiusCells',
-  'true.heightM', 'true.radiusKm', 'true.volumeKm3', 'true.flankSlopeDeg',
-  'err.positionCells', 'err.heightRel', 'err.radiusRel', 'err.majorRel', 'err.minorRel', 'err.azimuthDeg', 'err.summitDepthM',
-  'err.volumeRel', 'err.flankSlopeDeg', 'err.flatness', 'heightSdM', 'radiusSdKm', 'class', 'flatTopped',
+  'id',
+  'shape',
+  'size',
+  'arrangement',
+  'spacingR0',
+  'elliptical',
+  'flattening',
+  'cellArcSec',
+  'background',
+  'target',
+  'radiusCells',
+  'true.heightM',
+  'true.radiusKm',
+  'true.volumeKm3',
+  'true.flankSlopeDeg',
+  'err.positionCells',
+  'err.heightRel',
+  'err.radiusRel',
+  'err.majorRel',
+  'err.minorRel',
+  'err.azimuthDeg',
+  'err.summitDepthM',
+  'err.volumeRel',
+  'err.flankSlopeDeg',
+  'err.flatness',
+  'heightSdM',
+  'radiusSdKm',
+  'class',
+  'flatTopped',
 ] as const;
 
 function outcomeRow(o: Outcome): unknown[] {
@@ -255,10 +317,35 @@ function outcomeRow(o: Outcome): unknown[] {
   const r = o.reported;
   const sig = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : Number(v.toPrecision(4)));
   return [
-    o.id, o.shape, o.size, o.arrangement, o.spacingR0, o.elliptical, o.flattening, o.cellArcSec, o.background, o.target, sig(o.radiusCells),
-    o.truth.heightM, sig(o.truth.radiusKm), sig(o.truth.volumeKm3), sig(o.truth.flankSlopeDeg),
-    sig(e?.positionCells), sig(e?.heightRel), sig(e?.radiusRel), sig(e?.majorRel), sig(e?.minorRel), sig(e?.azimuthDeg), sig(e?.summitDepthM),
-    sig(e?.volumeRel), sig(e?.flankSlopeDeg), sig(e?.flatness), sig(r?.heightSdM), sig(r?.radiusSdKm), o.seamountClass, o.guyot,
+    o.id,
+    o.shape,
+    o.size,
+    o.arrangement,
+    o.spacingR0,
+    o.elliptical,
+    o.flattening,
+    o.cellArcSec,
+    o.background,
+    o.target,
+    sig(o.radiusCells),
+    o.truth.heightM,
+    sig(o.truth.radiusKm),
+    sig(o.truth.volumeKm3),
+    sig(o.truth.flankSlopeDeg),
+    sig(e?.positionCells),
+    sig(e?.heightRel),
+    sig(e?.radiusRel),
+    sig(e?.majorRel),
+    sig(e?.minorRel),
+    sig(e?.azimuthDeg),
+    sig(e?.summitDepthM),
+    sig(e?.volumeRel),
+    sig(e?.flankSlopeDeg),
+    sig(e?.flatness),
+    sig(r?.heightSdM),
+    sig(r?.radiusSdKm),
+    o.seamountClass,
+    o.guyot,
   ];
 }
 
@@ -271,7 +358,9 @@ function resultsJson(report: BenchReport, outcomes: Outcome[]): string {
 /** The report as JSON, a line per entry of its tables. */
 export function reportJson(report: BenchReport): string {
   const entries = Object.entries(report).map(([k, v]) =>
-    Array.isArray(v) ? `${JSON.stringify(k)}: [\n${v.map((x) => JSON.stringify(x, roundNumbers)).join(',\n')}\n]` : `${JSON.stringify(k)}: ${JSON.stringify(v, roundNumbers)}`,
+    Array.isArray(v)
+      ? `${JSON.stringify(k)}: [\n${v.map((x) => JSON.stringify(x, roundNumbers)).join(',\n')}\n]`
+      : `${JSON.stringify(k)}: ${JSON.stringify(v, roundNumbers)}`,
   );
   return `{\n${entries.join(',\n')}\n}`;
 }

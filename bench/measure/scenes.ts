@@ -87,10 +87,21 @@ const MARGIN_KM = 70;
 const CENTRE_LAT = -30;
 const CENTRE_LON = -150;
 
-function single(name: string, shape: ShapeCode, size: SizeClass, heightM: number, radiusKm: number, aspect: number, azimuthDeg: number, flattening: number): Group {
+function single(
+  name: string,
+  shape: ShapeCode,
+  size: SizeClass,
+  heightM: number,
+  radiusKm: number,
+  aspect: number,
+  azimuthDeg: number,
+  flattening: number,
+): Group {
   return {
     name,
-    members: [{ shape, size, heightM, majorKm: radiusKm, minorKm: radiusKm * aspect, azimuthDeg, flattening, arrangement: 'isolated', spacingR0: null, xKm: 0, yKm: 0 }],
+    members: [
+      { shape, size, heightM, majorKm: radiusKm, minorKm: radiusKm * aspect, azimuthDeg, flattening, arrangement: 'isolated', spacingR0: null, xKm: 0, yKm: 0 },
+    ],
   };
 }
 
@@ -103,8 +114,17 @@ function row(name: string, arrangement: Arrangement, shape: ShapeCode, count: nu
     members: Array.from({ length: count }, (_, k) => {
       const t = (k - (count - 1) / 2) * step;
       return {
-        shape, size: 'medium' as SizeClass, heightM: heights[k % heights.length], majorKm: radiusKm, minorKm: radiusKm, azimuthDeg: 0,
-        flattening: 0, arrangement, spacingR0, xKm: t * sin(az), yKm: t * cos(az),
+        shape,
+        size: 'medium' as SizeClass,
+        heightM: heights[k % heights.length],
+        majorKm: radiusKm,
+        minorKm: radiusKm,
+        azimuthDeg: 0,
+        flattening: 0,
+        arrangement,
+        spacingR0,
+        xKm: t * sin(az),
+        yKm: t * cos(az),
       };
     }),
   };
@@ -118,7 +138,8 @@ function groups(quick: boolean): Group[] {
     for (const shape of SHAPES) {
       const { heightM, radiusKm } = SIZES[size];
       out.push(single(`${shape}-${size}`, shape, size, heightM, radiusKm, 1, 0, 0));
-      if (size !== 'tiny' && (!quick || size === 'medium')) out.push(single(`${shape}-${size}-ell`, shape, size, heightM, radiusKm, ASPECT, ELLIPSE_AZIMUTH_DEG, 0));
+      if (size !== 'tiny' && (!quick || size === 'medium'))
+        out.push(single(`${shape}-${size}-ell`, shape, size, heightM, radiusKm, ASPECT, ELLIPSE_AZIMUTH_DEG, 0));
     }
   }
   // guyots: GMT flattens the Gaussian, the cone and the parabola (not its polynomial)

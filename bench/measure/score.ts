@@ -88,7 +88,7 @@ export interface Outcome {
 
 /** Smallest angle between two axes given as azimuths, degrees (0..90). */
 export function axisAngleDeg(a: number, b: number): number {
-  const d = ((((a - b) % 180) + 180) % 180);
+  const d = (((a - b) % 180) + 180) % 180;
   return Math.min(d, 180 - d);
 }
 

@@ -68,7 +68,7 @@ export function shapeTruth(shape: ShapeCode, heightM: number, majorKm: number, m
   let integral = 0; // ∫ g(ρ) 2πρ dρ over the unit disc
   for (let k = 0; k < nRho; k++) {
     const rho = (k + 0.5) / nRho;
-    integral += shapeProfile(shape, rho, f) * 2 * PI * rho / nRho;
+    integral += (shapeProfile(shape, rho, f) * 2 * PI * rho) / nRho;
   }
   const volumeKm3 = (heightM / 1000) * majorKm * minorKm * integral;
   // slope: |∇h| = h |g'(ρ)| |∇ρ|, |∇ρ| = sqrt(cos²φ / a² + sin²φ / b²) at u = aρ cos φ, v = bρ sin φ

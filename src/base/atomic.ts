@@ -41,5 +41,4 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
 }
 
 /** Writes JSON (2-space indented, trailing newline) atomically. */
-export const writeJsonAtomic = (path: string, value: unknown): Promise<void> =>
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+export const writeJsonAtomic = (path: string, value: unknown): Promise<void> => writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);

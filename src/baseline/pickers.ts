@@ -64,7 +64,12 @@ interface Candidate {
  */
 export async function peakProminenceBaseline(grid: GridSource, region: Region | null, o: PeakOptions): Promise<BaselineResult> {
   const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
-  const peaks = await findHighpassPeaks(source, region, { highpassKm: o.highpassKm, peakRadiusKm: o.peakRadiusKm, minReliefM: o.minProminenceM, bandRows: o.bandRows });
+  const peaks = await findHighpassPeaks(source, region, {
+    highpassKm: o.highpassKm,
+    peakRadiusKm: o.peakRadiusKm,
+    minReliefM: o.minProminenceM,
+    bandRows: o.bandRows,
+  });
   const candidates: Candidate[] = [];
   let islands = 0;
   for (const peak of peaks) {
@@ -76,7 +81,13 @@ export async function peakProminenceBaseline(grid: GridSource, region: Region | 
     }
     candidates.push({ m, peak });
   }
-  const kept = await mergeClosePicks(source, candidates, o, (a, b) => b.peak.reliefM - a.peak.reliefM || a.peak.lon - b.peak.lon || a.peak.lat - b.peak.lat, () => {});
+  const kept = await mergeClosePicks(
+    source,
+    candidates,
+    o,
+    (a, b) => b.peak.reliefM - a.peak.reliefM || a.peak.lon - b.peak.lon || a.peak.lat - b.peak.lat,
+    () => {},
+  );
   const seamounts = records(kept, (c) => saturating(c.peak.reliefM, RELIEF_SCALE_M));
   o.logger?.info({ grid: grid.path, peaks: peaks.length, islands, seamounts: seamounts.length }, `peak-prominence baseline: ${seamounts.length} seamounts`);
   return { seamounts, islands };
@@ -92,7 +103,12 @@ export async function peakProminenceBaseline(grid: GridSource, region: Region | 
  */
 export async function gaussianBaseline(grid: GridSource, region: Region | null, o: BaselineOptions): Promise<BaselineResult> {
   const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
-  const peaks = await findHighpassPeaks(source, region, { highpassKm: o.highpassKm, peakRadiusKm: o.peakRadiusKm, minReliefM: o.minReliefM, bandRows: o.bandRows });
+  const peaks = await findHighpassPeaks(source, region, {
+    highpassKm: o.highpassKm,
+    peakRadiusKm: o.peakRadiusKm,
+    minReliefM: o.minReliefM,
+    bandRows: o.bandRows,
+  });
   const candidates: Candidate[] = [];
   let islands = 0;
   for (const peak of peaks) {
@@ -104,19 +120,27 @@ export async function gaussianBaseline(grid: GridSource, region: Region | null, 
     }
     candidates.push({ m, peak });
   }
-  const kept = await mergeClosePicks(source, candidates, o, (a, b) => score(b.m) - score(a.m) || a.peak.lon - b.peak.lon || a.peak.lat - b.peak.lat, () => {});
+  const kept = await mergeClosePicks(
+    source,
+    candidates,
+    o,
+    (a, b) => score(b.m) - score(a.m) || a.peak.lon - b.peak.lon || a.peak.lat - b.peak.lat,
+    () => {},
+  );
   const cellKm = Math.abs(grid.dLat) * KM_PER_DEG;
-  await remeasureCrowded(source, kept, { measureRadiusKm: o.measureRadiusKm, highpassKm: o.highpassKm, searchRadiusKm: 1.5 * cellKm }, (m) => passesGuards(m, o));
+  await remeasureCrowded(source, kept, { measureRadiusKm: o.measureRadiusKm, highpassKm: o.highpassKm, searchRadiusKm: 1.5 * cellKm }, (m) =>
+    passesGuards(m, o),
+  );
   const seamounts = records(kept, (c) => score(c.m));
-  o.logger?.info({ grid: grid.path, peaks: peaks.length, fitted: candidates.length, islands, seamounts: seamounts.length }, `gaussian baseline: ${seamounts.length} seamounts`);
+  o.logger?.info(
+    { grid: grid.path, peaks: peaks.length, fitted: candidates.length, islands, seamounts: seamounts.length },
+    `gaussian baseline: ${seamounts.length} seamounts`,
+  );
   return { seamounts, islands };
 }
 
 /** Prominence, fit quality and size tests of a measured summit: the Gaussian baseline's guards. */
-export function passesGuards(
-  m: Measurement,
-  g: Pick<BaselineConfig, 'minProminenceM' | 'minFitR2' | 'minRadiusKm' | 'maxRadiusKm'>,
-): boolean {
+export function passesGuards(m: Measurement, g: Pick<BaselineConfig, 'minProminenceM' | 'minFitR2' | 'minRadiusKm' | 'maxRadiusKm'>): boolean {
   return (
     m.heightM > 0 &&
     m.prominenceM >= g.minProminenceM &&

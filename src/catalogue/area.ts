@@ -15,7 +15,7 @@ export interface LonArc {
 }
 
 /** Offset of `lon` east of `west`, in [0, 360). */
-const eastOf = (lon: number, west: number): number => ((((lon - west) % 360) + 360) % 360);
+const eastOf = (lon: number, west: number): number => (((lon - west) % 360) + 360) % 360;
 
 export class SearchArea {
   /** Disjoint arcs; one in all but contrived cases. */

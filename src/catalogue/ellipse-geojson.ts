@@ -62,7 +62,8 @@ export function seamountEllipsesToGeoJson(
       return;
     }
     const parts = splitAtAntimeridian(ring).map((r) => r.map(round));
-    const geometry: EllipseGeometry = parts.length === 1 ? { type: 'Polygon', coordinates: [parts[0]] } : { type: 'MultiPolygon', coordinates: parts.map((p) => [p]) };
+    const geometry: EllipseGeometry =
+      parts.length === 1 ? { type: 'Polygon', coordinates: [parts[0]] } : { type: 'MultiPolygon', coordinates: parts.map((p) => [p]) };
     features.push({ type: 'Feature', id: s.id, geometry, properties: exportRecord(s) });
   });
   const collection: EllipseFeatureCollection = options.meta

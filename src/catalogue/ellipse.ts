@@ -47,10 +47,7 @@ export function drawableEllipse(s: { lon: number; lat: number; ellipse: BasalEll
  * const ring = basalEllipseRing({ lon: 0, lat: 0, ellipse: { azimuthDeg: 90, majorKm: 10, minorKm: 5 } });
  * ring![0]; // ≈ [0.08993, 0]: 10 km east of the summit
  */
-export function basalEllipseRing(
-  s: { lon: number; lat: number; ellipse: BasalEllipse },
-  vertices: number = DEFAULT_ELLIPSE_VERTICES,
-): LonLat[] | null {
+export function basalEllipseRing(s: { lon: number; lat: number; ellipse: BasalEllipse }, vertices: number = DEFAULT_ELLIPSE_VERTICES): LonLat[] | null {
   if (!Number.isInteger(vertices) || vertices < 3) throw new RangeError(`an ellipse ring needs an integer ≥ 3 vertices, not ${vertices}`);
   if (!drawableEllipse(s)) return null;
   const { azimuthDeg, majorKm, minorKm } = s.ellipse;

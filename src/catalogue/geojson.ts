@@ -41,10 +41,7 @@ function property(props: Record<string, unknown>, lowerKeys: Map<string, string>
  * Parses GeoJSON text into catalogue entries (one per Point feature; `line` is the 1-based feature
  * number) and returns the collection's `seamount_detect` member, if any.
  */
-export function parseGeoJsonCatalogue(
-  path: string,
-  text: string,
-): { entries: CatalogueEntry[]; meta: Record<string, unknown> | null } {
+export function parseGeoJsonCatalogue(path: string, text: string): { entries: CatalogueEntry[]; meta: Record<string, unknown> | null } {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -123,15 +123,10 @@ function createLayer(db: Database, table: string, geometryType: 'POINT' | 'POLYG
     maxY = Math.max(maxY, f.envelope[3]);
   }
   const bounds: SqlValue[] = features.length > 0 ? [minX, minY, maxX, maxY] : [null, null, null, null];
-  db.run('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-    table,
-    'features',
-    table,
-    description,
-    lastChange.toISOString(),
-    ...bounds,
-    SRS_ID_WGS84,
-  ]);
+  db.run(
+    'INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [table, 'features', table, description, lastChange.toISOString(), ...bounds, SRS_ID_WGS84],
+  );
   db.run('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)', [table, 'geom', geometryType, SRS_ID_WGS84]);
   const names = ['geom', ...EXPORT_COLUMNS.map((c) => c.name)];
   const insert = db.prepare(`INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);

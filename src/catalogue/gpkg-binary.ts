@@ -75,7 +75,8 @@ export function gpkgPolygonBlob(rings: ReadonlyArray<readonly LonLat[]>, srsId: 
     checkFinite(ring);
     const first = ring[0];
     const last = ring[ring.length - 1];
-    if (ring.length < 4 || first[0] !== last[0] || first[1] !== last[1]) throw new RangeError('a polygon ring needs ≥ 4 positions, the last equal to the first');
+    if (ring.length < 4 || first[0] !== last[0] || first[1] !== last[1])
+      throw new RangeError('a polygon ring needs ≥ 4 positions, the last equal to the first');
   }
   const points = rings.reduce((n, r) => n + r.length, 0);
   const bytes = new Uint8Array(HEADER_BYTES + ENVELOPE_BYTES + 9 + 4 * rings.length + 16 * points);

@@ -18,7 +18,15 @@ export { candidateFeature, type CandidateProperties } from './candidates.js';
 export { basalEllipseRing, splitAtAntimeridian, drawableEllipse, DEFAULT_ELLIPSE_VERTICES, type LonLat } from './ellipse.js';
 export { EXPORT_COLUMNS, exportRecord, type ExportRecord, type EllipseExportSummary } from './export-fields.js';
 export { seamountsToGeoPackage, writeSeamountsGeoPackage, GPKG_LAYERS, type GeoPackageOptions, type GeoPackageSummary } from './geopackage.js';
-export { seamountsToKwTable, writeSeamountsKwTable, seamountsToGmtTable, writeSeamountsGmtTable, KW_COLUMNS, type KwTableOptions, type GmtTable } from './tables.js';
+export {
+  seamountsToKwTable,
+  writeSeamountsKwTable,
+  seamountsToGmtTable,
+  writeSeamountsGmtTable,
+  KW_COLUMNS,
+  type KwTableOptions,
+  type GmtTable,
+} from './tables.js';
 export {
   seamountEllipsesToGeoJson,
   writeEllipsesGeoJson,

@@ -29,7 +29,11 @@ export const COLUMN_NAMES: Record<Role, readonly string[]> = {
 
 export type ColumnMap = Partial<Record<Role, number>>;
 
-const unquote = (s: string): string => s.trim().replace(/^"(.*)"$/s, '$1').trim();
+const unquote = (s: string): string =>
+  s
+    .trim()
+    .replace(/^"(.*)"$/s, '$1')
+    .trim();
 
 /** Maps header names to column indices by role; null when lon or lat is missing. */
 export function columnMapOf(names: readonly string[]): ColumnMap | null {

@@ -100,10 +100,7 @@ function checkPosition(s: Seamount, k: number): void {
  * @example
  * seamountsToGeoJson([smt], { version: '0.1.0' }).features[0].geometry.coordinates // [-155.12346, 19.5]
  */
-export function seamountsToGeoJson(
-  seamounts: Seamount[],
-  meta?: Record<string, unknown>,
-): GeoJsonFeatureCollection<SeamountProperties> {
+export function seamountsToGeoJson(seamounts: Seamount[], meta?: Record<string, unknown>): GeoJsonFeatureCollection<SeamountProperties> {
   const features: Array<GeoJsonPointFeature<SeamountProperties>> = seamounts.map((s, k) => {
     checkPosition(s, k);
     return {
@@ -129,9 +126,32 @@ export function featureCollectionText(fc: GeoJsonFeatureCollection<object>): str
   return `${head.join('\n')}\n"features": [\n${body}${body ? '\n' : ''}]\n}\n`;
 }
 
-export const CSV_COLUMNS = ['id', 'lon', 'lat', 'confidence', 'reconstruction_error', 'depth_m', 'base_depth_m', 'height_m',
-  'radius_km', 'azimuth_deg', 'major_km', 'minor_km', 'fit_r2', 'windows', 'island',
-  'class', 'volume_km3', 'flank_slope_deg', 'plateau_area_km2', 'plateau_share', 'flat_topped', 'shape', 'height_sd_m', 'radius_sd_km'] as const;
+export const CSV_COLUMNS = [
+  'id',
+  'lon',
+  'lat',
+  'confidence',
+  'reconstruction_error',
+  'depth_m',
+  'base_depth_m',
+  'height_m',
+  'radius_km',
+  'azimuth_deg',
+  'major_km',
+  'minor_km',
+  'fit_r2',
+  'windows',
+  'island',
+  'class',
+  'volume_km3',
+  'flank_slope_deg',
+  'plateau_area_km2',
+  'plateau_share',
+  'flat_topped',
+  'shape',
+  'height_sd_m',
+  'radius_sd_km',
+] as const;
 
 const csvField = (v: string | number | boolean | null): string => {
   if (v === null) return '';

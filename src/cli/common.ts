@@ -2,7 +2,7 @@
  * Options every command shares (configuration layers, logging, progress) and turning them into a
  * validated Config and a logger. Commands stay thin: parse, call a job, report.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigLayers, mergeLayers, type Config, type ConfigLayer } from '../config/index.js';
 import { createLogger, type Logger } from '../base/logger.js';

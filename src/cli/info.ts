@@ -46,7 +46,8 @@ function gridLines(r: GridInspection, transfer: TransferStats | null): string[] 
     const o = i.remote;
     lines.push(`  remote        ${o.url}: ${int(o.size)} bytes, ETag ${o.etag ?? 'none'}, Last-Modified ${o.lastModified ?? 'none'}`);
   }
-  if (transfer) lines.push(`  fetched       ${bytes(transfer.bytesFetched)} in ${transfer.requests} range requests (${transfer.retries} retried) for this report`);
+  if (transfer)
+    lines.push(`  fetched       ${bytes(transfer.bytesFetched)} in ${transfer.requests} range requests (${transfer.retries} retried) for this report`);
   for (const w of i.warnings) lines.push(`  note          ${w}`);
   return lines;
 }
@@ -64,7 +65,9 @@ function detectLines(d: InfoReport['detect']): string[] {
     lines.push('  skipped       (no probe: run without --no-probe for the land / no-data share and a time estimate)');
     return [...lines, ...shardLines(d)];
   }
-  lines.push(`  skipped       about ${pct(d.skippedLandShare)} as land, ${pct(d.skippedNodataShare)} as no-data (probe: ${int(p.windows)} windows in ${p.batches.length > 6 ? `${p.batches.length} batches spread over the plan` : `batches ${p.batches.join(', ')}`})`);
+  lines.push(
+    `  skipped       about ${pct(d.skippedLandShare)} as land, ${pct(d.skippedNodataShare)} as no-data (probe: ${int(p.windows)} windows in ${p.batches.length > 6 ? `${p.batches.length} batches spread over the plan` : `batches ${p.batches.join(', ')}`})`,
+  );
   if (d.estimatedSeconds !== null) {
     lines.push(
       `  estimate      about ${formatDuration(d.estimatedSeconds)} to cut and score the windows (${p.msPerWindow.toFixed(3)} ms a window, ${p.scorer}; start-up ${(p.startupMs / 1000).toFixed(1)} s); picking and writing come on top`,
@@ -72,7 +75,9 @@ function detectLines(d: InfoReport['detect']): string[] {
   }
   if (d.coreHours !== null) lines.push(`  core-hours    ${hours(d.coreHours)} (${d.cores} cores × ${formatDuration(d.estimatedSeconds ?? 0)})`);
   if (d.estimatedPeakMB !== null) {
-    lines.push(`  memory        about ${Math.ceil(d.estimatedPeakMB)} MB peak (probe ${Math.ceil(p.peakRssMB)} MB + grid.cacheMB ${Math.round(d.estimatedPeakMB - p.peakRssMB)}); the same for any size of job or shard`);
+    lines.push(
+      `  memory        about ${Math.ceil(d.estimatedPeakMB)} MB peak (probe ${Math.ceil(p.peakRssMB)} MB + grid.cacheMB ${Math.round(d.estimatedPeakMB - p.peakRssMB)}); the same for any size of job or shard`,
+    );
   }
   return [...lines, ...shardLines(d)];
 }
@@ -82,13 +87,18 @@ const hours = (h: number) => (h >= 10 ? h.toFixed(0) : h >= 0.1 ? h.toFixed(1) :
 function shardLines(d: DetectPlanInfo): string[] {
   const s = d.shards;
   if (!s) return [];
-  const time = s.estimatedSecondsPerShard === null ? '' : `: about ${formatDuration(s.estimatedSecondsPerShard)} each on ${d.cores} cores, ${hours(s.coreHours ?? 0)} core-hours in all`;
-  return [`  shards        ${s.count} (--shard auto/${s.count}) of at most ${int(s.windowsPerShard)} windows in ${int(s.batchesPerShard)} batches${time}; then merge`];
+  const time =
+    s.estimatedSecondsPerShard === null
+      ? ''
+      : `: about ${formatDuration(s.estimatedSecondsPerShard)} each on ${d.cores} cores, ${hours(s.coreHours ?? 0)} core-hours in all`;
+  return [
+    `  shards        ${s.count} (--shard auto/${s.count}) of at most ${int(s.windowsPerShard)} windows in ${int(s.batchesPerShard)} batches${time}; then merge`,
+  ];
 }
 
 /** The report as text, for a terminal. */
 export function formatInfo(r: InfoReport): string {
-  return [...gridLines(r.grid, r.transfer), ...detectLines(r.detect)].join('\n') + '\n';
+  return `${[...gridLines(r.grid, r.transfer), ...detectLines(r.detect)].join('\n')}\n`;
 }
 
 /** `--shards N`: a whole number ≥ 1 (1 or absent: no shard plan). */
@@ -136,6 +146,8 @@ export function registerInfo(program: Command): void {
       shards: parseShardCount(flags.shards),
       logger: ctx.logger,
     });
-    process.stdout.write(flags.json ? `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n` : formatInfo(report));
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n` : formatInfo(report),
+    );
   });
 }

@@ -67,5 +67,12 @@ export function finishedSummary(summary: DetectSummary, outDir: string, seconds:
     .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name !== 'job.json')
     .map((e) => e.name)
     .sort();
-  return detectSummaryText({ seamounts: summary.seamounts ?? [], windowsScored: summary.windows.scored, candidates: summary.candidates, outDir, files, seconds });
+  return detectSummaryText({
+    seamounts: summary.seamounts ?? [],
+    windowsScored: summary.windows.scored,
+    candidates: summary.candidates,
+    outDir,
+    files,
+    seconds,
+  });
 }

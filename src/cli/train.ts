@@ -25,7 +25,7 @@ export function registerTrain(program: Command): void {
     .option('--init <bundle>', 'start from this bundle (retraining on new labels); its window spec is kept')
     .option('--epochs <n>', 'maximum epochs (default: config training.epochs)')
     .option('--exclude-region <W/E/S/N>', 'leave out seamounts in this box, e.g. an evaluation area (repeatable)', collect)
-    .option('--ranker-only', "with --init: keep its autoencoder, refit only the candidate ranker and its cut on these catalogues and grids");
+    .option('--ranker-only', 'with --init: keep its autoencoder, refit only the candidate ranker and its cut on these catalogues and grids');
   addExamples(cmd, 'docs/commands/train.md', [
     'seamount train --catalogue ../shared/data/catalogues/KWSMTSv01.txt --catalogue ../shared/data/catalogues/kw_gevorgian2023.xyhrdnc --grid ../shared/data/grids/regions_1m/gorda_etopo1.tif --epochs 5 --out out/gorda-model',
     'seamount train --init data/models/default --catalogue ../shared/data/catalogues/kw_gevorgian2023.xyhrdnc --grid ../shared/data/grids/regions_1m/gorda_etopo1.tif --epochs 5 --out out/gorda-retrained',

@@ -18,8 +18,7 @@ export class ConfigError extends Error {
   }
 }
 
-const isPlainObject = (v: unknown): v is ConfigLayer =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is ConfigLayer => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Deep merge: objects merge key by key, anything else (arrays included) replaces. */
 export function mergeLayers(base: ConfigLayer, over: ConfigLayer): ConfigLayer {
@@ -75,9 +74,7 @@ export function envLayer(env: NodeJS.ProcessEnv, template: ConfigLayer): ConfigL
     const path: string[] = [];
     for (let i = 0; i < parts.length; i++) {
       const wanted = parts[i].toLowerCase().replace(/_/g, '');
-      const key = isPlainObject(tmpl)
-        ? Object.keys(tmpl).find((k) => k.toLowerCase() === wanted)
-        : undefined;
+      const key = isPlainObject(tmpl) ? Object.keys(tmpl).find((k) => k.toLowerCase() === wanted) : undefined;
       if (key === undefined) {
         // Variables like SEAMOUNT_SHARD are read elsewhere; only names under a known section are config.
         if (i === 0) break;

@@ -102,7 +102,6 @@ export const trainingSchema = z
 
 export const backendSchema = z.enum(['auto', 'tensorflow', 'wasm', 'cpu']);
 
-
 export const scoringSchema = z
   .object({
     backend: backendSchema,
@@ -198,7 +197,11 @@ export const loggingSchema = z
 
 export const configSchema = z
   .object({
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     grid: z
       .object({
         variable: z.string().min(1).nullable(),

@@ -48,10 +48,7 @@ export async function selectBackend(requested: BackendName, logger?: Logger): Pr
       logger?.debug({ backend: name, err: (err as Error).message }, 'tensor backend unavailable');
     }
   }
-  const hint =
-    requested === 'tensorflow'
-      ? ' Install @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node, or choose --backend wasm.'
-      : '';
+  const hint = requested === 'tensorflow' ? ' Install @tensorflow/tfjs-node-gpu (CUDA) or @tensorflow/tfjs-node, or choose --backend wasm.' : '';
   throw new Error(`backend '${requested}' is not available: ${failures.join('; ')}.${hint}`);
 }
 

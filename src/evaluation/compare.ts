@@ -139,8 +139,17 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
   const refMatched = new Uint8Array(countedRefs.length);
   for (const m of matching.matches) refMatched[m.ref] = 1;
   const missedIdx = countedRefs.map((_, i) => i).filter((i) => !refMatched[i]);
-  const why = await whyMissed(o, picksFile.meta, missedIdx.map((i) => countedRefs[i]));
-  metrics.whyMissed = whyMissedTable(why.explanations, missedIdx.map((i) => countedRefs[i].heightM), o.heightBinsM ?? DEFAULT_HEIGHT_BINS_M, why.sources);
+  const why = await whyMissed(
+    o,
+    picksFile.meta,
+    missedIdx.map((i) => countedRefs[i]),
+  );
+  metrics.whyMissed = whyMissedTable(
+    why.explanations,
+    missedIdx.map((i) => countedRefs[i].heightM),
+    o.heightBinsM ?? DEFAULT_HEIGHT_BINS_M,
+    why.sources,
+  );
   metrics.agreement = matchedAgreement(picks, countedRefs, matching.matches);
 
   const command = o.command ?? defaultCommand(o, region);
@@ -172,22 +181,29 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
   if (grid) {
     const matchedPicks = matching.matches.map((m) => picks[m.pick]);
     const newPicks = picks.filter((_, i) => !matching.pickMatched[i] && !matching.ignoredPicks.has(i));
-    files.push(['compare_map.png', await compareMapPng(grid, region, { matched: matchedPicks, missed: missedIdx.map((i) => countedRefs[i]), new: newPicks }, context.title)]);
+    files.push([
+      'compare_map.png',
+      await compareMapPng(grid, region, { matched: matchedPicks, missed: missedIdx.map((i) => countedRefs[i]), new: newPicks }, context.title),
+    ]);
   }
   return { metrics, files: await writeComparison(o.outDir, files, metrics, context) };
 }
 
 /** The searched area: region (given, or recorded in the picks' metadata) ∩ grid bounds, and how it was chosen. */
-function searchedArea(o: CompareOptions, picksMeta: Record<string, unknown> | null, grid: GridSource | null): { area: SearchArea; region: Region | null; areaSource: string } {
+function searchedArea(
+  o: CompareOptions,
+  picksMeta: Record<string, unknown> | null,
+  grid: GridSource | null,
+): { area: SearchArea; region: Region | null; areaSource: string } {
   const metaRegion = o.region ? null : regionFromMeta(picksMeta);
   const region = o.region ?? metaRegion;
   let area = SearchArea.world();
   if (region) area = area.intersect(SearchArea.fromRegion(region));
   if (grid) area = area.intersect(SearchArea.fromGrid(grid));
-  const areaSource = [
-    o.region ? 'the given region' : metaRegion ? "the region recorded in the picks' metadata" : null,
-    grid ? 'the grid bounds' : null,
-  ].filter(Boolean).join(' ∩ ') || 'no region or grid given: the whole world';
+  const areaSource =
+    [o.region ? 'the given region' : metaRegion ? "the region recorded in the picks' metadata" : null, grid ? 'the grid bounds' : null]
+      .filter(Boolean)
+      .join(' ∩ ') || 'no region or grid given: the whole world';
   return { area, region, areaSource };
 }
 
@@ -196,7 +212,13 @@ async function countedReferences(refs: readonly CatalogueEntry[], area: SearchAr
   const inArea = refs.map((r) => area.contains(r.lon, r.lat));
   const tallEnough = refs.map((r) => o.minHeightM <= 0 || (r.heightM !== null && r.heightM >= o.minHeightM));
   const candidates = refs.map((_, k) => k).filter((k) => inArea[k] && tallEnough[k]);
-  const valid = grid ? await onValidSeaFloor(grid, candidates.map((k) => refs[k]), o.landLevelM ?? 0) : candidates.map(() => true);
+  const valid = grid
+    ? await onValidSeaFloor(
+        grid,
+        candidates.map((k) => refs[k]),
+        o.landLevelM ?? 0,
+      )
+    : candidates.map(() => true);
   const countedRefIdx = candidates.filter((_, i) => valid[i]);
   const counted = new Uint8Array(refs.length);
   for (const k of countedRefIdx) counted[k] = 1;
@@ -214,12 +236,21 @@ interface Matching {
 }
 
 /** Matches counted references first, then leftover picks against the excluded ones. */
-function matchPicks(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], excludedRefs: readonly CatalogueEntry[], toleranceKm: number): Matching {
+function matchPicks(
+  picks: readonly CatalogueEntry[],
+  countedRefs: readonly CatalogueEntry[],
+  excludedRefs: readonly CatalogueEntry[],
+  toleranceKm: number,
+): Matching {
   const matches = matchOneToOne(picks, countedRefs, toleranceKm);
   const pickMatched = new Uint8Array(picks.length);
   for (const m of matches) pickMatched[m.pick] = 1;
   const leftover = picks.map((_, i) => i).filter((i) => !pickMatched[i]);
-  const ignoredMatches: Match[] = matchOneToOne(leftover.map((i) => picks[i]), excludedRefs, toleranceKm).map((m) => ({
+  const ignoredMatches: Match[] = matchOneToOne(
+    leftover.map((i) => picks[i]),
+    excludedRefs,
+    toleranceKm,
+  ).map((m) => ({
     pick: leftover[m.pick],
     ref: m.ref,
     distanceKm: m.distanceKm,
@@ -230,7 +261,13 @@ function matchPicks(picks: readonly CatalogueEntry[], countedRefs: readonly Cata
 const edgeKm = (km: number): number | null => (Number.isFinite(km) ? round(km, 2) : null);
 
 /** matched.geojson: every matched pick (counted or ignored), in pick order, with its reference. */
-function matchedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], excludedRefs: readonly CatalogueEntry[], matching: Matching, pickEdgeKm: number[]) {
+function matchedFeatures(
+  picks: readonly CatalogueEntry[],
+  countedRefs: readonly CatalogueEntry[],
+  excludedRefs: readonly CatalogueEntry[],
+  matching: Matching,
+  pickEdgeKm: number[],
+) {
   return [
     ...matching.matches.map((m) => ({ m, ref: countedRefs[m.ref], counted: true })),
     ...matching.ignoredMatches.map((m) => ({ m, ref: excludedRefs[m.ref], counted: false })),
@@ -254,8 +291,18 @@ function matchedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly
 }
 
 /** missed.geojson: counted references no pick matched, with the nearest pick and why they were missed. */
-function missedFeatures(picks: readonly CatalogueEntry[], countedRefs: readonly CatalogueEntry[], missedIdx: number[], why: MissExplanation[], refEdgeKm: number[]) {
-  const nearestPick = nearestWithin(missedIdx.map((i) => countedRefs[i]), picks, NEAREST_REF_MAX_KM);
+function missedFeatures(
+  picks: readonly CatalogueEntry[],
+  countedRefs: readonly CatalogueEntry[],
+  missedIdx: number[],
+  why: MissExplanation[],
+  refEdgeKm: number[],
+) {
+  const nearestPick = nearestWithin(
+    missedIdx.map((i) => countedRefs[i]),
+    picks,
+    NEAREST_REF_MAX_KM,
+  );
   return missedIdx.map((i, j) => {
     const r = countedRefs[i];
     const near = nearestPick[j];
@@ -291,7 +338,7 @@ async function whyMissed(o: CompareOptions, picksMeta: Record<string, unknown> |
   const raster = rasterPath && threshold !== null ? await openGrid(rasterPath) : null;
   try {
     const explanations = await explainMisses(missed, { ledger, raster, threshold, toleranceKm: o.toleranceKm, evidenceRadiusKm: o.evidenceRadiusKm ?? 6 });
-    return { explanations, sources: { ledger: ledgerPath ?? null, errorRaster: raster ? rasterPath ?? null : null } };
+    return { explanations, sources: { ledger: ledgerPath ?? null, errorRaster: raster ? (rasterPath ?? null) : null } };
   } finally {
     await raster?.close();
   }
@@ -300,7 +347,11 @@ async function whyMissed(o: CompareOptions, picksMeta: Record<string, unknown> |
 /** new.geojson: picks that match no reference (false positives, or seamounts the catalogue lacks), with the nearest reference. */
 function newFeatures(picks: readonly CatalogueEntry[], refs: readonly CatalogueEntry[], matching: Matching, pickEdgeKm: number[]) {
   const newIdx = picks.map((_, i) => i).filter((i) => !matching.pickMatched[i] && !matching.ignoredPicks.has(i));
-  const nearestRef = nearestWithin(newIdx.map((i) => picks[i]), refs, NEAREST_REF_MAX_KM);
+  const nearestRef = nearestWithin(
+    newIdx.map((i) => picks[i]),
+    refs,
+    NEAREST_REF_MAX_KM,
+  );
   return newIdx.map((i, j) => {
     const p = picks[i];
     const near = nearestRef[j];
@@ -317,7 +368,12 @@ function newFeatures(picks: readonly CatalogueEntry[], refs: readonly CatalogueE
 }
 
 /** Writes the layers, report and PR curve, then metrics.json last: its presence says the comparison finished. */
-async function writeComparison(outDir: string, files: Array<[string, string | Uint8Array]>, metrics: CompareMetrics, context: Record<string, unknown> & { command: string; title: string }): Promise<string[]> {
+async function writeComparison(
+  outDir: string,
+  files: Array<[string, string | Uint8Array]>,
+  metrics: CompareMetrics,
+  context: Record<string, unknown> & { command: string; title: string },
+): Promise<string[]> {
   const written: string[] = [];
   for (const [name, data] of files) {
     const path = join(outDir, name);
@@ -335,4 +391,3 @@ function layer<P>(features: Array<GeoJsonPointFeature<P>>): string {
   const fc: GeoJsonFeatureCollection<P> = { type: 'FeatureCollection', features };
   return featureCollectionText(fc as GeoJsonFeatureCollection<object>);
 }
-

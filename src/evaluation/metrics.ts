@@ -164,7 +164,12 @@ export function computeMetrics(input: MetricsInput): CompareMetrics {
   const fn = refs.length - tp;
   const precision = ratio(tp, tp + fp);
   const recall = ratio(tp, tp + fn);
-  const f1 = precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : precision === null || recall === null ? null : 0;
+  const f1 =
+    precision !== null && recall !== null && precision + recall > 0
+      ? (2 * precision * recall) / (precision + recall)
+      : precision === null || recall === null
+        ? null
+        : 0;
 
   const errors = matches.map((m) => m.distanceKm).sort((a, b) => a - b);
   const positionErrorKm = {
@@ -187,7 +192,13 @@ export function computeMetrics(input: MetricsInput): CompareMetrics {
 
   const eb = input.edgeBinsKm;
   const byEdgeDistance: EdgeDistanceBin[] = eb.map((minKm, i) => ({
-    minKm, maxKm: i + 1 < eb.length ? eb[i + 1] : null, tp: 0, fp: 0, fn: 0, precision: null, recall: null,
+    minKm,
+    maxKm: i + 1 < eb.length ? eb[i + 1] : null,
+    tp: 0,
+    fp: 0,
+    fn: 0,
+    precision: null,
+    recall: null,
   }));
   refs.forEach((r, k) => {
     const bin = byEdgeDistance[binIndex(eb, r.edgeKm)];

@@ -57,9 +57,15 @@ export function reportMarkdown(m: CompareMetrics, c: ReportContext): string {
   );
   L.push('| matched (TP) | new (FP) | missed (FN) | ignored | precision | recall | F1 | average precision |');
   L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  L.push(`| ${m.tp} | ${m.fp} | ${m.fn} | ${m.ignored} | ${fmtRatio(m.precision)} | ${fmtRatio(m.recall)} | ${fmtRatio(m.f1)} | ${fmtRatio(m.averagePrecision)} |`, '');
+  L.push(
+    `| ${m.tp} | ${m.fp} | ${m.fn} | ${m.ignored} | ${fmtRatio(m.precision)} | ${fmtRatio(m.recall)} | ${fmtRatio(m.f1)} | ${fmtRatio(m.averagePrecision)} |`,
+    '',
+  );
   const e = m.positionErrorKm;
-  L.push(`Position error of matched pairs: mean ${fmtKm(e.mean)} km, median ${fmtKm(e.median)} km, 90th percentile ${fmtKm(e.p90)} km, max ${fmtKm(e.max)} km.`, '');
+  L.push(
+    `Position error of matched pairs: mean ${fmtKm(e.mean)} km, median ${fmtKm(e.median)} km, 90th percentile ${fmtKm(e.p90)} km, max ${fmtKm(e.max)} km.`,
+    '',
+  );
 
   L.push('## What was compared', '');
   L.push(`- Searched area: ${c.area} (${c.areaSource}).`);
@@ -107,7 +113,9 @@ export function reportMarkdown(m: CompareMetrics, c: ReportContext): string {
   if (c.map) L.push('## Map', '', '![Matched, missed and new picks](compare_map.png)', '');
 
   L.push('## Layers', '');
-  L.push('- `matched.geojson`: picks matched to a catalogue seamount (at the pick; the catalogue seamount, the distance and `counted` in the properties; `counted: false` are the ignored picks).');
+  L.push(
+    '- `matched.geojson`: picks matched to a catalogue seamount (at the pick; the catalogue seamount, the distance and `counted` in the properties; `counted: false` are the ignored picks).',
+  );
   L.push(
     '- `missed.geojson`: catalogue seamounts that count and that no pick matched (at the catalogue position), with `why` ' +
       'and the nearest candidate of the ledger (`candidate_id`, `candidate_fate`, `candidate_rule`, `candidate_confidence`).',
@@ -160,7 +168,7 @@ function agreementSection(L: string[], a: Agreement): void {
   if (present.length === 0) return;
   L.push('## Measurements of matched seamounts', '');
   L.push(
-    'Ours against the catalogue\'s over the matched pairs where both give the figure: bias is the median of ours − catalogue. ' +
+    "Ours against the catalogue's over the matched pairs where both give the figure: bias is the median of ours − catalogue. " +
       'The catalogues measure otherwise (Kim & Wessel: heights from altimetry-predicted bathymetry, radii from their basal ' +
       'ellipse; Gevorgian et al.: radius = 7.28 km per km of height); docs/measurement.md says how ours relate to theirs.',
     '',

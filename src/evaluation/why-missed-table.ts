@@ -21,7 +21,12 @@ const zeros = (): Record<MissReason, number> => Object.fromEntries(MISS_REASONS.
  *
  * @example whyMissedTable([{ reason: 'below_cut', ... }], [1200], [0, 1000], sources).byHeight[1].byReason.below_cut // 1
  */
-export function whyMissedTable(explanations: readonly MissExplanation[], heightsM: ReadonlyArray<number | null>, edges: readonly number[], sources: WhyMissed['sources']): WhyMissed {
+export function whyMissedTable(
+  explanations: readonly MissExplanation[],
+  heightsM: ReadonlyArray<number | null>,
+  edges: readonly number[],
+  sources: WhyMissed['sources'],
+): WhyMissed {
   const byReason = zeros();
   const bins = edges.map((lo, i) => ({ minM: lo as number | null, maxM: (i + 1 < edges.length ? edges[i + 1] : null) as number | null, byReason: zeros() }));
   const unknown = { minM: null, maxM: null, byReason: zeros() };

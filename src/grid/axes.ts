@@ -121,7 +121,10 @@ export function geographicGeometry(a: GeographicAxes): GridGeometry {
   let dLon = lon.step;
   const lonLast = lon.start + (lon.n - 1) * dLon;
   if (lon.start < -360 || lonLast > 720 || (lon.n - 1) * dLon > 360 + dLon * 1.001) {
-    throw new GridError(path, `longitudes ${lon.start}..${lonLast} are not geographic degrees (projected grid?): reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``);
+    throw new GridError(
+      path,
+      `longitudes ${lon.start}..${lonLast} are not geographic degrees (projected grid?): reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``,
+    );
   }
   const latFirst = lat.start;
   const latLast = lat.start + (lat.n - 1) * lat.step;
@@ -131,7 +134,10 @@ export function geographicGeometry(a: GeographicAxes): GridGeometry {
   // a gridline global grid converted to PixelIsArea (GDAL) puts centres a fraction of a degree past the
   // poles: tolerated with a warning; a degree or more past them is not latitude at all
   if (south < -91 || north > 91) {
-    throw new GridError(path, `latitudes ${latFirst}..${latLast} are outside −90..90: not a geographic grid (projected?); reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``);
+    throw new GridError(
+      path,
+      `latitudes ${latFirst}..${latLast} are outside −90..90: not a geographic grid (projected?); reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``,
+    );
   }
   if (south < -90 - halfLat * 1.001 || north > 90 + halfLat * 1.001) {
     a.warnings?.push(`cell centres reach latitude ${south}..${north}, beyond the poles (registration mixed up when the file was made?)`);

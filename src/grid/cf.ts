@@ -53,11 +53,7 @@ export interface ResolvedNcGrid extends StoredValues {
  * The GridInfo of a resolved netCDF grid (both netCDF readers): what the conventions made of the stored
  * variable, plus the reader's own `format`, `layout` and block shape.
  */
-export function ncGridInfo(
-  path: string,
-  g: ResolvedNcGrid,
-  reader: { format: 'netcdf3' | 'netcdf4'; layout: string; blockShape: [number, number] },
-): GridInfo {
+export function ncGridInfo(path: string, g: ResolvedNcGrid, reader: { format: 'netcdf3' | 'netcdf4'; layout: string; blockShape: [number, number] }): GridInfo {
   return makeInfo(g.geometry, {
     path,
     format: reader.format,
@@ -132,8 +128,18 @@ const isCoordinate = (v: NcVariable): boolean => v.dims.length === 1 && v.dims[0
 /** GMT's pre-CF layout: 1-D z(xysize) with x_range, y_range, spacing, dimension. */
 function isGmtLegacy(model: NcModel, v: NcVariable): boolean {
   const names = new Set(model.variables.map((x) => x.name));
-  return v.dims.length === 1 && names.has('x_range') && names.has('y_range') && names.has('dimension') && !isCoordinate(v) &&
-    v.name !== 'x_range' && v.name !== 'y_range' && v.name !== 'z_range' && v.name !== 'spacing' && v.name !== 'dimension';
+  return (
+    v.dims.length === 1 &&
+    names.has('x_range') &&
+    names.has('y_range') &&
+    names.has('dimension') &&
+    !isCoordinate(v) &&
+    v.name !== 'x_range' &&
+    v.name !== 'y_range' &&
+    v.name !== 'z_range' &&
+    v.name !== 'spacing' &&
+    v.name !== 'dimension'
+  );
 }
 
 interface Candidate {
@@ -176,7 +182,10 @@ export async function resolveNetcdfGrid(model: NcModel, variableName: string | n
     const v = model.variables.find((x) => x.name === variableName);
     if (!v) {
       const list = candidates.length ? candidates.map((c) => describeVar(c.variable)).join(', ') : 'none';
-      throw new GridError(path, `no variable '${variableName}' (grid variables in this file: ${list}; all variables: ${model.variables.map((x) => x.name).join(', ')})`);
+      throw new GridError(
+        path,
+        `no variable '${variableName}' (grid variables in this file: ${list}; all variables: ${model.variables.map((x) => x.name).join(', ')})`,
+      );
     }
     const c = candidates.find((x) => x.variable === v);
     if (!c) {
@@ -187,7 +196,9 @@ export async function resolveNetcdfGrid(model: NcModel, variableName: string | n
     chosen = candidates[0];
   } else if (candidates.length === 0) {
     const twoD = model.variables.filter((v) => isNumeric(v) && v.shape.filter((s) => s > 1).length >= 2);
-    const found = twoD.length ? `; multi-dimensional variables found: ${twoD.map(describeVar).join(', ')}` : `; variables: ${model.variables.map(describeVar).join(', ') || 'none'}`;
+    const found = twoD.length
+      ? `; multi-dimensional variables found: ${twoD.map(describeVar).join(', ')}`
+      : `; variables: ${model.variables.map(describeVar).join(', ') || 'none'}`;
     throw new GridError(path, `no 2-D variable on longitude/latitude dimensions${found}`);
   } else {
     throw new GridError(
@@ -214,7 +225,14 @@ function registrationOf(model: NcModel, v: NcVariable): Registration {
   return offset === 1 ? 'pixel' : 'gridline';
 }
 
-const DEPTH_NAMES = new Set(['depth', 'sea_floor_depth', 'sea_floor_depth_below_sea_level', 'sea_floor_depth_below_geoid', 'sea_floor_depth_below_mean_sea_level', 'sea_floor_depth_below_reference_ellipsoid']);
+const DEPTH_NAMES = new Set([
+  'depth',
+  'sea_floor_depth',
+  'sea_floor_depth_below_sea_level',
+  'sea_floor_depth_below_geoid',
+  'sea_floor_depth_below_mean_sea_level',
+  'sea_floor_depth_below_reference_ellipsoid',
+]);
 
 /** Packing, fills, units and sign of a variable. */
 function valueConventions(v: NcVariable, storedType: StoredType, path: string, warnings: string[]): StoredValues & { codec: ValueCodec } {
@@ -261,7 +279,10 @@ function checkGridMapping(model: NcModel, v: NcVariable): void {
   const mapping = model.variables.find((x) => x.name === mappingName.split(/[\s:]/)[0]);
   const kind = mapping ? str(mapping.attrs.grid_mapping_name) : null;
   if (kind && kind !== 'latitude_longitude') {
-    throw new GridError(model.path, `'${v.name}' is on a '${kind}' projection (grid_mapping '${mappingName}'): reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``);
+    throw new GridError(
+      model.path,
+      `'${v.name}' is on a '${kind}' projection (grid_mapping '${mappingName}'): reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``,
+    );
   }
 }
 
@@ -274,7 +295,10 @@ async function axisFromCoordinate(model: NcModel, dim: string, axis: Axis, n: nu
     const isDegrees = /^degrees?(_?(east|west|north|south|e|w|n|s))?$/.test(lower) || lower === 'deg' || lower === 'arc_degree';
     if (!isDegrees) {
       if (metresPerUnit(units) !== null && units !== '') {
-        throw new GridError(model.path, `coordinate '${dim}' is in '${units}', not degrees: a projected grid; reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``);
+        throw new GridError(
+          model.path,
+          `coordinate '${dim}' is in '${units}', not degrees: a projected grid; reproject to lon/lat first, e.g. \`gdalwarp -t_srs EPSG:4326\``,
+        );
       }
       warnings.push(`coordinate '${dim}' has units '${units}': taken as degrees`);
     }

@@ -35,7 +35,9 @@ export function describeGrid(grid: GridSource): GridInfo {
 export function formatGridInfo(info: GridInfo): string {
   const f = (x: number) => Number(x.toFixed(6)).toString();
   const arc = info.spacingArcSec[0] === info.spacingArcSec[1] ? `${f(info.spacingArcSec[0])}″` : `${f(info.spacingArcSec[0])}″ × ${f(info.spacingArcSec[1])}″`;
-  return `${info.path}: ${info.format} '${info.variable}' ${info.dataType}, ${info.width} × ${info.height} cells of ${arc}, ${info.registration}` +
+  return (
+    `${info.path}: ${info.format} '${info.variable}' ${info.dataType}, ${info.width} × ${info.height} cells of ${arc}, ${info.registration}` +
     `, lon ${f(info.centres.west)}..${f(info.centres.east)}${info.periodicLon ? ' (global, wraps)' : ''}, lat ${f(info.centres.south)}..${f(info.centres.north)}` +
-    `, ${info.layout}`;
+    `, ${info.layout}`
+  );
 }

@@ -64,7 +64,10 @@ export function parseEsriAsciiHeader(path: string, head: Uint8Array): EsriAsciiH
       }
       const key = tokens[0].toLowerCase();
       if (!KEYS.includes(key)) {
-        throw new GridError(path, `line ${line}: unknown header key '${tokens[0]}' (an ESRI ASCII header has ncols, nrows, xllcorner or xllcenter, yllcorner or yllcenter, cellsize, NODATA_value)`);
+        throw new GridError(
+          path,
+          `line ${line}: unknown header key '${tokens[0]}' (an ESRI ASCII header has ncols, nrows, xllcorner or xllcenter, yllcorner or yllcenter, cellsize, NODATA_value)`,
+        );
       }
       if (tokens.length !== 2) throw new GridError(path, `line ${line}: '${raw.slice(0, 80)}': expected '${tokens[0]} <number>'`);
       const value = Number(tokens[1]);
@@ -274,7 +277,10 @@ class AsciiRows implements BlockSource {
       throw new GridError(this.path, `line ${lineOf(k)}: '${token.slice(0, 40)}' is not a number`);
     });
     if (found !== out.length) {
-      throw new GridError(this.path, `rows ${y0 + 1}..${y0 + rows} (lines ${lineOf(0)}..): ${found} values where ${out.length} were indexed (file changed while open?)`);
+      throw new GridError(
+        this.path,
+        `rows ${y0 + 1}..${y0 + rows} (lines ${lineOf(0)}..): ${found} values where ${out.length} were indexed (file changed while open?)`,
+      );
     }
     return out;
   }
@@ -286,7 +292,7 @@ class AsciiRows implements BlockSource {
 
 /** A `.prj` next to the grid that names a projected system: refused, like projected GeoTIFFs. */
 async function checkPrj(path: string): Promise<void> {
-  const prj = path.replace(/\.[^./\\]*$/, '') + '.prj';
+  const prj = `${path.replace(/\.[^./\\]*$/, '')}.prj`;
   if (prj === path) return;
   let text: string;
   try {
@@ -317,7 +323,10 @@ export async function openEsriAscii(path: string, options: { variable?: string |
     await checkPrj(path);
     const index = await indexRows(path, bytes, h);
     const warnings = ['ESRI ASCII grids carry no units: values taken as metres, positive up'];
-    if (h.xCorner !== h.yCorner) warnings.push(`mixed header: ${h.xCorner ? 'xllcorner' : 'xllcenter'} with ${h.yCorner ? 'yllcorner' : 'yllcenter'}; read as cell-area (pixel) registration`);
+    if (h.xCorner !== h.yCorner)
+      warnings.push(
+        `mixed header: ${h.xCorner ? 'xllcorner' : 'xllcenter'} with ${h.yCorner ? 'yllcorner' : 'yllcenter'}; read as cell-area (pixel) registration`,
+      );
     const registration = h.xCorner || h.yCorner ? 'pixel' : 'gridline';
     const lonStart = h.xll + (h.xCorner ? h.dx / 2 : 0);
     const latSouth = h.yll + (h.yCorner ? h.dy / 2 : 0);

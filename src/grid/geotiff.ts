@@ -24,8 +24,21 @@ class NodeInflateDecoder extends BaseDecoder {
 addDecoder([8, 32946], () => Promise.resolve(NodeInflateDecoder));
 
 const COMPRESSION_NAMES: Record<number, string> = {
-  1: 'none', 2: 'CCITT RLE', 3: 'CCITT fax3', 4: 'CCITT fax4', 5: 'LZW', 6: 'old JPEG', 7: 'JPEG', 8: 'deflate', 32946: 'deflate',
-  32773: 'PackBits', 34887: 'LERC', 34925: 'LZMA', 50000: 'ZSTD', 50001: 'WebP', 50002: 'JPEG-XL',
+  1: 'none',
+  2: 'CCITT RLE',
+  3: 'CCITT fax3',
+  4: 'CCITT fax4',
+  5: 'LZW',
+  6: 'old JPEG',
+  7: 'JPEG',
+  8: 'deflate',
+  32946: 'deflate',
+  32773: 'PackBits',
+  34887: 'LERC',
+  34925: 'LZMA',
+  50000: 'ZSTD',
+  50001: 'WebP',
+  50002: 'JPEG-XL',
 };
 
 /** Target decoded size of one block (strips are grouped up to it), bytes. */
@@ -42,11 +55,24 @@ function undoBigEndianDifferencing(buf: ArrayBufferLike, type: StoredType, rowVa
   const b = Buffer.from(buf as ArrayBuffer);
   let v: Int16Array | Uint16Array | Int32Array | Uint32Array;
   switch (type) {
-    case 'int16': b.swap16(); v = new Int16Array(buf, 0, b.length >> 1); break;
-    case 'uint16': b.swap16(); v = new Uint16Array(buf, 0, b.length >> 1); break;
-    case 'int32': b.swap32(); v = new Int32Array(buf, 0, b.length >> 2); break;
-    case 'uint32': b.swap32(); v = new Uint32Array(buf, 0, b.length >> 2); break;
-    default: throw new Error(`predictor 2 on big-endian ${type} samples is not supported`);
+    case 'int16':
+      b.swap16();
+      v = new Int16Array(buf, 0, b.length >> 1);
+      break;
+    case 'uint16':
+      b.swap16();
+      v = new Uint16Array(buf, 0, b.length >> 1);
+      break;
+    case 'int32':
+      b.swap32();
+      v = new Int32Array(buf, 0, b.length >> 2);
+      break;
+    case 'uint32':
+      b.swap32();
+      v = new Uint32Array(buf, 0, b.length >> 2);
+      break;
+    default:
+      throw new Error(`predictor 2 on big-endian ${type} samples is not supported`);
   }
   for (let row = 0; row + rowValues <= v.length; row += rowValues) {
     for (let i = row + spp; i < row + rowValues; i++) v[i] += v[i - spp];
@@ -82,15 +108,24 @@ function typedView(buf: ArrayBufferLike, type: StoredType, littleEndian: boolean
   const n = Math.floor(buf.byteLength / bytes);
   if (littleEndian && type !== 'float16') {
     switch (type) {
-      case 'int8': return new Int8Array(buf, 0, n);
-      case 'uint8': return new Uint8Array(buf, 0, n);
-      case 'int16': return new Int16Array(buf, 0, n);
-      case 'uint16': return new Uint16Array(buf, 0, n);
-      case 'int32': return new Int32Array(buf, 0, n);
-      case 'uint32': return new Uint32Array(buf, 0, n);
-      case 'float32': return new Float32Array(buf, 0, n);
-      case 'float64': return new Float64Array(buf, 0, n);
-      default: break;
+      case 'int8':
+        return new Int8Array(buf, 0, n);
+      case 'uint8':
+        return new Uint8Array(buf, 0, n);
+      case 'int16':
+        return new Int16Array(buf, 0, n);
+      case 'uint16':
+        return new Uint16Array(buf, 0, n);
+      case 'int32':
+        return new Int32Array(buf, 0, n);
+      case 'uint32':
+        return new Uint32Array(buf, 0, n);
+      case 'float32':
+        return new Float32Array(buf, 0, n);
+      case 'float64':
+        return new Float64Array(buf, 0, n);
+      default:
+        break;
     }
   }
   const view = new DataView(buf);
@@ -98,15 +133,33 @@ function typedView(buf: ArrayBufferLike, type: StoredType, littleEndian: boolean
   for (let i = 0; i < n; i++) {
     const at = i * bytes;
     switch (type) {
-      case 'int8': out[i] = view.getInt8(at); break;
-      case 'uint8': out[i] = view.getUint8(at); break;
-      case 'int16': out[i] = view.getInt16(at, littleEndian); break;
-      case 'uint16': out[i] = view.getUint16(at, littleEndian); break;
-      case 'int32': out[i] = view.getInt32(at, littleEndian); break;
-      case 'uint32': out[i] = view.getUint32(at, littleEndian); break;
-      case 'float16': out[i] = float16(view.getUint16(at, littleEndian)); break;
-      case 'float32': out[i] = view.getFloat32(at, littleEndian); break;
-      default: out[i] = view.getFloat64(at, littleEndian); break;
+      case 'int8':
+        out[i] = view.getInt8(at);
+        break;
+      case 'uint8':
+        out[i] = view.getUint8(at);
+        break;
+      case 'int16':
+        out[i] = view.getInt16(at, littleEndian);
+        break;
+      case 'uint16':
+        out[i] = view.getUint16(at, littleEndian);
+        break;
+      case 'int32':
+        out[i] = view.getInt32(at, littleEndian);
+        break;
+      case 'uint32':
+        out[i] = view.getUint32(at, littleEndian);
+        break;
+      case 'float16':
+        out[i] = float16(view.getUint16(at, littleEndian));
+        break;
+      case 'float32':
+        out[i] = view.getFloat32(at, littleEndian);
+        break;
+      default:
+        out[i] = view.getFloat64(at, littleEndian);
+        break;
     }
   }
   return out;
@@ -163,7 +216,10 @@ class TiffBlocks implements BlockSource {
     if (offset === undefined || count === undefined) throw new GridError(this.path, `no offset for block ${index} (corrupt directory)`);
     if (count === 0) return null;
     if (offset + count > this.size) {
-      throw new GridError(this.path, `truncated file: ${l.tiled ? 'tile' : 'strip'} ${index} needs bytes ${offset}..${offset + count - 1}, the file has ${this.size}`);
+      throw new GridError(
+        this.path,
+        `truncated file: ${l.tiled ? 'tile' : 'strip'} ${index} needs bytes ${offset}..${offset + count - 1}, the file has ${this.size}`,
+      );
     }
     const bytes = await this.bytes.read(offset, count);
     let decoded: ArrayBufferLike;
@@ -172,7 +228,8 @@ class TiffBlocks implements BlockSource {
     } catch (err) {
       throw asGridError(this.path, err, `corrupt ${l.tiled ? 'tile' : 'strip'} ${index} (decompression failed)`);
     }
-    if (l.manualPredictor) return undoBigEndianDifferencing(decoded, l.type, l.tileWidth * (l.planar === 1 ? l.samplesPerPixel : 1), l.planar === 1 ? l.samplesPerPixel : 1);
+    if (l.manualPredictor)
+      return undoBigEndianDifferencing(decoded, l.type, l.tileWidth * (l.planar === 1 ? l.samplesPerPixel : 1), l.planar === 1 ? l.samplesPerPixel : 1);
     return typedView(decoded, l.type, l.littleEndian);
   }
 
@@ -185,7 +242,9 @@ class TiffBlocks implements BlockSource {
     const out = new Float32Array(w * h);
     const spp = l.planar === 1 ? l.samplesPerPixel : 1;
     const sample = l.planar === 1 ? l.band : 0;
-    const parts = l.tiled ? [{ tx: bx, ty: by, row: 0 }] : Array.from({ length: Math.ceil(h / l.tileHeight) }, (_, k) => ({ tx: 0, ty: by * this.group + k, row: k * l.tileHeight }));
+    const parts = l.tiled
+      ? [{ tx: bx, ty: by, row: 0 }]
+      : Array.from({ length: Math.ceil(h / l.tileHeight) }, (_, k) => ({ tx: 0, ty: by * this.group + k, row: k * l.tileHeight }));
     await Promise.all(
       parts.map(async ({ tx, ty, row }) => {
         const rows = Math.min(l.tileHeight, h - row);
@@ -228,8 +287,7 @@ class TiffBlocks implements BlockSource {
 
 /** geotiff.js's view of a ByteSource: the `fetch` of its BaseSource, through a small header cache for remote objects. */
 function tiffSource(bytes: ByteSource, cached: BlockCachedBytes | null): ConstructorParameters<typeof GeoTIFF>[0] {
-  const toBuffer = (u: Uint8Array): ArrayBuffer =>
-    (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u.buffer : u.slice().buffer) as ArrayBuffer;
+  const toBuffer = (u: Uint8Array): ArrayBuffer => (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u.buffer : u.slice().buffer) as ArrayBuffer;
   const sliceOf = async ({ offset, length }: { offset: number; length: number }): Promise<ArrayBuffer> => {
     if (cached) return toBuffer(await cached.read(offset, length));
     const end = Math.min(bytes.size, offset + length);
@@ -375,7 +433,8 @@ export async function openGeoTiff(path: string, options: GeoTiffOptions): Promis
     const tileHeight = image.getTileHeight();
     const predictor = ((await fd.loadValue('Predictor')) as number | undefined) ?? 1;
     const manualPredictor = !image.littleEndian && predictor === 2 && bits > 8;
-    if (manualPredictor && type.startsWith('float')) throw new GridError(path, `big-endian ${type} with predictor 2 is not supported: rewrite with PREDICTOR=3 or little-endian`);
+    if (manualPredictor && type.startsWith('float'))
+      throw new GridError(path, `big-endian ${type} with predictor 2 is not supported: rewrite with PREDICTOR=3 or little-endian`);
     let decoder: Decoder;
     try {
       decoder = await getDecoder(compression, {
@@ -390,7 +449,9 @@ export async function openGeoTiff(path: string, options: GeoTiffOptions): Promis
       } as Parameters<typeof getDecoder>[1]);
     } catch (err) {
       const name = COMPRESSION_NAMES[compression] ?? 'unknown';
-      throw new GridError(path, `unsupported compression ${compression} (${name}): rewrite with deflate or LZW, e.g. \`gdal_translate -co COMPRESS=DEFLATE\``, { cause: err });
+      throw new GridError(path, `unsupported compression ${compression} (${name}): rewrite with deflate or LZW, e.g. \`gdal_translate -co COMPRESS=DEFLATE\``, {
+        cause: err,
+      });
     }
     if (predictor !== 1 && predictor !== 2 && predictor !== 3) throw new GridError(path, `unsupported predictor ${predictor}`);
     const offsets = toNumbers(await fd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets'));
@@ -409,8 +470,17 @@ export async function openGeoTiff(path: string, options: GeoTiffOptions): Promis
     const nodata = nodataRaw === null || Number.isNaN(nodataRaw) ? [] : [asStoredType(nodataRaw, type === 'float16' ? 'float32' : type)];
     const codec = makeCodec({ scaleFactor: roles.scale, addOffset: roles.offset, unitsToM: perUnit ?? 1, fills: nodata });
     const layout: TiffLayout = {
-      tiled, tileWidth, tileHeight, samplesPerPixel: samples, planar: image.planarConfiguration, band, type,
-      littleEndian: image.littleEndian, manualPredictor, offsets, byteCounts,
+      tiled,
+      tileWidth,
+      tileHeight,
+      samplesPerPixel: samples,
+      planar: image.planarConfiguration,
+      band,
+      type,
+      littleEndian: image.littleEndian,
+      manualPredictor,
+      offsets,
+      byteCounts,
     };
     const blocks = new TiffBlocks(bytes, tiff, path, size, width, height, layout, decoder, codec);
     const overviews = await tiff.getImageCount().catch(() => 1);

@@ -137,7 +137,9 @@ class Nc3Blocks implements BlockSource {
         await readExactly(this.fh, this.path, start, raw.byteLength, raw);
       } else {
         const n = w * this.bytes;
-        await Promise.all(Array.from({ length: h }, (_, r) => readExactly(this.fh, this.path, start + r * this.rowStride, n, raw.subarray(r * n, (r + 1) * n))));
+        await Promise.all(
+          Array.from({ length: h }, (_, r) => readExactly(this.fh, this.path, start + r * this.rowStride, n, raw.subarray(r * n, (r + 1) * n))),
+        );
       }
       return decodeRect(bigEndianView(raw, this.g.storedType), 0, w, 1, w, h, this.g.codec);
     }
@@ -167,7 +169,7 @@ export async function openNetcdf3(path: string, options: Netcdf3Options): Promis
     const numRecs = header.recordDimension.length;
     const recordId = header.recordDimension.id;
     const vars: Nc3Var[] = (header.variables ?? []).map((v) => {
-      const shape = v.dimensions.map((id) => (id === recordId ? numRecs : dims[id]?.size ?? 0));
+      const shape = v.dimensions.map((id) => (id === recordId ? numRecs : (dims[id]?.size ?? 0)));
       return {
         name: v.name,
         dims: v.dimensions.map((id) => dims[id]?.name ?? `dim${id}`),

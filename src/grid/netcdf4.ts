@@ -243,19 +243,19 @@ export async function openNetcdf4(path: string, options: Netcdf4Options): Promis
     for (const f of filters) {
       if (!SUPPORTED_FILTERS.has(f.id)) {
         const name = f.name || FILTER_NAMES[f.id] || 'unknown';
-        throw new GridError(path, `'${g.variable.name}' is compressed with HDF5 filter '${name}' (id ${f.id}), which this reader cannot decode; rewrite it with deflate, e.g. \`nccopy -d 4 in out\``);
+        throw new GridError(
+          path,
+          `'${g.variable.name}' is compressed with HDF5 filter '${name}' (id ${f.id}), which this reader cannot decode; rewrite it with deflate, e.g. \`nccopy -d 4 in out\``,
+        );
       }
     }
     const chunks = ds.metadata.chunks;
     const blocks = new Nc4Blocks(file, ds, g, chunks);
     const filterText = filters.length ? filters.map((f) => f.name || `filter ${f.id}`).join('+') : 'uncompressed';
     const layout = chunks ? `netCDF-4 chunked ${chunks.join('×')}, ${filterText}` : `netCDF-4 contiguous, ${filterText}`;
-    return new BlockGrid(
-      g.geometry,
-      ncGridInfo(path, g, { format: 'netcdf4', layout, blockShape: [blocks.blockWidth, blocks.blockHeight] }),
-      blocks,
-      { cacheBytes: options.cacheBytes },
-    );
+    return new BlockGrid(g.geometry, ncGridInfo(path, g, { format: 'netcdf4', layout, blockShape: [blocks.blockWidth, blocks.blockHeight] }), blocks, {
+      cacheBytes: options.cacheBytes,
+    });
   } catch (err) {
     file.close();
     throw asGridError(path, err, 'cannot open netCDF-4 grid');

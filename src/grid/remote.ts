@@ -265,7 +265,9 @@ export class HttpRangeSource implements ByteSource {
           const etag = headerText(res.headers.etag);
           if (!probe && this.etag !== null && etag !== null && etag !== this.etag) {
             res.destroy();
-            return settle(new AttemptError(`the object changed on the server while being read (ETag ${this.etag}, now ${etag}); run again to read the new version`, false));
+            return settle(
+              new AttemptError(`the object changed on the server while being read (ETag ${this.etag}, now ${etag}); run again to read the new version`, false),
+            );
           }
           if (probe) {
             this.etag = etag;

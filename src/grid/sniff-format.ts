@@ -30,7 +30,9 @@ export const ESRI_ASCII_KEYS = ['ncols', 'nrows', 'xllcorner', 'xllcenter', 'yll
 
 /** True when the bytes start (after a byte-order mark and blanks) with an ESRI ASCII header key and a value. */
 export function looksLikeEsriAscii(head: Uint8Array): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 256)).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 256))
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
   const m = /^\s*([A-Za-z_]+)[ \t]+\S/.exec(text);
   return m !== null && ESRI_ASCII_KEYS.includes(m[1].toLowerCase());
 }
@@ -81,8 +83,10 @@ async function sniff(path: string): Promise<GridFileFormat> {
 export async function sniffHead(path: string, head: Uint8Array, size: number, hdf5: () => Promise<number | null>): Promise<GridFileFormat> {
   if (size >= 4) {
     const b = head;
-    if ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 42 || b[2] === 43) && b[3] === 0) ||
-        (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 42 || b[3] === 43))) {
+    if (
+      (b[0] === 0x49 && b[1] === 0x49 && (b[2] === 42 || b[2] === 43) && b[3] === 0) ||
+      (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 42 || b[3] === 43))
+    ) {
       return 'geotiff';
     }
     if (b[0] === 0x43 && b[1] === 0x44 && b[2] === 0x46) {

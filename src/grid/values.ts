@@ -89,7 +89,7 @@ export function decodeRect(
     let i = start + r * rowStride;
     for (let c = 0; c < w; c++, i += colStride, o++) {
       const v = raw[i];
-      if (v === f0 || v === f1 || (ranged && (v < validMin || v > validMax)) || (more !== null && more.includes(v))) {
+      if (v === f0 || v === f1 || (ranged && (v < validMin || v > validMax)) || more?.includes(v)) {
         out[o] = NaN;
       } else {
         out[o] = identity ? v : v * factor + offset;
@@ -100,8 +100,7 @@ export function decodeRect(
 }
 
 /** Decodes a whole contiguous array. */
-export const decodeArray = (raw: NumericArray, codec: ValueCodec): Float32Array =>
-  decodeRect(raw, 0, raw.length, 1, raw.length, 1, codec);
+export const decodeArray = (raw: NumericArray, codec: ValueCodec): Float32Array => decodeRect(raw, 0, raw.length, 1, raw.length, 1, codec);
 
 /** A fill value as the stored type holds it (a double attribute −1e34 on a float32 variable is fround(−1e34)). */
 export function asStoredType(value: number, type: StoredType): number {

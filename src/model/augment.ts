@@ -32,10 +32,22 @@ export function transformWindow(src: Float32Array, n: number, t: Dihedral, dst: 
       let si: number;
       let sj: number;
       switch (t.quarterTurns) {
-        case 0: si = i; sj = j; break;
-        case 1: si = j; sj = last - i; break;
-        case 2: si = last - i; sj = last - j; break;
-        default: si = last - j; sj = i; break;
+        case 0:
+          si = i;
+          sj = j;
+          break;
+        case 1:
+          si = j;
+          sj = last - i;
+          break;
+        case 2:
+          si = last - i;
+          sj = last - j;
+          break;
+        default:
+          si = last - j;
+          sj = i;
+          break;
       }
       if (t.mirror) sj = last - sj;
       dst[i * n + j] = src[si * n + sj];

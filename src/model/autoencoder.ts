@@ -46,18 +46,12 @@ export function buildAutoencoder(arch: ModelConfig, samples: number, seed: numbe
   const input = tf.input({ shape: [samples, samples, 1], name: 'window' });
   let x: tf.SymbolicTensor = input;
   arch.filters.forEach((filters, i) => {
-    x = tf.layers
-      .conv2d({ ...conv, filters, activation: 'relu', kernelInitializer: kernelInitializer(), name: `enc${i + 1}` })
-      .apply(x) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ ...conv, filters, activation: 'relu', kernelInitializer: kernelInitializer(), name: `enc${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers
-    .dense({ units: arch.bottleneck, activation: 'linear', kernelInitializer: kernelInitializer(), name: 'code' })
-    .apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: arch.bottleneck, activation: 'linear', kernelInitializer: kernelInitializer(), name: 'code' }).apply(x) as tf.SymbolicTensor;
   const last = arch.filters[n - 1];
-  x = tf.layers
-    .dense({ units: side * side * last, activation: 'relu', kernelInitializer: kernelInitializer(), name: 'expand' })
-    .apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: side * side * last, activation: 'relu', kernelInitializer: kernelInitializer(), name: 'expand' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.reshape({ targetShape: [side, side, last], name: 'unflatten' }).apply(x) as tf.SymbolicTensor;
   const decoderFilters = [...arch.filters.slice(0, -1).reverse(), 1];
   decoderFilters.forEach((filters, i) => {

@@ -20,7 +20,9 @@ export interface Calibration {
  */
 export function calibrate(errors: Float32Array | number[], recall: number): Calibration {
   if (!(recall > 0 && recall < 1)) throw new Error(`calibration: recall must lie in (0, 1), got ${recall}`);
-  const sorted = Array.from(errors).filter((e) => Number.isFinite(e)).sort((a, b) => a - b);
+  const sorted = Array.from(errors)
+    .filter((e) => Number.isFinite(e))
+    .sort((a, b) => a - b);
   if (sorted.length === 0) throw new Error('calibration: no finite held-out seamount errors to calibrate on');
   const calibration = { errors: sorted, recall, threshold: 0 };
   calibration.threshold = thresholdAtRecall(calibration, recall);

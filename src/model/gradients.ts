@@ -25,10 +25,7 @@ export function shardGradient(model: tf.LayersModel, shard: Shard): ShardResult 
   const samples = model.inputs[0].shape[1] as number;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const x = tf.tensor4d(shard.windows.subarray(0, shard.count * samples * samples), [shard.count, samples, samples, 1]);
-  const { value, grads } = tf.variableGrads(
-    () => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-    variables,
-  );
+  const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
   x.dispose();
   const flat = new Float32Array(variables.reduce((s, v) => s + v.size, 0));
   let o = 0;
@@ -95,4 +92,3 @@ export async function workerGradients(backend: BackendInfo['name'], threads: num
   }
   return runner;
 }
-

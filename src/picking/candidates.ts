@@ -103,7 +103,10 @@ interface Site {
 export async function gatherCandidates(windows: ScoredWindow[], grid: GridSource, o: GatherOptions): Promise<Candidate[]> {
   const cfg = o.picking;
   const sorted = [...windows].sort((a, b) => a.id - b.id || a.lon - b.lon || a.lat - b.lat || a.error - b.error);
-  const index = new GeoIndex(sorted.map((w) => w.lon), sorted.map((w) => w.lat));
+  const index = new GeoIndex(
+    sorted.map((w) => w.lon),
+    sorted.map((w) => w.lat),
+  );
   const source = grid instanceof CachedGrid ? grid : new CachedGrid(grid);
   const period = source.periodicLon ? lonPeriodColumns(source) : source.width;
   const sites = new Map<number, Site>();
@@ -129,7 +132,11 @@ export async function gatherCandidates(windows: ScoredWindow[], grid: GridSource
   if (cfg.peakSeedKm > 0) {
     const seedError = o.threshold * cfg.seedErrorFactor;
     const near = sorted.filter((w) => w.error < seedError);
-    const region = pointsRegion(near.map((w) => w.lon), near.map((w) => w.lat), cfg.peakSeedKm + SEED_PEAK_RADIUS_KM);
+    const region = pointsRegion(
+      near.map((w) => w.lon),
+      near.map((w) => w.lat),
+      cfg.peakSeedKm + SEED_PEAK_RADIUS_KM,
+    );
     const peaks = region
       ? await findHighpassPeaks(source, region, {
           highpassKm: cfg.highpassKm,

@@ -82,8 +82,7 @@ export async function rankAndMerge(
     source,
     ranked,
     { minSeparationKm: o.picking.minSeparationKm, splitDropFraction: o.picking.splitDropFraction },
-    (a, b) =>
-      b.score - a.score || b.m.prominenceM - a.m.prominenceM || a.m.lon - b.m.lon || a.m.lat - b.m.lat || (a.candidate.id < b.candidate.id ? -1 : 1),
+    (a, b) => b.score - a.score || b.m.prominenceM - a.m.prominenceM || a.m.lon - b.m.lon || a.m.lat - b.m.lat || (a.candidate.id < b.candidate.id ? -1 : 1),
     (host, merged) => {
       merged.mergedInto = host.candidate.id;
       host.windows += merged.windows;
@@ -92,7 +91,15 @@ export async function rankAndMerge(
   const byId = new Map(ranked.map((r) => [r.candidate.id, r]));
   const decisions: CandidateDecision[] = candidates.map((c) => {
     const r = byId.get(c.id);
-    if (!r) return { candidate: c, score: NaN, confidence: NaN, fate: 'dropped', mergedInto: null, rule: c.gate ?? { rule: 'no_measurement', value: NaN, limit: NaN } };
+    if (!r)
+      return {
+        candidate: c,
+        score: NaN,
+        confidence: NaN,
+        fate: 'dropped',
+        mergedInto: null,
+        rule: c.gate ?? { rule: 'no_measurement', value: NaN, limit: NaN },
+      };
     if (r.mergedInto) return { candidate: c, score: r.score, confidence: NaN, fate: 'merged', mergedInto: r.mergedInto, rule: null };
     return { candidate: c, score: r.score, confidence: NaN, fate: 'kept', mergedInto: null, rule: null };
   });

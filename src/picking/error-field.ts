@@ -34,7 +34,12 @@ export function findHits(windows: readonly ScoredWindow[], threshold: number, sm
     for (let i = 0; i < n; i++) if (raw[i] < threshold) out.push({ index: i, smoothedError: raw[i] });
     return out;
   }
-  const geo = index ?? new GeoIndex(windows.map((w) => w.lon), windows.map((w) => w.lat));
+  const geo =
+    index ??
+    new GeoIndex(
+      windows.map((w) => w.lon),
+      windows.map((w) => w.lat),
+    );
   const sigma = sigmaOfFwhm(smoothingKm);
   const reach = 3 * sigma;
   // windows that can be hits: those within the kernel's reach of a raw hit

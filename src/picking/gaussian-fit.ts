@@ -55,13 +55,7 @@ const NP = 9; // A, x0, y0, ln σa, ln σb, θ, c0, cx, cy
  *   sigmaBKm: 3, azimuthRad: 0, c0: -4000, cx: 0, cy: 0 });
  * fit.params.sigmaAKm; // major-axis σ, km (σa ≥ σb on return)
  */
-export function fitEllipticalGaussian(
-  x: Float64Array,
-  y: Float64Array,
-  z: Float64Array,
-  start: GaussianParams,
-  o: GaussianFitOptions = {},
-): GaussianFitResult {
+export function fitEllipticalGaussian(x: Float64Array, y: Float64Array, z: Float64Array, start: GaussianParams, o: GaussianFitOptions = {}): GaussianFitResult {
   const w = o.weights;
   const minLnS = log(o.minSigmaKm ?? 1e-3);
   const maxLnS = log(o.maxSigmaKm ?? 1e4);

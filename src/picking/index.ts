@@ -1,7 +1,36 @@
-export { measureSeamount, measurePatch, measureOutcome, measurePatchOutcome, type MeasureOutcome, BASAL_RADIUS_SIGMAS, type MeasureOptions, type Measurement } from './measure.js';
+export {
+  measureSeamount,
+  measurePatch,
+  measureOutcome,
+  measurePatchOutcome,
+  type MeasureOutcome,
+  BASAL_RADIUS_SIGMAS,
+  type MeasureOptions,
+  type Measurement,
+} from './measure.js';
 export { pickSeamounts, numberPicks, fixedCut, type PickOptions, type PickResult } from './pick.js';
-export { gatherCandidates, windowEvidence, RING_INNER, RING_OUTER, type Candidate, type CandidateSource, type DropRule, type RuleFailure, type GatherOptions } from './candidates.js';
-export { rankAndMerge, cutAndMeasure, finalDecision, type CandidateDecision, type Fate, type PickedCandidate, type Survivor, type CutRule, type DecidePicking } from './decide.js';
+export {
+  gatherCandidates,
+  windowEvidence,
+  RING_INNER,
+  RING_OUTER,
+  type Candidate,
+  type CandidateSource,
+  type DropRule,
+  type RuleFailure,
+  type GatherOptions,
+} from './candidates.js';
+export {
+  rankAndMerge,
+  cutAndMeasure,
+  finalDecision,
+  type CandidateDecision,
+  type Fate,
+  type PickedCandidate,
+  type Survivor,
+  type CutRule,
+  type DecidePicking,
+} from './decide.js';
 export { writeQuicklookPng, renderQuicklook, PICK_COLOUR, QUICKLOOK_MARGIN, type QuicklookOptions } from './quicklook.js';
 export { resolveThreshold, type ResolvedThreshold } from './threshold.js';
 export { fitEllipticalGaussian, gaussianModel, type GaussianParams, type GaussianFitResult, type GaussianFitOptions } from './gaussian-fit.js';

@@ -62,9 +62,23 @@ export interface MeasureOptions {
 
 /** The Seamount fields measurement fills in (documented in types.ts). */
 export type MeasuredFields =
-  | 'lon' | 'lat' | 'summitDepthM' | 'baseDepthM' | 'heightM' | 'radiusKm' | 'ellipse' | 'fitR2'
-  | 'volumeKm3' | 'flankSlopeDeg' | 'plateauAreaKm2' | 'plateauShare' | 'flatTopped' | 'heightSdM' | 'radiusSdKm'
-  | 'profileShape' | 'seamountClass';
+  | 'lon'
+  | 'lat'
+  | 'summitDepthM'
+  | 'baseDepthM'
+  | 'heightM'
+  | 'radiusKm'
+  | 'ellipse'
+  | 'fitR2'
+  | 'volumeKm3'
+  | 'flankSlopeDeg'
+  | 'plateauAreaKm2'
+  | 'plateauShare'
+  | 'flatTopped'
+  | 'heightSdM'
+  | 'radiusSdKm'
+  | 'profileShape'
+  | 'seamountClass';
 
 /** A seamount's shape as measured on the grid (the Seamount fields documented in types.ts), plus its prominence. */
 export type Measurement = Pick<Seamount, MeasuredFields> & {
@@ -177,7 +191,17 @@ export function measurePatchOutcome(patch: Patch, o: MeasureOptions, neighbours:
   const sigma0 = max(sqrt(halfArea / (2 * Math.PI * Math.LN2)), cellKm / 2);
 
   // 4. fit in a disc twice the basal radius, re-centred and re-sized until it settles
-  let params: GaussianParams = { amplitudeM: max(h0, 1), x0Km: sx, y0Km: sy, sigmaAKm: sigma0, sigmaBKm: sigma0, azimuthRad: 0, c0: plane[0], cx: plane[1], cy: plane[2] };
+  let params: GaussianParams = {
+    amplitudeM: max(h0, 1),
+    x0Km: sx,
+    y0Km: sy,
+    sigmaAKm: sigma0,
+    sigmaBKm: sigma0,
+    azimuthRad: 0,
+    c0: plane[0],
+    cx: plane[1],
+    cy: plane[2],
+  };
   let fitR2 = NaN;
   let fitRadius = 0;
   const minFitKm = max(6 * cellKm, searchKm);
@@ -278,7 +302,15 @@ function apexAboveCell(p: Patch, k: number, frame: EllipseFrame, plane: Plane, f
  * radius) and `discKm` (distance), in rings half a cell wide (at most MAX_RINGS), fitted with each shape
  * (profile.ts) for a basal radius between a quarter and twice the Gaussian's.
  */
-function profileFit(p: Patch, frame: EllipseFrame, plane: Plane, extentKm: number, discKm: number, cellKm: number, gaussianRadiusKm: number): ProfileFit | null {
+function profileFit(
+  p: Patch,
+  frame: EllipseFrame,
+  plane: Plane,
+  extentKm: number,
+  discKm: number,
+  cellKm: number,
+  gaussianRadiusKm: number,
+): ProfileFit | null {
   const ring = ringRadius(frame);
   const cells = cellsWithin(p, frame.x0Km, frame.y0Km, discKm);
   const radius = new Float64Array(cells.length);
@@ -500,4 +532,3 @@ function regionalLevel(p: Patch, x: number, y: number, sigmaKm: number): number 
   }
   return sw > 0 ? swz / sw : NaN;
 }
-

@@ -32,7 +32,10 @@ export async function mergeClosePicks<T extends { m: Measurement }>(
   absorb: (kept: T, merged: T) => void,
 ): Promise<T[]> {
   const ordered = [...picks].sort(better);
-  const index = new GeoIndex(ordered.map((p) => p.m.lon), ordered.map((p) => p.m.lat));
+  const index = new GeoIndex(
+    ordered.map((p) => p.m.lon),
+    ordered.map((p) => p.m.lat),
+  );
   const kept = new Uint8Array(ordered.length);
   const cellKm = abs(grid.dLat) * KM_PER_DEG;
   for (let i = 0; i < ordered.length; i++) {
@@ -106,7 +109,10 @@ export async function remeasureCrowded<T extends { m: Measurement }>(
   o: Omit<MeasureOptions, 'neighbours'>,
   accept: (m: Measurement) => boolean,
 ): Promise<number> {
-  const index = new GeoIndex(picks.map((p) => p.m.lon), picks.map((p) => p.m.lat));
+  const index = new GeoIndex(
+    picks.map((p) => p.m.lon),
+    picks.map((p) => p.m.lat),
+  );
   const maxRadius = picks.reduce((r, p) => max(r, p.m.radiusKm), 0);
   const before = picks.map((p) => p.m);
   let changed = 0;

@@ -56,8 +56,14 @@ export const fixedCut = (cut: number) => (): CutRule => ({ confidence: (s: numbe
 export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o: PickOptions): Promise<PickResult> {
   const candidates = await gatherCandidates(windows, grid, o);
   const { survivors, decisions } = await rankAndMerge(candidates, grid, { score: o.score, picking: o.picking });
-  const all = Float64Array.from(decisions.filter((d) => Number.isFinite(d.score)), (d) => d.score);
-  const rule = o.cut(all, Float64Array.from(survivors, (s) => s.score));
+  const all = Float64Array.from(
+    decisions.filter((d) => Number.isFinite(d.score)),
+    (d) => d.score,
+  );
+  const rule = o.cut(
+    all,
+    Float64Array.from(survivors, (s) => s.score),
+  );
   const numbered = numberPicks(await cutAndMeasure(survivors, grid, rule, o.picking));
   o.logger?.info(
     { grid: grid.path, windows: windows.length, candidates: candidates.length, seamounts: numbered.seamounts.length },
@@ -71,7 +77,10 @@ export async function pickSeamounts(windows: ScoredWindow[], grid: GridSource, o
  *
  * @example numberPicks([{ candidateId: 'C10_20', seamount: s }]).pickIds.get('C10_20') // 'SMT-000001'
  */
-export function numberPicks(picks: ReadonlyArray<{ candidateId: string; seamount: Omit<Seamount, 'id'> }>): { seamounts: Seamount[]; pickIds: Map<string, string> } {
+export function numberPicks(picks: ReadonlyArray<{ candidateId: string; seamount: Omit<Seamount, 'id'> }>): {
+  seamounts: Seamount[];
+  pickIds: Map<string, string>;
+} {
   const tagged = picks.map((p) => ({ ...p.seamount, candidateId: p.candidateId }));
   const numbered = numberSeamounts(tagged);
   const pickIds = new Map<string, string>();

@@ -79,7 +79,12 @@ export function binProfile(radiusKm: Float64Array, reliefM: Float64Array, binKm:
   }
   const keep: number[] = [];
   for (let b = 0; b < n; b++) if (c[b] > 0) keep.push(b);
-  const out: ProfileBins = { rKm: new Float64Array(keep.length), sum: new Float64Array(keep.length), sumSq: new Float64Array(keep.length), count: new Float64Array(keep.length) };
+  const out: ProfileBins = {
+    rKm: new Float64Array(keep.length),
+    sum: new Float64Array(keep.length),
+    sumSq: new Float64Array(keep.length),
+    count: new Float64Array(keep.length),
+  };
   keep.forEach((b, k) => {
     out.rKm[k] = r[b] / c[b];
     out.sum[k] = s1[b];

@@ -96,13 +96,7 @@ export type QuicklookCanvas = RasterCanvas & { readonly layout: QuicklookLayout 
  *
  * @example await writeQuicklookPng('out/quicklook.png', grid, null, seamounts, { title: '108 seamounts' });
  */
-export async function writeQuicklookPng(
-  path: string,
-  grid: GridSource,
-  region: Region | null,
-  seamounts: Seamount[],
-  o: QuicklookOptions = {},
-): Promise<void> {
+export async function writeQuicklookPng(path: string, grid: GridSource, region: Region | null, seamounts: Seamount[], o: QuicklookOptions = {}): Promise<void> {
   const canvas = await renderQuicklook(grid, region, seamounts, o);
   await writeFileAtomic(path, canvas.toPng());
 }
@@ -333,11 +327,14 @@ interface ReliefScale {
 const capRed = (r: number, g: number): number => min(r, g + 60, 255);
 
 function reliefScale(z: Float32Array): ReliefScale {
-  const valid = Array.from(z).filter(Number.isFinite).sort((a, b) => a - b);
+  const valid = Array.from(z)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const lowM = valid.length > 0 ? valid[floor(0.01 * (valid.length - 1))] : -1;
   const highM = valid.length > 0 ? valid[ceil(0.99 * (valid.length - 1))] : 0;
   // an all-ocean map spreads the blues over its own depth range rather than down from sea level
-  const colour = highM < 0 ? (v: number) => bathymetryColour(min(0, v - highM), min(lowM - highM, -1), 0) : (v: number) => bathymetryColour(v, min(lowM, -1), max(highM, 1));
+  const colour =
+    highM < 0 ? (v: number) => bathymetryColour(min(0, v - highM), min(lowM - highM, -1), 0) : (v: number) => bathymetryColour(v, min(lowM, -1), max(highM, 1));
   const mapColour = (v: number): Rgba => {
     const c = colour(v);
     return [capRed(c[0], c[1]), c[1], c[2]];

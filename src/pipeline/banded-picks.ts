@@ -11,7 +11,17 @@ import type { Logger } from '../base/logger.js';
 import { lonDegreesOfKm } from '../base/geodesy.js';
 import { concatFloat32, concatInt32 } from '../base/float32.js';
 import type { PickingConfig } from '../config/index.js';
-import { cutAndMeasure, gatherCandidates, numberPicks, rankAndMerge, RING_OUTER, type Candidate, type CandidateDecision, type CutRule, type Survivor } from '../picking/index.js';
+import {
+  cutAndMeasure,
+  gatherCandidates,
+  numberPicks,
+  rankAndMerge,
+  RING_OUTER,
+  type Candidate,
+  type CandidateDecision,
+  type CutRule,
+  type Survivor,
+} from '../picking/index.js';
 import type { WindowPlan } from '../tiling/index.js';
 import type { GridSource, ScoredWindow, Seamount } from '../types.js';
 import type { BatchScores } from './batch-store.js';
@@ -32,12 +42,7 @@ export interface RowBand {
 /** How far picking looks from a pick, km: the band margin. */
 export function pickingReachKm(picking: PickingConfig, strideKm: number): number {
   return (
-    2 * picking.measureRadiusKm +
-    picking.minSeparationKm +
-    2 * picking.smoothingKm +
-    RING_OUTER * picking.evidenceRadiusKm +
-    picking.peakSeedKm +
-    2 * strideKm
+    2 * picking.measureRadiusKm + picking.minSeparationKm + 2 * picking.smoothingKm + RING_OUTER * picking.evidenceRadiusKm + picking.peakSeedKm + 2 * strideKm
   );
 }
 
@@ -232,7 +237,11 @@ export async function pickInBands(o: BandedPickOptions): Promise<BandedPickResul
     async (windows, single) => {
       const candidates = await gatherCandidates(windows, o.grid, { threshold: o.threshold, strideKm: o.plan.strideKm, picking: o.picking, islands: o.islands });
       const ranked = await rankAndMerge(candidates, o.grid, { score: o.score, picking: o.picking });
-      if (single) o.logger?.info({ windows: windows.length, candidates: candidates.length, survivors: ranked.survivors.length }, `${candidates.length} candidates, ${ranked.survivors.length} after merging`);
+      if (single)
+        o.logger?.info(
+          { windows: windows.length, candidates: candidates.length, survivors: ranked.survivors.length },
+          `${candidates.length} candidates, ${ranked.survivors.length} after merging`,
+        );
       return [...ranked.survivors.map((survivor) => ({ survivor })), ...ranked.decisions.map((decision) => ({ decision }))];
     },
     (item) => ('survivor' in item ? item.survivor.m : item.decision.candidate),
@@ -248,7 +257,10 @@ export async function pickInBands(o: BandedPickOptions): Promise<BandedPickResul
       await o.onDecisions?.(decisions);
     },
   );
-  const rule = o.cut(scores.view(), Float64Array.from(survivors, (s) => s.score));
+  const rule = o.cut(
+    scores.view(),
+    Float64Array.from(survivors, (s) => s.score),
+  );
   const picks = await cutAndMeasure(survivors, o.grid, rule, o.picking);
   return { ...numberPicks(picks), rule };
 }

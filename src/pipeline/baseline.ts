@@ -55,7 +55,8 @@ export async function runBaseline(o: BaselineStageOptions): Promise<{ seamounts:
     };
     await writeSeamountsGeoJson(join(o.out, 'seamounts.geojson'), seamounts, meta);
     if (config.output.csv) await writeSeamountsCsv(join(o.out, 'seamounts.csv'), seamounts);
-    if (config.output.png) await writeQuicklookPng(join(o.out, 'quicklook.png'), grid, region, seamounts, { title: `${seamounts.length} seamounts (${label})` });
+    if (config.output.png)
+      await writeQuicklookPng(join(o.out, 'quicklook.png'), grid, region, seamounts, { title: `${seamounts.length} seamounts (${label})` });
     await writeJsonAtomic(join(o.out, 'run.json'), {
       kind: 'baseline',
       finishedAt: new Date().toISOString(),

@@ -26,10 +26,8 @@ export interface BatchScores {
   skippedNodata: number;
 }
 
-const batchFolder = (scoresDir: string, index: number): string =>
-  join(scoresDir, String(Math.floor(index / 1000)).padStart(4, '0'));
-const batchFile = (scoresDir: string, index: number): string =>
-  join(batchFolder(scoresDir, index), `batch-${String(index).padStart(8, '0')}.bin`);
+const batchFolder = (scoresDir: string, index: number): string => join(scoresDir, String(Math.floor(index / 1000)).padStart(4, '0'));
+const batchFile = (scoresDir: string, index: number): string => join(batchFolder(scoresDir, index), `batch-${String(index).padStart(8, '0')}.bin`);
 
 /** One batch's scores as the bytes of its file (layout in the module comment). */
 export function encodeBatch(b: BatchScores): Uint8Array {

@@ -14,10 +14,20 @@ import type { Logger } from '../base/logger.js';
 import { formatRegion, parseRegion } from '../config/index.js';
 import { Float32GeoTiffWriter, gridTransfer, openGrid } from '../grid/index.js';
 import { currentBackend, selectBackend } from '../engine/index.js';
-import { confidenceOf, loadBundle, runtimeVersions, type BundleMeta } from '../model/index.js';
+import { loadBundle, runtimeVersions, type BundleMeta } from '../model/index.js';
 import { resolveThreshold } from '../picking/index.js';
 import { createScorer, type Scorer } from '../scoring/index.js';
-import { assertGridHoldsWindow, assertSameWindowSpec, batchCount, cellSamples, COARSE_CELL_SAMPLES, planWindows, sampleSpacingKm, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
+import {
+  assertGridHoldsWindow,
+  assertSameWindowSpec,
+  batchCount,
+  cellSamples,
+  COARSE_CELL_SAMPLES,
+  planWindows,
+  sampleSpacingKm,
+  streamWindowBatches,
+  type WindowPlan,
+} from '../tiling/index.js';
 import type { GridSource, Seamount, WindowSpec } from '../types.js';
 import { decideCut, rankerConfidence, type CutDecision, type CutSettings, type Ranker } from '../ranking/index.js';
 import type { PickingConfig } from '../config/index.js';
@@ -68,7 +78,14 @@ export async function openDetectJob(o: DetectOptions): Promise<OpenedJob> {
     assertGridHoldsWindow(grid, spec.sizeKm);
     const region = config.region ? parseRegion(config.region) : null;
     const plan = planWindows(grid, region, config.window.strideKm, config.plan);
-    const scoringConfig = { window: spec, stride: config.window.strideKm, plan: config.plan, batchSize: config.tiling.batchSize, backend: config.scoring.backend, engine: config.scoring.engine };
+    const scoringConfig = {
+      window: spec,
+      stride: config.window.strideKm,
+      plan: config.plan,
+      batchSize: config.tiling.batchSize,
+      backend: config.scoring.backend,
+      engine: config.scoring.engine,
+    };
     const identity: JobIdentity = {
       formatVersion: JOB_FORMAT_VERSION,
       grid: { ...(await gridFingerprint(o.gridPath, grid)), variable: grid.variable },
@@ -131,7 +148,8 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
   const total = job.identity.plan.batches;
   const mine = (k: number) => shardHasBatch(shard, k);
   const checked = await store.validDoneBatches();
-  if (checked.removed.length > 0) log.warn({ removed: checked.removed }, `${checked.removed.length} damaged batch files removed; their batches are scored again`);
+  if (checked.removed.length > 0)
+    log.warn({ removed: checked.removed }, `${checked.removed.length} damaged batch files removed; their batches are scored again`);
   const done = new Set(checked.done);
   let inShard = 0;
   for (let k = 0; k < total; k++) if (mine(k)) inShard++;
@@ -170,7 +188,7 @@ async function scoreMissingBatches(job: OpenedJob, o: DetectOptions, store: Batc
       if (scored % 50 === 0) {
         // progress in the logs too (the bar is drawn only on a terminal): done / total and ETA
         const remaining = inShard - resumed - scored;
-        const etaSeconds = Math.round(((performance.now() - started) / scored) * remaining / 1000);
+        const etaSeconds = Math.round((((performance.now() - started) / scored) * remaining) / 1000);
         log.info(
           { batches: resumed + scored, of: inShard, windows: windowsScored, etaSeconds },
           `scored ${resumed + scored}/${inShard} batches (${windowsScored} windows this run), about ${formatDuration(etaSeconds)} left`,
@@ -217,10 +235,12 @@ export async function surveyScores(plan: WindowPlan, batches: number, stores: Ba
 
 /** Picks, measures and writes the final outputs of a job whose batches are all scored. */
 export async function finishDetect(job: OpenedJob, o: DetectOptions, stores: BatchStore[], extra: FinishExtra): Promise<DetectSummary> {
-  const { config, logger: log } = o;
+  const { config } = o;
   const t0 = performance.now();
   // error.tif is written while the scores are surveyed, under a temporary name until the catalogue is written
-  const errorTiff = config.output.errorGrid ? await Float32GeoTiffWriter.create(join(o.outDir, 'error.tif'), errorRasterGeometry(job.plan), ERROR_NODATA) : null;
+  const errorTiff = config.output.errorGrid
+    ? await Float32GeoTiffWriter.create(join(o.outDir, 'error.tif'), errorRasterGeometry(job.plan), ERROR_NODATA)
+    : null;
   try {
     const rows = errorTiff ? new ErrorRasterStream(job.plan, ERROR_NODATA, (row) => errorTiff.writeRow(row)) : undefined;
     const { scored, skippedLand, skippedNodata, missing } = await surveyScores(job.plan, job.identity.plan.batches, stores, rows);
@@ -303,7 +323,16 @@ async function pickAndWrite(job: OpenedJob, o: DetectOptions, stores: BatchStore
       throw err;
     }
     const decided = cut as CutDecision | null;
-    await writeDetectOutputs({ outDir: o.outDir, job, seamounts, errorTiff: extra.errorTiff, windowsScored: scored, threshold, cut: decided?.cut ?? NaN, config });
+    await writeDetectOutputs({
+      outDir: o.outDir,
+      job,
+      seamounts,
+      errorTiff: extra.errorTiff,
+      windowsScored: scored,
+      threshold,
+      cut: decided?.cut ?? NaN,
+      config,
+    });
   }
   const t2 = performance.now();
   const timingsMs = { ...extra.timingsMs, survey: t1 - t0, pickAndWrite: t2 - t1 };
@@ -331,7 +360,9 @@ async function pickAndWrite(job: OpenedJob, o: DetectOptions, stores: BatchStore
     timingsMs,
   });
   if (candidates) {
-    const dropped = Object.entries(candidates.dropped).map(([rule, n]) => `${n} ${rule}`).join(', ');
+    const dropped = Object.entries(candidates.dropped)
+      .map(([rule, n]) => `${n} ${rule}`)
+      .join(', ');
     log.info(
       { seamounts: seamounts.length, windows: scored, threshold, cut: (cut as CutDecision | null)?.cut, candidates },
       `found ${seamounts.length} seamounts in ${scored} windows (${candidates.candidates} candidates: ${candidates.merged} merged, dropped ${dropped || 'none'})`,
@@ -342,7 +373,13 @@ async function pickAndWrite(job: OpenedJob, o: DetectOptions, stores: BatchStore
 
 /** How detect sets the cut: the picking settings and the bundle ranker's prior, coverage and fixed cut. */
 export function cutSettings(picking: Pick<PickingConfig, 'adaptPrior' | 'cut'>, ranker: Ranker): CutSettings {
-  return { adaptPrior: picking.adaptPrior, cut: picking.cut, trainingPrior: ranker.training.prior, coverage: ranker.cut.coverage, bundleCut: ranker.cut.confidence };
+  return {
+    adaptPrior: picking.adaptPrior,
+    cut: picking.cut,
+    trainingPrior: ranker.training.prior,
+    coverage: ranker.cut.coverage,
+    bundleCut: ranker.cut.confidence,
+  };
 }
 
 /** run.json's `cut`: the cut, where it came from, the prior used and the F1 it expects. */
@@ -392,9 +429,7 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
     const existing = readJobFile(o.outDir);
     if (existing && (o.fresh || existing.identitySha256 !== identitySha256 || formatShard(existing.shard) !== formatShard(shard))) {
       if (!o.fresh) {
-        throw new Error(
-          `${o.outDir} holds another job (different grid, model, configuration or shard); use a new --out folder or --fresh to discard it`,
-        );
+        throw new Error(`${o.outDir} holds another job (different grid, model, configuration or shard); use a new --out folder or --fresh to discard it`);
       }
       for (const name of ['scores', 'job.json', 'run.json']) rmSync(join(o.outDir, name), { recursive: true, force: true });
     }
@@ -440,7 +475,16 @@ export async function runDetect(o: DetectOptions): Promise<DetectSummary> {
         timingsMs,
       });
       log.info({ batches }, `shard ${formatShard(shard)} done: ${s.inShard} batches scored; run merge over all shard folders`);
-      return { outDir: o.outDir, shard, windows: { planned: job.plan.count, scored: 0, skippedLand: 0, skippedNodata: 0 }, batches, seamounts: null, candidates: null, threshold: null, timingsMs };
+      return {
+        outDir: o.outDir,
+        shard,
+        windows: { planned: job.plan.count, scored: 0, skippedLand: 0, skippedNodata: 0 },
+        batches,
+        seamounts: null,
+        candidates: null,
+        threshold: null,
+        timingsMs,
+      };
     }
     return await finishDetect(job, o, [store], { timingsMs, shard, batches, scorer: scorerDetail });
   } finally {

@@ -66,7 +66,11 @@ export class ErrorRasterStream {
   private readonly pending: Float32Array[] = [];
   private readonly spare: Float32Array[] = [];
 
-  constructor(plan: RasterPlan, private readonly nodata: number, private readonly sink: RowSink) {
+  constructor(
+    plan: RasterPlan,
+    private readonly nodata: number,
+    private readonly sink: RowSink,
+  ) {
     this.strideKm = plan.strideKm;
     this.geometry = errorRasterGeometry(plan);
   }

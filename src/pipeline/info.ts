@@ -159,7 +159,13 @@ async function planInfo(o: InfoOptions, grid: Awaited<ReturnType<typeof openGrid
     const shardCount = Math.max(1, Math.floor(o.shards ?? 1));
     if (shardCount > 1) {
       const batchesPerShard = Math.ceil(batches / shardCount);
-      out.shards = { count: shardCount, batchesPerShard, windowsPerShard: Math.min(plan.count, batchesPerShard * batchSize), estimatedSecondsPerShard: null, coreHours: null };
+      out.shards = {
+        count: shardCount,
+        batchesPerShard,
+        windowsPerShard: Math.min(plan.count, batchesPerShard * batchSize),
+        estimatedSecondsPerShard: null,
+        coreHours: null,
+      };
     }
     if (o.probe === false || plan.count === 0) return out;
 
@@ -188,7 +194,13 @@ async function planInfo(o: InfoOptions, grid: Awaited<ReturnType<typeof openGrid
     try {
       let t = performance.now();
       let first = true;
-      for await (const b of streamWindowBatches(grid, plan, { batchSize, workers: config.tiling.workers, spec, plan: config.plan, includeBatch: (k) => wanted.has(k) })) {
+      for await (const b of streamWindowBatches(grid, plan, {
+        batchSize,
+        workers: config.tiling.workers,
+        spec,
+        plan: config.plan,
+        includeBatch: (k) => wanted.has(k),
+      })) {
         await scorer.score(b.data, b.ids.length);
         const n = b.ids.length + b.skippedLand + b.skippedNodata;
         const isWarmUp = first && warmUp !== null;

@@ -69,7 +69,13 @@ class MemoryScores implements ScoreSource {
 async function scoreGrid(grid: GridSource, plan: WindowPlan, o: RankerTrainingOptions): Promise<MemoryScores> {
   const store = new MemoryScores();
   const batchSize = o.config.tiling.batchSize;
-  for await (const batch of streamWindowBatches(grid, plan, { batchSize, workers: o.config.tiling.workers, spec: o.spec, plan: o.config.plan, logger: o.logger })) {
+  for await (const batch of streamWindowBatches(grid, plan, {
+    batchSize,
+    workers: o.config.tiling.workers,
+    spec: o.spec,
+    plan: o.config.plan,
+    logger: o.logger,
+  })) {
     const errors = await o.scorer.score(batch.data, batch.ids.length);
     store.add({ index: batch.index, ids: batch.ids, errors, skippedLand: batch.skippedLand, skippedNodata: batch.skippedNodata });
   }
@@ -120,7 +126,10 @@ function uniqueById(entries: readonly CatalogueEntry[]): CatalogueEntry[] {
 export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   const rc = o.config.training.ranker;
   const refs = uniqueById(o.catalogue);
-  const refIndex = new GeoIndex(refs.map((r) => r.lon), refs.map((r) => r.lat));
+  const refIndex = new GeoIndex(
+    refs.map((r) => r.lon),
+    refs.map((r) => r.lat),
+  );
   const perGrid: Candidate[][] = [];
   for (const g of o.grids) perGrid.push(await gridCandidates(g, o));
 
@@ -147,7 +156,10 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   });
   const labelled = examples.filter((e) => e.label === 1).length;
   const unlabelled = examples.length - labelled;
-  o.logger.info({ labelled, unlabelled, ambiguous }, `ranker: ${labelled} labelled and ${unlabelled} unlabelled candidates (${ambiguous} in between, left out)`);
+  o.logger.info(
+    { labelled, unlabelled, ambiguous },
+    `ranker: ${labelled} labelled and ${unlabelled} unlabelled candidates (${ambiguous} in between, left out)`,
+  );
   // refitL2 0: the initial ranker is not a prior (fitted afresh, as a new one)
   const prior = rc.refitL2 > 0 ? o.prior : undefined;
   // a fresh ranker needs both kinds; a refit is pulled towards its initial ranker, so any labels adjust it
@@ -179,7 +191,13 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
     const inside = refs.filter((r) => area.contains(r.lon, r.lat) && !o.excluded.some((a) => a.contains(r.lon, r.lat)));
     const valid = await onValidSeaFloor(grid, inside, o.config.plan.landLevelM);
     const counted = inside.filter((_, i) => valid[i]);
-    const matched = new Set(matchOneToOne(survivors.map((s) => s.m), counted, o.config.compare.toleranceKm).map((m) => m.pick));
+    const matched = new Set(
+      matchOneToOne(
+        survivors.map((s) => s.m),
+        counted,
+        o.config.compare.toleranceKm,
+      ).map((m) => m.pick),
+    );
     references += counted.length;
     covered += matched.size;
     survivors.forEach((s, i) => fixedOutcomes.push({ confidence: s.score, tp: matched.has(i) }));
@@ -192,10 +210,18 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   let tp = 0;
   let picks = 0;
   for (const [gi, j] of judged.entries()) {
-    const rule = decideCut(j.scores, Float64Array.from(j.survivors, (s) => s.score), { adaptPrior: true, cut: 'expected-f1', trainingPrior, coverage, bundleCut: fixed.confidence });
+    const rule = decideCut(
+      j.scores,
+      Float64Array.from(j.survivors, (s) => s.score),
+      { adaptPrior: true, cut: 'expected-f1', trainingPrior, coverage, bundleCut: fixed.confidence },
+    );
     const kept = j.survivors.filter((s) => rule.confidence(s.score) >= rule.cut);
     picks += kept.length;
-    tp += matchOneToOne(kept.map((s) => s.m), j.counted, o.config.compare.toleranceKm).length;
+    tp += matchOneToOne(
+      kept.map((s) => s.m),
+      j.counted,
+      o.config.compare.toleranceKm,
+    ).length;
     o.logger.debug({ grid: o.grids[gi].path, prior: rule.prior.searched, cut: rule.cut, picks: kept.length }, 'ranker: adaptive cut on a training grid');
   }
   const adaptive = {

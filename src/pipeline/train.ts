@@ -13,7 +13,18 @@ import { formatRegion, parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
 import { selectBackend } from '../engine/index.js';
 import type * as tf from '@tensorflow/tfjs';
-import { BUNDLE_FORMAT_VERSION, bundleWeightsSha256, createPrng, loadBundle, runtimeVersions, saveBundle, trainAutoencoder, type BundleMeta, type Calibration, type TrainingSet } from '../model/index.js';
+import {
+  BUNDLE_FORMAT_VERSION,
+  bundleWeightsSha256,
+  createPrng,
+  loadBundle,
+  runtimeVersions,
+  saveBundle,
+  trainAutoencoder,
+  type BundleMeta,
+  type Calibration,
+  type TrainingSet,
+} from '../model/index.js';
 import type { BackendInfo } from '../engine/index.js';
 import type { ModelConfig } from '../config/index.js';
 import type { Ranker } from '../ranking/index.js';
@@ -86,7 +97,8 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
   if (o.rankerOnly && !init) throw new Error('train --ranker-only refits the ranker of an existing bundle: give it with --init');
   const spec: WindowSpec = init ? init.meta.windowSpec : windowSpecFromConfig(config.window);
   const arch = init ? init.meta.architecture : config.model;
-  if (init) log.info({ init: o.initDir }, `${o.rankerOnly ? 'refitting the ranker of' : 'fine-tuning'} ${o.initDir} (its window spec and architecture are kept)`);
+  if (init)
+    log.info({ init: o.initDir }, `${o.rankerOnly ? 'refitting the ranker of' : 'fine-tuning'} ${o.initDir} (its window spec and architecture are kept)`);
   const excluded = o.excludeRegions.map(parseRegion);
   const candidates = await readCandidates(o.cataloguePaths, excluded, log);
 
@@ -100,7 +112,12 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
     if (o.rankerOnly && init) {
       model = init.model;
       calibration = init.meta.calibration;
-      training = { ...init.meta.training, createdAt: new Date().toISOString(), command: o.command, init: { path: resolve(o.initDir as string), sha256: await sha256Folder(o.initDir as string) } };
+      training = {
+        ...init.meta.training,
+        createdAt: new Date().toISOString(),
+        command: o.command,
+        init: { path: resolve(o.initDir as string), sha256: await sha256Folder(o.initDir as string) },
+      };
     } else {
       const fitted = await fitAutoencoder(o, { candidates, grids, spec, arch, init, backend, excluded, log });
       model = fitted.model;
@@ -111,7 +128,14 @@ export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
     const ranker = config.training.ranker.enabled
       ? await fitBundleRanker(o, { model, grids, candidates, excluded, spec, threshold: calibration.threshold, backend, init, log })
       : undefined;
-    const meta: BundleMeta = { formatVersion: BUNDLE_FORMAT_VERSION, windowSpec: spec, architecture: arch, calibration, ...(ranker ? { ranker } : {}), training };
+    const meta: BundleMeta = {
+      formatVersion: BUNDLE_FORMAT_VERSION,
+      windowSpec: spec,
+      architecture: arch,
+      calibration,
+      ...(ranker ? { ranker } : {}),
+      training,
+    };
     await saveBundle(o.outDir, model, meta);
     if (model !== init?.model) model.dispose();
     init?.model.dispose();
@@ -145,8 +169,14 @@ async function fitAutoencoder(o: TrainJobOptions, a: AutoencoderInputs) {
   const valIdx = order.slice(0, nVal).sort((x, y) => x - y);
   const trainIdx = order.slice(nVal).sort((x, y) => x - y);
   const train = packWindows(await augmentedWindows(trainIdx, usable, centred, grids, spec, config, prng.next), spec.samples);
-  const val = packWindows(valIdx.map((i) => centred[i]), spec.samples);
-  log.info({ train: train.count, trainSeamounts: trainIdx.length, val: val.count }, `training on ${train.count} windows of ${trainIdx.length} seamounts, ${val.count} held out`);
+  const val = packWindows(
+    valIdx.map((i) => centred[i]),
+    spec.samples,
+  );
+  log.info(
+    { train: train.count, trainSeamounts: trainIdx.length, val: val.count },
+    `training on ${train.count} windows of ${trainIdx.length} seamounts, ${val.count} held out`,
+  );
 
   const progress = createProgress('epochs', config.logging.progress, config.training.epochs);
   const result = await trainAutoencoder(train, val, {
@@ -246,7 +276,13 @@ async function readCandidates(cataloguePaths: string[], excluded: Region[], log:
 }
 
 /** Which seamounts have a usable centred window, on which grid (the first that holds them), and those windows. */
-async function findUsableSeamounts(candidates: CatalogueEntry[], grids: GridSource[], spec: WindowSpec, o: TrainJobOptions, log: Logger): Promise<{ usable: UsableSeamount[]; centred: Float32Array[] }> {
+async function findUsableSeamounts(
+  candidates: CatalogueEntry[],
+  grids: GridSource[],
+  spec: WindowSpec,
+  o: TrainJobOptions,
+  log: Logger,
+): Promise<{ usable: UsableSeamount[]; centred: Float32Array[] }> {
   const { config } = o;
   const gridAreas = grids.map((g) => SearchArea.fromGrid(g));
   const usable: UsableSeamount[] = [];
@@ -282,7 +318,15 @@ async function findUsableSeamounts(candidates: CatalogueEntry[], grids: GridSour
 }
 
 /** Training windows: each training seamount's centred window plus shifted, arbitrarily rotated copies that pass the plan's rules. */
-async function augmentedWindows(trainIdx: number[], usable: UsableSeamount[], centred: Float32Array[], grids: GridSource[], spec: WindowSpec, config: Config, rng: () => number): Promise<Float32Array[]> {
+async function augmentedWindows(
+  trainIdx: number[],
+  usable: UsableSeamount[],
+  centred: Float32Array[],
+  grids: GridSource[],
+  spec: WindowSpec,
+  config: Config,
+  rng: () => number,
+): Promise<Float32Array[]> {
   const { augment } = config.training;
   const trainWindows: Float32Array[] = [];
   const cut = createProgress('windows', config.logging.progress, trainIdx.length * augment.copies);

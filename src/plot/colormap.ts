@@ -41,6 +41,7 @@ export function hillshade(dzdx: number, dzdy: number): number {
   const nx = -dzdx;
   const ny = -dzdy;
   const norm = Math.hypot(nx, ny, 1);
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: the shading's own constant; Math.SQRT1_2 would shift every quick-look pixel
   const light = (-nx * 0.5 + ny * 0.5 + 0.7071) / norm; // light from up-left, y pointing down
   return Math.min(1.2, Math.max(0.4, 0.4 + 0.8 * light));
 }

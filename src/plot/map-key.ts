@@ -72,7 +72,9 @@ export function niceTicks(low: number, high: number, maxTicks: number): number[]
   const span = high - low;
   if (!(span > 0) || maxTicks < 1) return [];
   const magnitude = pow(10, floor(log10(span)) - 1);
-  const step = [1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].map((f) => f * magnitude).find((s) => floor(high / s) - Math.ceil(low / s) + 1 <= maxTicks) ?? span;
+  const step =
+    [1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].map((f) => f * magnitude).find((s) => floor(high / s) - Math.ceil(low / s) + 1 <= maxTicks) ??
+    span;
   const ticks: number[] = [];
   for (let k = Math.ceil(low / step); k * step <= high + 1e-9 * abs(step); k++) ticks.push(Number((k * step).toPrecision(12)));
   return ticks;

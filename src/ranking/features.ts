@@ -40,8 +40,7 @@ const logError = (error: number, threshold: number): number =>
  */
 export function featureVector(e: CandidateEvidence, threshold: number): Float64Array {
   const radius = min(100, max(0.5, Number.isFinite(e.radiusKm) ? e.radiusKm : 0.5));
-  const contrast =
-    Number.isFinite(e.ringError) && Number.isFinite(e.windowErrorMin) ? log(max(e.ringError, 1e-3) / max(e.windowErrorMin, 1e-3)) : 0;
+  const contrast = Number.isFinite(e.ringError) && Number.isFinite(e.windowErrorMin) ? log(max(e.ringError, 1e-3) / max(e.windowErrorMin, 1e-3)) : 0;
   return Float64Array.from([
     logError(e.windowErrorMin, threshold),
     logError(e.windowErrorSummit, threshold),

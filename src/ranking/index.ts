@@ -21,4 +21,14 @@ export {
 } from './ranker.js';
 export { bestF1Cut, averagePrecision, type CutChoice, type RankedOutcome } from './cut.js';
 export { spatialFold, FOLD_TILE_DEG } from './folds.js';
-export { adjustToPrior, estimatePrior, expectedF1Cut, decideCut, MIN_CANDIDATES_FOR_PRIOR, type PriorEstimate, type ExpectedCut, type CutSettings, type CutDecision } from './prior.js';
+export {
+  adjustToPrior,
+  estimatePrior,
+  expectedF1Cut,
+  decideCut,
+  MIN_CANDIDATES_FOR_PRIOR,
+  type PriorEstimate,
+  type ExpectedCut,
+  type CutSettings,
+  type CutDecision,
+} from './prior.js';

@@ -76,7 +76,10 @@ export interface ExpectedCut {
  * @example expectedF1Cut([0.9, 0.8, 0.3, 0.1], 1) // keeps the first two: { cut: 0.55, expectedF1: 0.81, picks: 2 }
  */
 export function expectedF1Cut(posteriors: ArrayLike<number>, coverage: number): ExpectedCut {
-  const s = Float64Array.from(posteriors).filter((p) => Number.isFinite(p)).sort().reverse();
+  const s = Float64Array.from(posteriors)
+    .filter((p) => Number.isFinite(p))
+    .sort()
+    .reverse();
   let total = 0;
   for (const p of s) total += p;
   total /= max(coverage, 1e-6);

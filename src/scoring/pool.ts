@@ -64,7 +64,11 @@ export async function createScorer(model: tf.LayersModel, options: ScorerOptions
     options.backend,
     'scoring',
     async () => {
-      const scorer = await createOnnxScorer(model, { threads: options.threads ?? availableParallelism(), batchSize: options.batchSize, misfit: options.misfit });
+      const scorer = await createOnnxScorer(model, {
+        threads: options.threads ?? availableParallelism(),
+        batchSize: options.batchSize,
+        misfit: options.misfit,
+      });
       return { ...scorer, detail: await onnxRuntimeDetail(scorer.threads) };
     },
     options.onFallback,
@@ -144,4 +148,3 @@ export async function serialiseModel(model: tf.LayersModel): Promise<WorkerModel
   if (!out) throw new Error('serialiseModel: the model produced no artifacts');
   return out;
 }
-

@@ -34,7 +34,9 @@ let ready: Promise<tf.LayersModel> | null = null;
 
 async function setUp(data: ScoringWorkerData): Promise<tf.LayersModel> {
   await selectBackend(data.backend);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: data.model.modelTopology, weightSpecs: data.model.weightSpecs, weightData: data.model.weightData }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: data.model.modelTopology, weightSpecs: data.model.weightSpecs, weightData: data.model.weightData }),
+  );
 }
 
 export default async function scoreInWorker(task: ScoreTask): Promise<Float32Array> {

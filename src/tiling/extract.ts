@@ -71,7 +71,7 @@ export function sampleLattice(
   raw: SourcePatch,
   field: SourcePatch,
   lonC: number,
-  latC: number,
+  _latC: number,
   lattice: WindowLattice,
   landLevelM: number,
 ): SampleCounts {

@@ -3,7 +3,15 @@
  * equal-area plane of its centre, anti-aliased, normalised and tapered, built in worker threads and
  * streamed in bounded batches.
  */
-export { windowSpecFromConfig, checkWindowSpec, windowSpecDifferences, assertSameWindowSpec, sampleSpacingKm, cellSamples, COARSE_CELL_SAMPLES } from './spec.js';
+export {
+  windowSpecFromConfig,
+  checkWindowSpec,
+  windowSpecDifferences,
+  assertSameWindowSpec,
+  sampleSpacingKm,
+  cellSamples,
+  COARSE_CELL_SAMPLES,
+} from './spec.js';
 export { laeaForward, laeaInverse } from './projection.js';
 export { assertGridHoldsWindow, planWindows, type WindowPlan } from './plan.js';
 export {

@@ -14,6 +14,7 @@ function selectKth(buf: Float32Array, lo: number, hi: number, k: number): void {
     const a = buf[lo];
     const b = buf[mid];
     const c = buf[hi];
+    // biome-ignore lint/complexity/useMathMinMax: the median of three, not a minimum or a maximum
     const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
     let i = lo;
     let j = hi;

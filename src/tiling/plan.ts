@@ -110,9 +110,7 @@ export function planWindows(grid: GridGeometry, region: Region | null, strideKm:
   }
   const limit = plan.maxAbsLatDeg;
   if (south > limit || north < -limit) {
-    throw new Error(
-      `window plan: ${where} (${south}..${north}° N) lies poleward of plan.maxAbsLatDeg = ${limit}°: windows are not centred there`,
-    );
+    throw new Error(`window plan: ${where} (${south}..${north}° N) lies poleward of plan.maxAbsLatDeg = ${limit}°: windows are not centred there`);
   }
   if (south < -limit || north > limit) {
     logger?.warn(
@@ -194,8 +192,6 @@ export function assertGridHoldsWindow(grid: GridGeometry & { path?: string }, si
   const widestLat = bounds.south <= 0 && bounds.north >= 0 ? 0 : Math.min(Math.abs(bounds.south), Math.abs(bounds.north));
   const ewKm = grid.periodicLon ? Infinity : grid.width * grid.dLon * KM_PER_DEG * Math.cos((widestLat * Math.PI) / 180);
   if (nsKm < sizeKm || ewKm < sizeKm) {
-    throw new Error(
-      `${grid.path ?? 'grid'}: the grid covers only ${ewKm.toFixed(1)} km × ${nsKm.toFixed(1)} km, smaller than one ${sizeKm} km window`,
-    );
+    throw new Error(`${grid.path ?? 'grid'}: the grid covers only ${ewKm.toFixed(1)} km × ${nsKm.toFixed(1)} km, smaller than one ${sizeKm} km window`);
   }
 }

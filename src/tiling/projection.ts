@@ -5,7 +5,6 @@ import { EARTH_RADIUS_KM } from '../base/geodesy.js';
  * shape and area whatever its latitude.
  */
 
-
 const DEG = Math.PI / 180;
 
 /**

@@ -81,7 +81,7 @@ export function assertSameWindowSpec(bundleSpec: WindowSpec, runSpec: WindowSpec
   if (diff.length > 0) {
     throw new Error(
       `${bundleName} was trained on windows cut differently from this run's window settings (bundle ≠ run):\n  ${diff.join('\n  ')}\n` +
-        'Use the bundle\'s window settings (drop the window overrides) or train a new bundle.',
+        "Use the bundle's window settings (drop the window overrides) or train a new bundle.",
     );
   }
 }

@@ -49,7 +49,6 @@ export function batchCount(plan: WindowPlan, batchSize: number): number {
   return Math.ceil(plan.count / batchSize);
 }
 
-
 /** A typed array's buffer when it can be transferred without detaching anyone else's data; else a copy's. */
 function ownBuffer(values: Float32Array): Float32Array {
   const whole = values.buffer instanceof ArrayBuffer && values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
@@ -103,7 +102,10 @@ export async function* streamWindowBatches(grid: GridSource, plan: WindowPlan, o
       patches,
     };
     const result = pool
-      ? await pool.run(task, { transferList: patches.flatMap((p): ArrayBuffer[] => [p.values.buffer as ArrayBuffer, p.lon.buffer as ArrayBuffer, p.lat.buffer as ArrayBuffer]), signal: signal ?? null })
+      ? await pool.run(task, {
+          transferList: patches.flatMap((p): ArrayBuffer[] => [p.values.buffer as ArrayBuffer, p.lon.buffer as ArrayBuffer, p.lat.buffer as ArrayBuffer]),
+          signal: signal ?? null,
+        })
       : buildBatch(task);
     return assembleBatch(k, plan, firstId, endId, result, s2);
   };
@@ -135,7 +137,10 @@ export async function* streamWindowBatches(grid: GridSource, plan: WindowPlan, o
       kept += batch.ids.length;
       skippedLand += batch.skippedLand;
       skippedNodata += batch.skippedNodata;
-      logger?.debug({ batch: batch.index, kept: batch.ids.length, skippedLand: batch.skippedLand, skippedNodata: batch.skippedNodata }, `window batch ${batch.index + 1}/${nBatches}`);
+      logger?.debug(
+        { batch: batch.index, kept: batch.ids.length, skippedLand: batch.skippedLand, skippedNodata: batch.skippedNodata },
+        `window batch ${batch.index + 1}/${nBatches}`,
+      );
       yield batch;
     }
     logger?.info(
@@ -159,7 +164,14 @@ function serialiser(): <T>(f: () => Promise<T>) => Promise<T> {
 }
 
 /** Reads the source patches of windows firstId..endId-1 (one per group of neighbouring windows), with their centres. */
-async function readBatchPatches(grid: GridSource, plan: WindowPlan, spec: WindowSpec, firstId: number, endId: number, signal: AbortSignal | undefined): Promise<PatchTask[]> {
+async function readBatchPatches(
+  grid: GridSource,
+  plan: WindowPlan,
+  spec: WindowSpec,
+  firstId: number,
+  endId: number,
+  signal: AbortSignal | undefined,
+): Promise<PatchTask[]> {
   const out: PatchTask[] = [];
   for (const g of groupPatches(grid, plan, spec, firstId, endId)) {
     if (signal?.aborted) throw abortError(signal);

@@ -6,7 +6,7 @@ const SRC = join(import.meta.dirname, '..', '..', 'src');
 const EXPORTED_FUNCTION = /^export (?:async )?function (\w+)|^export const (\w+) = (?:async )?(?:\(|<)/;
 
 /** Exported functions whose declaration is not directly under a `/** … *\/` comment, as `file: name`. */
-export function undocumentedExports(file: string, text: string): string[] {
+function undocumentedExports(file: string, text: string): string[] {
   const out: string[] = [];
   let previous = '';
   for (const line of text.split('\n')) {

@@ -32,6 +32,11 @@ describe('import direction', () => {
       { from: 'grid/open.ts', to: 'pipeline/detect.ts' },
     ];
     expect(layerViolations(upward)).toEqual(['grid/open.ts → pipeline/detect.ts: grid may not import from pipeline, a later stage']);
-    expect(importCycles([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'a.ts' }])).toEqual([['a.ts', 'b.ts']]);
+    expect(
+      importCycles([
+        { from: 'a.ts', to: 'b.ts' },
+        { from: 'b.ts', to: 'a.ts' },
+      ]),
+    ).toEqual([['a.ts', 'b.ts']]);
   });
 });

@@ -94,7 +94,16 @@ describe('peakProminenceBaseline', () => {
 describe('islands', () => {
   // an edifice whose summit stands 300 m above sea level, among the planted seamounts
   const island: PlantedSeamount = { lon: -111.2, lat: -44.2, heightM: 4300, radiusKm: 14 };
-  const withIsland = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: [...planted, island] });
+  const withIsland = new SyntheticGrid({
+    width: 301,
+    height: 241,
+    lon0: -114.5,
+    dLon: 1 / 60,
+    lat0: -43.5,
+    dLat: -1 / 60,
+    baseDepthM: -4000,
+    seamounts: [...planted, island],
+  });
   const at = (picks: Seamount[]) => picks.filter((p) => greatCircleKm(p.lon, p.lat, island.lon, island.lat) < 5);
 
   it('both baselines leave summits above sea level out and count them, as detect does', async () => {
@@ -130,7 +139,17 @@ describe('high-pass filter', () => {
 
   it('removes a plane and keeps a small Gaussian at about H·σf²/(σs² + σf²)', async () => {
     const s: PlantedSeamount = { lon: -112.5, lat: -45.5, heightM: 1000, radiusKm: 9 };
-    const g = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, slopeMPerKm: [3, 2], seamounts: [s] });
+    const g = new SyntheticGrid({
+      width: 301,
+      height: 241,
+      lon0: -114.5,
+      dLon: 1 / 60,
+      lat0: -43.5,
+      dLat: -1 / 60,
+      baseDepthM: -4000,
+      slopeMPerKm: [3, 2],
+      seamounts: [s],
+    });
     const band = await highpassBand(g, { x0: 0, x1: 300, y0: 0, y1: 240 }, 0, 240, { highpassKm: 100, peakRadiusKm: 1 });
     const at = (x: number, y: number) => band.highpass[(y - band.win.y0) * band.win.w + (x - band.win.x0)];
     // the plane, away from the seamount and the edges (a symmetric kernel passes a plane through)

@@ -48,10 +48,12 @@ function readGevorgian(): Ref[] {
 /** Greedy one-to-one matching, closest pairs first, within toleranceKm. */
 function score(picks: Seamount[], refs: Ref[], toleranceKm = 25) {
   const pairs: Array<[number, number, number]> = [];
-  picks.forEach((p, i) => refs.forEach((r, j) => {
-    const d = greatCircleKm(p.lon, p.lat, r.lon, r.lat);
-    if (d <= toleranceKm) pairs.push([d, i, j]);
-  }));
+  picks.forEach((p, i) =>
+    refs.forEach((r, j) => {
+      const d = greatCircleKm(p.lon, p.lat, r.lon, r.lat);
+      if (d <= toleranceKm) pairs.push([d, i, j]);
+    }),
+  );
   pairs.sort((a, b) => a[0] - b[0]);
   const usedPick = new Set<number>();
   const usedRef = new Set<number>();
@@ -65,7 +67,6 @@ function score(picks: Seamount[], refs: Ref[], toleranceKm = 25) {
   const recall = tp / Math.max(1, refs.length);
   return { picks: picks.length, tp, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
 }
-
 
 describeWhen(existsSync(gridPath))('baselines on spac_33 against the catalogues (25 km)', () => {
   const config = loadConfig().baseline;

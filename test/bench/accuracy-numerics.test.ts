@@ -100,7 +100,11 @@ describe('windows of an error raster', () => {
   ];
 
   const raster = (score: (i: number) => number) =>
-    collectErrorRaster(layout as never, -9999, centres.map((c, i) => ({ lon: c.lon, lat: c.lat, error: score(i) })));
+    collectErrorRaster(
+      layout as never,
+      -9999,
+      centres.map((c, i) => ({ lon: c.lon, lat: c.lat, error: score(i) })),
+    );
 
   it('gives back one entry per window, at its centre, though windows fill several cells', async () => {
     const { values, geometry } = await raster((i) => i + 1); // distinct scores name the windows
@@ -164,7 +168,16 @@ describe('windows of an error raster', () => {
 
   it('finds the score of the window nearest each seamount, null beyond 6 km', () => {
     const w = { lon: Float64Array.from([0, 0.05, 1]), lat: Float64Array.from([0, 0, 0]), score: Float64Array.from([1, 2, 3]) };
-    expect(nearestWindowScores([{ lon: 0.04, lat: 0 }, { lon: 0.5, lat: 0 }, { lon: 360, lat: 0.01 }], w)).toEqual([2, null, 1]);
+    expect(
+      nearestWindowScores(
+        [
+          { lon: 0.04, lat: 0 },
+          { lon: 0.5, lat: 0 },
+          { lon: 360, lat: 0.01 },
+        ],
+        w,
+      ),
+    ).toEqual([2, null, 1]);
   });
 
   it('pools regions by concatenation: the pooled AUC is not the mean of the AUCs', () => {
@@ -238,7 +251,7 @@ describe('means and the recall at a threshold', () => {
     expect(pooledRecall([])).toEqual({ recall: null, passed: 0, counted: 0 });
   });
 
-  it("judges at the threshold detect picked with (run.json), and says which folder lacks one", () => {
+  it('judges at the threshold detect picked with (run.json), and says which folder lacks one', () => {
     const dir = tempDir('detect-threshold-');
     writeFileSync(join(dir, 'run.json'), JSON.stringify({ kind: 'detect', threshold: { threshold: 0.72, source: 'targetRecall', calibrationRecall: 0.95 } }));
     expect(detectThreshold(dir)).toBe(0.72);

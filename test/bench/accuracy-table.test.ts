@@ -20,9 +20,18 @@ describe('mean of the 15″–1′ regions', () => {
     const m = fineMean(design, new Set(['hawaii_5m']))!;
     expect(m.regions).toBe(fine.length);
     const mean = (f: (r: (typeof fine)[number][1]) => number | null) => fine.reduce((a, [, r]) => a + (f(r) ?? NaN), 0) / fine.length;
-    expect(m.mean.windows.auc).toBeCloseTo(mean((r) => r.windows.auc), 10);
-    expect(m.mean.pickers.autoencoder.kw.f1).toBeCloseTo(mean((r) => r.pickers.autoencoder.kw.f1), 10);
-    expect(m.mean.pickers.peaks.gevorgian.ap).toBeCloseTo(mean((r) => r.pickers.peaks.gevorgian.ap), 10);
+    expect(m.mean.windows.auc).toBeCloseTo(
+      mean((r) => r.windows.auc),
+      10,
+    );
+    expect(m.mean.pickers.autoencoder.kw.f1).toBeCloseTo(
+      mean((r) => r.pickers.autoencoder.kw.f1),
+      10,
+    );
+    expect(m.mean.pickers.peaks.gevorgian.ap).toBeCloseTo(
+      mean((r) => r.pickers.peaks.gevorgian.ap),
+      10,
+    );
     // the coarse region pulls the mean of all down: leaving it out must change it
     expect(m.mean.windows.auc).toBeGreaterThan(design.mean.windows.auc!);
   });

@@ -63,7 +63,10 @@ describe('memory targets', () => {
 
   it('no single small run is the reference of the ratio (short runs can miss their own peak)', () => {
     const judge = (uncached: number[]) =>
-      target(result((i) => timing(i, uncached[i] + cacheFill[i], { liveUncachedMB: uncached[i], blockCacheMB: cacheFill[i] })), 'peak memory flat in area');
+      target(
+        result((i) => timing(i, uncached[i] + cacheFill[i], { liveUncachedMB: uncached[i], blockCacheMB: cacheFill[i] })),
+        'peak memory flat in area',
+      );
     // the two runs of 2026-11-30: a low 1x, then a low 4x; the largest run level with the rest
     const full = judge([86, 114, 126, 147, 121]);
     expect(full.figure).toMatch(/1\.01× the median of the smaller runs, 120 MB/);

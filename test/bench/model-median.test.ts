@@ -25,10 +25,7 @@ describe('model benchmark rounds → medians', () => {
   });
 
   test('an even number of rounds averages the middle two; configurations missing from later rounds use what they have', () => {
-    const rounds = [
-      [row('ours', 1, 100, 10), row('cpu-only-first-round', 1, 3, 5)],
-      [row('ours', 1, 200, 30)],
-    ];
+    const rounds = [[row('ours', 1, 100, 10), row('cpu-only-first-round', 1, 3, 5)], [row('ours', 1, 200, 30)]];
     const m = medianRows(rounds);
     expect(m[0]).toMatchObject({ trainSamplesPerSec: 150, scoreWindowsPerSec: 20 });
     expect(m[1]).toMatchObject({ trainSamplesPerSec: 3, scoreWindowsPerSec: 5, spread: { train: [3, 3] } });

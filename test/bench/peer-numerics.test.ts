@@ -36,7 +36,12 @@ let bundleDir: string;
 async function writeGrid(file: string, o: SyntheticGridOptions): Promise<void> {
   const g = new SyntheticGrid(o);
   const values = await g.read({ x0: 0, y0: 0, w: g.width, h: g.height });
-  await writeFloat32GeoTiff(file, values, { width: g.width, height: g.height, lon0: g.lon0, dLon: g.dLon, lat0: g.lat0, dLat: g.dLat, registration: 'pixel', periodicLon: false }, -99999);
+  await writeFloat32GeoTiff(
+    file,
+    values,
+    { width: g.width, height: g.height, lon0: g.lon0, dLon: g.dLon, lat0: g.lat0, dLat: g.dLat, registration: 'pixel', periodicLon: false },
+    -99999,
+  );
 }
 
 interface Windows {
@@ -76,7 +81,23 @@ async function ourWindows(gridFile: string, region: string | null, dir: string):
 }
 
 function peerWindows(gridFile: string, region: string | null, oursDir: string, outDir: string): Windows & { errorsOfOurs: Float32Array } {
-  const args = [PEER, '--stage', 'windows', '--grid', gridFile, '--model', bundleDir, '--out', outDir, '--max-windows', '100000', '--threads', '1', '--ours', oursDir];
+  const args = [
+    PEER,
+    '--stage',
+    'windows',
+    '--grid',
+    gridFile,
+    '--model',
+    bundleDir,
+    '--out',
+    outDir,
+    '--max-windows',
+    '100000',
+    '--threads',
+    '1',
+    '--ours',
+    oursDir,
+  ];
   if (region) args.push(`--region=${region}`);
   const run = spawnSync(PYTHON, args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`peer failed: ${run.stderr}`);

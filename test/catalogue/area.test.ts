@@ -3,7 +3,6 @@ import { onValidSeaFloor } from '../../src/evaluation/index.js';
 import { MemoryGrid } from '../support/memory-grid.js';
 import { EARTH_RADIUS_KM, KM_PER_DEG } from '../../src/base/geodesy.js';
 
-
 describe('SearchArea', () => {
   it('contains points of a region that crosses the antimeridian', () => {
     const a = SearchArea.fromRegion({ west: 170, east: -170, south: -20, north: -10 });
@@ -79,6 +78,13 @@ describe('onValidSeaFloor', () => {
     const values = new Float32Array(360 * 11).fill(-3000);
     values[5 * 360 + 359] = NaN; // lon 359 = -1
     const grid = new MemoryGrid({ width: 360, height: 11, lon0: 0, dLon: 1, lat0: -5, dLat: 1, values });
-    expect(await onValidSeaFloor(grid, [{ lon: -1, lat: 0 }, { lon: -2, lat: 0 }, { lon: 358.6, lat: 0 }, { lon: 359.6, lat: 0 }])).toEqual([false, true, false, true]);
+    expect(
+      await onValidSeaFloor(grid, [
+        { lon: -1, lat: 0 },
+        { lon: -2, lat: 0 },
+        { lon: 358.6, lat: 0 },
+        { lon: 359.6, lat: 0 },
+      ]),
+    ).toEqual([false, true, false, true]);
   });
 });

@@ -53,7 +53,10 @@ describe('seamountEllipsesToGeoJson', () => {
     expect(arctic.geometry.type).toBe('Polygon');
     const want = basalEllipseRing(FIXTURES[0])!.map(([x, y]) => [roundTo(x, 6), roundTo(y, 6)]);
     expect(hawaii.geometry.coordinates).toEqual([want]);
-    for (const [f, s] of [[east, FIXTURES[1]], [west, FIXTURES[2]]] as const) {
+    for (const [f, s] of [
+      [east, FIXTURES[1]],
+      [west, FIXTURES[2]],
+    ] as const) {
       expect(f.geometry.type).toBe('MultiPolygon');
       const parts = ringsOf(f.geometry);
       expect(parts).toHaveLength(2);

@@ -53,7 +53,7 @@ describe('basalEllipseRing', () => {
     expect(axisDifferenceDeg(bearingDeg(c.lon, c.lat, ring[near][0], ring[near][1]), azimuth + 90)).toBeLessThan(0.01);
     // the first vertex is the major axis's end along the azimuth itself (not the opposite end)
     const off = bearingDeg(c.lon, c.lat, ring[0][0], ring[0][1]) - azimuth;
-    expect(Math.abs(((off % 360) + 540) % 360 - 180)).toBeLessThan(0.01);
+    expect(Math.abs((((off % 360) + 540) % 360) - 180)).toBeLessThan(0.01);
   });
 
   it('stays continuous across the antimeridian: longitudes pass 180 rather than jump', () => {

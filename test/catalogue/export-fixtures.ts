@@ -47,7 +47,7 @@ export function bearingDeg(lon1: number, lat1: number, lon2: number, lat2: numbe
   const [p1, p2, dl] = [lat1 * DEG, lat2 * DEG, (lon2 - lon1) * DEG];
   const y = Math.sin(dl) * Math.cos(p2);
   const x = Math.cos(p1) * Math.sin(p2) - Math.sin(p1) * Math.cos(p2) * Math.cos(dl);
-  return ((Math.atan2(y, x) / DEG) % 360 + 360) % 360;
+  return (((Math.atan2(y, x) / DEG) % 360) + 360) % 360;
 }
 
 /** Smallest difference of two axis directions (defined modulo 180°), degrees. */

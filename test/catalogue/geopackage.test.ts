@@ -65,16 +65,39 @@ describe('GeoPackage geometry blobs', () => {
     const blob = gpkgPointBlob(-155.5, 19.25, 4326);
     expect(blob).toHaveLength(61);
     expect(decode(blob)).toEqual({
-      magic: 'GP', version: 0, flags: 0b11, srsId: 4326, envelope: [-155.5, -155.5, 19.25, 19.25],
-      byteOrder: 1, type: 1, rings: [[[-155.5, 19.25]]], end: 61,
+      magic: 'GP',
+      version: 0,
+      flags: 0b11,
+      srsId: 4326,
+      envelope: [-155.5, -155.5, 19.25, 19.25],
+      byteOrder: 1,
+      type: 1,
+      rings: [[[-155.5, 19.25]]],
+      end: 61,
     });
   });
 
   it('a polygon: WKB Polygon with its rings, the envelope of the exterior ring', () => {
-    const ring: Array<[number, number]> = [[0, 0], [2, 0], [2, 1], [0, 0]];
+    const ring: Array<[number, number]> = [
+      [0, 0],
+      [2, 0],
+      [2, 1],
+      [0, 0],
+    ];
     const d = decode(gpkgPolygonBlob([ring], 4326));
     expect(d).toMatchObject({ magic: 'GP', flags: 0b11, srsId: 4326, type: 3, envelope: [0, 2, 0, 1], rings: [ring], end: 117 });
-    expect(() => gpkgPolygonBlob([[[0, 0], [1, 0], [1, 1]]], 4326)).toThrow(/ring/);
+    expect(() =>
+      gpkgPolygonBlob(
+        [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+          ],
+        ],
+        4326,
+      ),
+    ).toThrow(/ring/);
     expect(() => gpkgPointBlob(NaN, 0, 4326)).toThrow(/finite/);
   });
 });

@@ -24,8 +24,15 @@ describe('readCatalogue on the shared catalogues', () => {
     const kw = await readCatalogue(KW);
     expect(kw).toHaveLength(24365);
     expect(kw[0]).toEqual({
-      id: 'KW-00001', lon: 0.21625, lat: -6.43136, heightM: 2870.6, radiusKm: Math.sqrt(34.1 * 13.0),
-      baseDepthM: -3330.0, confidence: null, source: KW, line: 18,
+      id: 'KW-00001',
+      lon: 0.21625,
+      lat: -6.43136,
+      heightM: 2870.6,
+      radiusKm: Math.sqrt(34.1 * 13.0),
+      baseDepthM: -3330.0,
+      confidence: null,
+      source: KW,
+      line: 18,
     });
     expect(kw[kw.length - 1].id).toBe('KW-24643');
     expect(kw[kw.length - 1].line).toBe(24382);
@@ -41,7 +48,15 @@ describe('readCatalogue on the shared catalogues', () => {
     expect(prefix('KW-')).toBe(24366);
     expect(prefix('SIO-')).toBe(10668);
     expect(prefix('SIO2-')).toBe(8564);
-    expect(g[0]).toMatchObject({ id: 'KW-00006', lon: -0.508333333333, lat: -7.80833333333, heightM: 2200, radiusKm: 16.0116, baseDepthM: -4759.60449219, line: 1 });
+    expect(g[0]).toMatchObject({
+      id: 'KW-00006',
+      lon: -0.508333333333,
+      lat: -7.80833333333,
+      heightM: 2200,
+      radiusKm: 16.0116,
+      baseDepthM: -4759.60449219,
+      line: 1,
+    });
     // the columns are where we think: their radius is 0.007278 × height everywhere
     expect(g.every((e) => Math.abs(e.radiusKm! - 0.007278 * e.heightM!) < 1e-3)).toBe(true);
   });
@@ -62,15 +77,18 @@ describe('readCatalogue on the shared catalogues', () => {
 
 describe('readCatalogue formats', () => {
   it('finds the KW header after free text, and skips >, # and blank lines', async () => {
-    const path = file('kw.txt', [
-      KW_PREAMBLE,
-      KW_HEADER,
-      '> PA 2 seamounts',
-      '-150.5\t20.25\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-1',
-      '# a comment',
-      '',
-      '190.0\t-20\t10\t9\t4\t800.5\t50\t40\t-4500\t90\tKW-2',
-    ].join('\n'));
+    const path = file(
+      'kw.txt',
+      [
+        KW_PREAMBLE,
+        KW_HEADER,
+        '> PA 2 seamounts',
+        '-150.5\t20.25\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-1',
+        '# a comment',
+        '',
+        '190.0\t-20\t10\t9\t4\t800.5\t50\t40\t-4500\t90\tKW-2',
+      ].join('\n'),
+    );
     const e = await readCatalogue(path);
     expect(e.map((x) => x.id)).toEqual(['KW-1', 'KW-2']);
     expect(e[0]).toMatchObject({ lon: -150.5, lat: 20.25, heightM: 1500, radiusKm: 4, baseDepthM: -4000, line: 7 });
@@ -87,13 +105,16 @@ describe('readCatalogue formats', () => {
   });
 
   it('reads a GeoJSON FeatureCollection of points', async () => {
-    const path = file('p.geojson', JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        { type: 'Feature', id: 'x1', geometry: { type: 'Point', coordinates: [200, 10, -3000] }, properties: { Height: 900, radius_km: 5 } },
-        { type: 'Feature', geometry: { type: 'Point', coordinates: [-10, -20] }, properties: null },
-      ],
-    }));
+    const path = file(
+      'p.geojson',
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', id: 'x1', geometry: { type: 'Point', coordinates: [200, 10, -3000] }, properties: { Height: 900, radius_km: 5 } },
+          { type: 'Feature', geometry: { type: 'Point', coordinates: [-10, -20] }, properties: null },
+        ],
+      }),
+    );
     const e = await readCatalogue(path);
     expect(e).toHaveLength(2);
     expect(e[0]).toMatchObject({ id: 'x1', lon: -160, lat: 10, heightM: 900, radiusKm: 5, line: 1 });
@@ -108,14 +129,17 @@ describe('readCatalogue formats', () => {
 
 describe('readCatalogue errors', () => {
   it('lists the line numbers of malformed KW rows and names the file', async () => {
-    const path = file('bad-kw.txt', [
-      KW_PREAMBLE,
-      KW_HEADER,
-      '-150.5\t20.25\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-1',
-      '-150.5\tabc\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-2',
-      '-150.5\t20.25\t10\t8\t2\t1500\t50\t40\t-4000\tKW-3',
-      '-150.5\t95\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-4',
-    ].join('\n'));
+    const path = file(
+      'bad-kw.txt',
+      [
+        KW_PREAMBLE,
+        KW_HEADER,
+        '-150.5\t20.25\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-1',
+        '-150.5\tabc\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-2',
+        '-150.5\t20.25\t10\t8\t2\t1500\t50\t40\t-4000\tKW-3',
+        '-150.5\t95\t10\t8\t2\t1500\t50\t40\t-4000\t90\tKW-4',
+      ].join('\n'),
+    );
     const err = await readCatalogue(path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogueError);
     const msg = (err as Error).message;
@@ -144,12 +168,30 @@ describe('readCatalogue errors', () => {
   });
 
   it('names non-Point GeoJSON features by number', async () => {
-    const path = file('bad.geojson', JSON.stringify({ type: 'FeatureCollection', features: [
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [1, 2] }, properties: {} },
-      { type: 'Feature', geometry: { type: 'LineString', coordinates: [[1, 2], [3, 4]] }, properties: {} },
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [10, 100] }, properties: {} },
-    ] }));
-    await expect(readCatalogue(path)).rejects.toThrow(/bad\.geojson: 2 unreadable rows: feature 2: geometry is LineString.*feature 3: coordinates \[10, 100\] out of range/);
+    const path = file(
+      'bad.geojson',
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', geometry: { type: 'Point', coordinates: [1, 2] }, properties: {} },
+          {
+            type: 'Feature',
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [1, 2],
+                [3, 4],
+              ],
+            },
+            properties: {},
+          },
+          { type: 'Feature', geometry: { type: 'Point', coordinates: [10, 100] }, properties: {} },
+        ],
+      }),
+    );
+    await expect(readCatalogue(path)).rejects.toThrow(
+      /bad\.geojson: 2 unreadable rows: feature 2: geometry is LineString.*feature 3: coordinates \[10, 100\] out of range/,
+    );
   });
 
   it('refuses files it cannot recognise, saying why', async () => {

@@ -40,7 +40,9 @@ describe('Kim & Wessel-style table', () => {
   });
 
   (existsSync(KW_FILE) ? it : it.skip)('matches the header line of the real census file', () => {
-    const census = readFileSync(KW_FILE, 'latin1').split(/\r?\n/).find((l) => l.startsWith('Longitude'));
+    const census = readFileSync(KW_FILE, 'latin1')
+      .split(/\r?\n/)
+      .find((l) => l.startsWith('Longitude'));
     expect(seamountsToKwTable([]).split('\n')).toContain(census);
   });
 
@@ -120,7 +122,7 @@ function strokedPathExtents(ps: string): Array<{ x: number; y: number; width: nu
     const xs = [x];
     const ys = [y];
     let j = i + 1;
-    for (let d; (d = /^(-?\d+) (-?\d+) D$/.exec(lines[j])); j++) {
+    for (let d: RegExpExecArray | null; (d = /^(-?\d+) (-?\d+) D$/.exec(lines[j])); j++) {
       x += Number(d[1]);
       y += Number(d[2]);
       xs.push(x);
@@ -136,7 +138,12 @@ function strokedPathExtents(ps: string): Array<{ x: number; y: number; width: nu
 describeWhen(haveGmt)('GMT draws seamounts_gmt.txt (gmt psxy -SE, i.e. gmt plot -SE in classic mode)', () => {
   // classic mode (psxy) writes PostScript without Ghostscript, which modern mode's `gmt end` needs
   const gmt = (args: string[], out: string): string => {
-    const ps = execFileSync('gmt', args, { cwd: dir, encoding: 'latin1', env: { ...process.env, GMT_TMPDIR: dir, GMT_USERDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ps = execFileSync('gmt', args, {
+      cwd: dir,
+      encoding: 'latin1',
+      env: { ...process.env, GMT_TMPDIR: dir, GMT_USERDIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     writeFileSync(join(dir, out), ps, 'latin1');
     return ps;
   };
@@ -168,7 +175,7 @@ describeWhen(haveGmt)('GMT draws seamounts_gmt.txt (gmt psxy -SE, i.e. gmt plot 
     const ps = gmt(['psxy', table, '-R-1/1/-1/1', '-JM10c', '-SE', '-W0.25p', '-P'], `one_${azimuthDeg}.ps`);
     const paths = strokedPathExtents(ps);
     expect(paths).toHaveLength(1);
-    const unitsPerKm = (10 / 2.54) * 1200 / (2 * KM_PER_DEG);
+    const unitsPerKm = ((10 / 2.54) * 1200) / (2 * KM_PER_DEG);
     const [alongKm, acrossKm] = azimuthDeg === 90 ? [paths[0].width, paths[0].height] : [paths[0].height, paths[0].width];
     expect(alongKm / unitsPerKm).toBeGreaterThan(98);
     expect(alongKm / unitsPerKm).toBeLessThan(102);

@@ -60,17 +60,36 @@ describe('seamountsToGeoJson', () => {
     expect(f.id).toBe('SMT-000000');
     expect(f.geometry.coordinates).toEqual([-155.12346, 19.5]);
     expect(f.properties).toEqual({
-      id: 'SMT-000000', confidence: 0.9877, reconstruction_error: 0.0123457, depth_m: -1234.6, base_depth_m: -4321,
-      height_m: 3086.5, radius_km: 12.35, azimuth_deg: 45.3, major_km: 15.43, minor_km: 9.88, fit_r2: 0.912, windows: 7, island: false,
-      class: 'seamount', volume_km3: 318.5, flank_slope_deg: 9.88, plateau_area_km2: 0, plateau_share: 0, flat_topped: false,
-      shape: 'gaussian', height_sd_m: 24.6, radius_sd_km: 0.46,
+      id: 'SMT-000000',
+      confidence: 0.9877,
+      reconstruction_error: 0.0123457,
+      depth_m: -1234.6,
+      base_depth_m: -4321,
+      height_m: 3086.5,
+      radius_km: 12.35,
+      azimuth_deg: 45.3,
+      major_km: 15.43,
+      minor_km: 9.88,
+      fit_r2: 0.912,
+      windows: 7,
+      island: false,
+      class: 'seamount',
+      volume_km3: 318.5,
+      flank_slope_deg: 9.88,
+      plateau_area_km2: 0,
+      plateau_share: 0,
+      flat_topped: false,
+      shape: 'gaussian',
+      height_sd_m: 24.6,
+      radius_sd_km: 0.46,
     });
     expect('seamount_detect' in fc).toBe(false);
   });
 
   it('wraps longitudes into -180..180 (one spelling for the antimeridian)', () => {
-    const lons = seamountsToGeoJson([smt(0, { lon: 190 }), smt(1, { lon: 180 }), smt(2, { lon: -180 }), smt(3, { lon: 359.999999 })])
-      .features.map((f) => f.geometry.coordinates[0]);
+    const lons = seamountsToGeoJson([smt(0, { lon: 190 }), smt(1, { lon: 180 }), smt(2, { lon: -180 }), smt(3, { lon: 359.999999 })]).features.map(
+      (f) => f.geometry.coordinates[0],
+    );
     expect(lons).toEqual([-170, -180, -180, 0]);
   });
 
@@ -126,13 +145,39 @@ describe('writers and readers round trip', () => {
   });
 
   it("puts issue 28's columns after the older ones (readers by position keep working)", () => {
-    const older = ['id', 'lon', 'lat', 'confidence', 'reconstruction_error', 'depth_m', 'base_depth_m', 'height_m', 'radius_km',
-      'azimuth_deg', 'major_km', 'minor_km', 'fit_r2', 'windows', 'island'];
+    const older = [
+      'id',
+      'lon',
+      'lat',
+      'confidence',
+      'reconstruction_error',
+      'depth_m',
+      'base_depth_m',
+      'height_m',
+      'radius_km',
+      'azimuth_deg',
+      'major_km',
+      'minor_km',
+      'fit_r2',
+      'windows',
+      'island',
+    ];
     expect(CSV_COLUMNS.slice(0, older.length)).toEqual(older);
-    expect(CSV_COLUMNS.slice(older.length)).toEqual(['class', 'volume_km3', 'flank_slope_deg', 'plateau_area_km2', 'plateau_share',
-      'flat_topped', 'shape', 'height_sd_m', 'radius_sd_km']);
+    expect(CSV_COLUMNS.slice(older.length)).toEqual([
+      'class',
+      'volume_km3',
+      'flank_slope_deg',
+      'plateau_area_km2',
+      'plateau_share',
+      'flat_topped',
+      'shape',
+      'height_sd_m',
+      'radius_sd_km',
+    ]);
     const row = seamountsToCsv([smt(0, { seamountClass: 'guyot', flatTopped: true, plateauShare: 0.16, profileShape: 'cone', volumeKm3: NaN })])
-      .trimEnd().split('\n')[1].split(',');
+      .trimEnd()
+      .split('\n')[1]
+      .split(',');
     const at = (c: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(c)];
     expect([at('class'), at('flat_topped'), at('plateau_share'), at('shape'), at('volume_km3')]).toEqual(['guyot', 'true', '0.16', 'cone', '']);
   });

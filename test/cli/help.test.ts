@@ -12,7 +12,10 @@ import { ROOT, commandKey, docCommands, shellWords } from '../docs/doc-commands.
 /** What `seamount <command> --help` prints, and its exit code. */
 async function help(command: string): Promise<{ code: number; text: string }> {
   let text = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((text += chunk.toString()), true));
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    text += chunk.toString();
+    return true;
+  });
   try {
     return { code: await main(['node', 'seamount', command, '--help']), text };
   } finally {
@@ -24,7 +27,12 @@ async function help(command: string): Promise<{ code: number; text: string }> {
 function examplesOf(text: string): string[] {
   const lines = text.trimEnd().split('\n');
   const at = lines.findIndex((l) => l.trim() === 'Examples:');
-  return at < 0 ? [] : lines.slice(at + 1).filter((l) => l.trim() !== '').map((l) => l.trim().replace(/^\$\s+/, ''));
+  return at < 0
+    ? []
+    : lines
+        .slice(at + 1)
+        .filter((l) => l.trim() !== '')
+        .map((l) => l.trim().replace(/^\$\s+/, ''));
 }
 
 const names = buildProgram().commands.map((c) => c.name());

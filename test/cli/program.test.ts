@@ -33,12 +33,20 @@ describe('seamount CLI', () => {
     const d = await runCapturing('detect', grid, '--region', region, '--out', join(out, 'spac'), ...quiet);
     expect(d.code).toBe(0);
     expect(d.stderr).toMatch(/found \d+ seamounts in [\d,]+ windows \([\d,]+ candidates: /);
-    expect(d.stderr).toMatch(/most confident:\n  SMT-000001 +\d+\.\d{3}°S +\d+\.\d{3}°W  height +[\d,]+ m/);
+    expect(d.stderr).toMatch(/most confident:\n {2}SMT-000001 +\d+\.\d{3}°S +\d+\.\d{3}°W {2}height +[\d,]+ m/);
     expect(d.stderr).toMatch(/written to .*: .*candidates\.geojson.*seamounts\.geojson/);
     const meta = JSON.parse(readFileSync(join(out, 'spac', 'seamounts.geojson'), 'utf8')).seamount_detect;
     expect(meta.region).toBe(region);
 
-    const c = await runCapturing('compare', join(out, 'spac', 'seamounts.geojson'), '--catalogue', sharedCatalogue('KWSMTSv01.txt'), '--out', join(out, 'vs-kw'), ...quiet);
+    const c = await runCapturing(
+      'compare',
+      join(out, 'spac', 'seamounts.geojson'),
+      '--catalogue',
+      sharedCatalogue('KWSMTSv01.txt'),
+      '--out',
+      join(out, 'vs-kw'),
+      ...quiet,
+    );
     expect(c.code).toBe(0);
     expect(c.stderr).toMatch(/precision \d\.\d{3} {2}recall \d\.\d{3} {2}F1 \d\.\d{3}/);
     const metrics = JSON.parse(readFileSync(join(out, 'vs-kw', 'metrics.json'), 'utf8'));

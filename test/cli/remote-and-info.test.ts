@@ -128,7 +128,9 @@ describe('seamount info', () => {
 
   it('says, as detect would, that a 10′ grid is coarse for the model, and a 5′ one is not', async () => {
     const grid = join(out, 'coarse-10m.tif');
-    await writeSyntheticGrid(grid, { west: -124, north: -27, widthDeg: 6, heightDeg: 6, cellDeg: 10 / 60 }, [{ lon: -121, lat: -30, heightM: 2500, radiusKm: 20 }]);
+    await writeSyntheticGrid(grid, { west: -124, north: -27, widthDeg: 6, heightDeg: 6, cellDeg: 10 / 60 }, [
+      { lon: -121, lat: -30, heightM: 2500, radiusKm: 20 },
+    ]);
     const r = await runCli('info', grid, '--no-probe');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ {2}warning {7}.*coarse-10m\.tif: cells are 18\.5 km tall, 12\.4 window samples .*baseline --method peaks/m);
@@ -146,7 +148,9 @@ describe('seamount info', () => {
     expect(text).toMatch(/^ {2}size {10}661 × 421 cells \(278,281\)$/m);
     expect(text).toMatch(/^ {2}spacing {7}60″ = 0\.01666667° × 0\.01666667°; 1\.299 km × 1\.853 km at 45\.50°S/m);
     expect(text).toMatch(/^ {2}value range {3}-4168 \.\. -802 m, 100 % of cells valid; from every cell/m);
-    expect(text).toMatch(new RegExp(`^ {2}remote {8}${server.url('spac_33.cog.tif').replace(/[.]/g, '\\.')}: 525,344 bytes, ETag ".+", Last-Modified .+GMT$`, 'm'));
+    expect(text).toMatch(
+      new RegExp(`^ {2}remote {8}${server.url('spac_33.cog.tif').replace(/[.]/g, '\\.')}: 525,344 bytes, ETag ".+", Last-Modified .+GMT$`, 'm'),
+    );
     expect(text).toMatch(/^ {2}fetched {7}\d+\.\d+ KiB in \d+ range requests \(0 retried\) for this report$/m);
     expect(text).toMatch(/^ {2}region {8}-118\/-112\/-49\/-45$/m);
     expect(text).toMatch(/^ {2}windows {7}[\d,]+ in \d+ batches of 256$/m);

@@ -20,7 +20,11 @@ describe('the configuration reference', () => {
   });
 
   it('documents every setting of the schema, with a meaning', () => {
-    const documented = new Map(parseConfigDocs(yaml).flatMap((s) => s.settings).map((k) => [k.path, k]));
+    const documented = new Map(
+      parseConfigDocs(yaml)
+        .flatMap((s) => s.settings)
+        .map((k) => [k.path, k]),
+    );
     for (const path of leaves(loadConfig() as unknown as Record<string, unknown>)) {
       expect({ path, documented: documented.has(path) }).toEqual({ path, documented: true });
       expect({ path, comment: (documented.get(path)?.comment ?? '').length > 3 }).toEqual({ path, comment: true });
@@ -29,7 +33,17 @@ describe('the configuration reference', () => {
 
   it('reads sections, nested keys, defaults and continued comments', () => {
     const docs = parseConfigDocs(
-      ['# About the grid.', 'grid:', '  cacheMB: 128   # memory, MB', '                 # kept between reads', '  # the sub-section', '  sub:', '    k: [1, 2]  # a list', '', 'seed: 42  # seed'].join('\n'),
+      [
+        '# About the grid.',
+        'grid:',
+        '  cacheMB: 128   # memory, MB',
+        '                 # kept between reads',
+        '  # the sub-section',
+        '  sub:',
+        '    k: [1, 2]  # a list',
+        '',
+        'seed: 42  # seed',
+      ].join('\n'),
     );
     expect(docs.map((s) => s.name)).toEqual(['grid', 'seed']);
     expect(docs[0].description).toBe('About the grid.');

@@ -41,7 +41,10 @@ describe('docker entry script', () => {
 
 describe('Dockerfile', () => {
   const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-  const stages = text.split(/^FROM /m).slice(1).map((s) => ({ head: s.split('\n')[0], body: s }));
+  const stages = text
+    .split(/^FROM /m)
+    .slice(1)
+    .map((s) => ({ head: s.split('\n')[0], body: s }));
 
   it('has cpu and gpu targets that run as a non-root user through the entry script', () => {
     for (const target of ['cpu', 'gpu']) {

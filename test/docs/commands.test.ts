@@ -28,9 +28,19 @@ const redirect = (value: string): string => (value === 'out' || value.startsWith
 function expandGlob(pattern: string): string[] {
   if (/[*?]/.test(dirname(pattern))) throw new Error(`${pattern}: wildcards only in the last path segment are supported here`);
   const dir = dirname(pattern);
-  const re = new RegExp(`^${pattern.slice(dir.length + 1).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .slice(dir.length + 1)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   const base = isAbsolute(dir) ? dir : join(ROOT, dir);
-  const hits = existsSync(base) ? readdirSync(base).filter((n) => re.test(n)).sort() : [];
+  const hits = existsSync(base)
+    ? readdirSync(base)
+        .filter((n) => re.test(n))
+        .sort()
+    : [];
   return hits.length ? hits.map((n) => join(dir, n)) : [pattern];
 }
 
@@ -72,8 +82,14 @@ async function runInProcess(argv: string[], env: Record<string, string>): Promis
   }
   let stdout = '';
   let stderr = '';
-  const outSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true));
-  const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true));
+  const outSpy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  });
+  const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  });
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   try {
@@ -119,27 +135,23 @@ describe('the commands the README and docs/ show', () => {
       it.skip(`${name}  (not run here: ${c.notRunHere})`, () => undefined);
       continue;
     }
-    it(
-      name,
-      async () => {
-        const why = whyNotRunnable(c);
-        if (why) {
-          throw new Error(
-            `${c.file}:${c.line}: "${c.text}" cannot run in this test because ${why}. Make it runnable, or put a line ` +
-              '"# not run here: <reason>" directly above it in the doc.',
-          );
-        }
-        const key = commandKey(c);
-        let run = runs.get(key);
-        if (!run) {
-          const { argv, env } = argvOf(c);
-          run = runInProcess(argv, env);
-          runs.set(key, run);
-        }
-        const r = await run;
-        if (r.code !== 0) throw new Error(`${c.file}:${c.line}: "${c.text}" exited ${r.code}:\n${r.stderr.slice(-2000)}`);
-      },
-      300_000,
-    );
+    it(name, async () => {
+      const why = whyNotRunnable(c);
+      if (why) {
+        throw new Error(
+          `${c.file}:${c.line}: "${c.text}" cannot run in this test because ${why}. Make it runnable, or put a line ` +
+            '"# not run here: <reason>" directly above it in the doc.',
+        );
+      }
+      const key = commandKey(c);
+      let run = runs.get(key);
+      if (!run) {
+        const { argv, env } = argvOf(c);
+        run = runInProcess(argv, env);
+        runs.set(key, run);
+      }
+      const r = await run;
+      if (r.code !== 0) throw new Error(`${c.file}:${c.line}: "${c.text}" exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+    }, 300_000);
   }
 });

@@ -85,7 +85,8 @@ function resolveTarget(target: string): string | null {
 }
 
 /** "README, Limits", "README, Accuracy: Ranking", "the README's \"Outputs\"", "README Accuracy". */
-const README_PROSE = /(?<![\w/.])README(?:'s)?,?\s+(?:["“]([^"”\n]+)["”]|([A-Z][\w&-]*(?: [A-Z][\w&-]*)*))(?:\s*:\s*([A-Z][\w-]*(?: [\w-]+)*?)(?=[)"”,.;\n]|$))?/g;
+const README_PROSE =
+  /(?<![\w/.])README(?:'s)?,?\s+(?:["“]([^"”\n]+)["”]|([A-Z][\w&-]*(?: [A-Z][\w&-]*)*))(?:\s*:\s*([A-Z][\w-]*(?: [\w-]+)*?)(?=[)"”,.;\n]|$))?/g;
 /** `docs/ranking.md`, `docs/ranking.md#the-cut`, `README.md#limits` (repository-relative). */
 const DOC_PATH = /(?<![\w/.-])((?:docs\/[\w./-]+|README)\.md(?:#[\w-]+)?)/g;
 /** `[text](target)` and `![alt](target)` in Markdown. */
@@ -94,7 +95,10 @@ const MD_LINK = /\]\(([^)\s]+)\)/g;
 function readmeSectionBroken(names: string[]): string | null {
   const hs = headings('README.md');
   for (const name of names) {
-    const want = name.replace(/\s+section$/i, '').trim().toLowerCase();
+    const want = name
+      .replace(/\s+section$/i, '')
+      .trim()
+      .toLowerCase();
     if (!hs.some((h) => githubSlug(h.text) === githubSlug(want))) return `README.md has no section "${name}"`;
   }
   return null;

@@ -56,7 +56,19 @@ const cases: Array<{ name: string; x: [number, number, number, number]; k: [numb
   { name: 'even 16x16, 16 -> 16 ch, batch 6, 3x3, stride 2, same', x: [6, 16, 16, 16], k: [3, 3], outC: 16, stride: 2, pad: 'same' },
   { name: 'odd 15x17, 16 -> 16 ch, batch 6, 3x3, stride 2, same', x: [6, 15, 17, 16], k: [3, 3], outC: 16, stride: 2, pad: 'same' },
   // padding wider than the kernel: the phase decomposition would need cropping, so the col2im path runs
-  { name: 'odd 9x7, 2 -> 3 ch, 3x3, stride 2, explicit padding 3/1 rows 4/0 columns', x: [2, 9, 7, 2], k: [3, 3], outC: 3, stride: 2, pad: [[0, 0], [3, 1], [4, 0], [0, 0]] },
+  {
+    name: 'odd 9x7, 2 -> 3 ch, 3x3, stride 2, explicit padding 3/1 rows 4/0 columns',
+    x: [2, 9, 7, 2],
+    k: [3, 3],
+    outC: 3,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [3, 1],
+      [4, 0],
+      [0, 0],
+    ],
+  },
 ];
 
 describe('wasm training kernels match the cpu backend', () => {
@@ -86,7 +98,12 @@ describe('wasm training kernels match the cpu backend', () => {
 
     test('conv2dTranspose: forward (Conv2DBackpropInput) and gradients (Conv2D, Conv2DBackpropFilter)', async () => {
       // the transposed conv maps the forward conv's output shape back to xShape
-      const yShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, stride, pad).shape) as [number, number, number, number];
+      const yShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(wShape) as tf.Tensor4D, stride, pad).shape) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       const yv = randomValues(tf.util.sizeFromShape(yShape));
       const { cpu, wasm } = await onBoth(() => {
         const y = tf.tensor4d(yv, yShape);

@@ -66,7 +66,9 @@ describe('engines compute the misfit of the spec', () => {
     const windows = syntheticWindows({ kind: 'fabric', count, samples, seed: 4 });
     const m = misfitOf(spec);
     const errors = reconstructionErrors(model, windows, count, samples, 7, m);
-    const recon = tf.tidy(() => (model.predict(tf.tensor4d(windows.subarray(0, count * samples * samples), [count, samples, samples, 1])) as tf.Tensor).dataSync() as Float32Array);
+    const recon = tf.tidy(
+      () => (model.predict(tf.tensor4d(windows.subarray(0, count * samples * samples), [count, samples, samples, 1])) as tf.Tensor).dataSync() as Float32Array,
+    );
     const n = samples * samples;
     for (let i = 0; i < count; i++) {
       const ref = windowMisfit(windows.subarray(i * n, (i + 1) * n), recon.subarray(i * n, (i + 1) * n), m);

@@ -21,20 +21,41 @@ describe('agreementStats', () => {
     const y = [1000, 800, 1500, 2000];
     const mx = x.reduce((s, v) => s + v) / 4;
     const my = y.reduce((s, v) => s + v) / 4;
-    const r = x.reduce((s, v, i) => s + (v - mx) * (y[i] - my), 0) / Math.sqrt(x.reduce((s, v) => s + (v - mx) ** 2, 0) * y.reduce((s, v) => s + (v - my) ** 2, 0));
+    const r =
+      x.reduce((s, v, i) => s + (v - mx) * (y[i] - my), 0) / Math.sqrt(x.reduce((s, v) => s + (v - mx) ** 2, 0) * y.reduce((s, v) => s + (v - my) ** 2, 0));
     expect(a!.correlation).toBeCloseTo(r, 12);
   });
 
   it('leaves out pairs missing a side, and is null when none is left', () => {
-    expect(agreementStats([{ ours: 1, ref: null }, { ours: NaN, ref: 2 }])).toBeNull();
-    expect(agreementStats([{ ours: 5, ref: 4 }, { ours: null, ref: 3 }])).toMatchObject({ n: 1, bias: 1, correlation: null });
+    expect(
+      agreementStats([
+        { ours: 1, ref: null },
+        { ours: NaN, ref: 2 },
+      ]),
+    ).toBeNull();
+    expect(
+      agreementStats([
+        { ours: 5, ref: 4 },
+        { ours: null, ref: 3 },
+      ]),
+    ).toMatchObject({ n: 1, bias: 1, correlation: null });
   });
 
   it('has no ratio for a quantity that is not positive (depths) and no correlation without spread', () => {
-    const depths = agreementStats([{ ours: -4100, ref: -4000 }, { ours: -3900, ref: -3800 }, { ours: -5000, ref: -5100 }]);
+    const depths = agreementStats([
+      { ours: -4100, ref: -4000 },
+      { ours: -3900, ref: -3800 },
+      { ours: -5000, ref: -5100 },
+    ]);
     expect(depths!.medianRatio).toBeNull();
     expect(depths!.bias).toBe(-100);
-    expect(agreementStats([{ ours: 1, ref: 2 }, { ours: 2, ref: 2 }, { ours: 3, ref: 2 }])!.correlation).toBeNull();
+    expect(
+      agreementStats([
+        { ours: 1, ref: 2 },
+        { ours: 2, ref: 2 },
+        { ours: 3, ref: 2 },
+      ])!.correlation,
+    ).toBeNull();
   });
 });
 
@@ -48,7 +69,10 @@ describe('matchedAgreement', () => {
       { heightM: 700, radiusKm: 6, baseDepthM: -4400 },
       { heightM: 1000, radiusKm: 8, baseDepthM: null },
     ];
-    const a = matchedAgreement(picks, refs, [{ pick: 0, ref: 1, distanceKm: 2 }, { pick: 1, ref: 0, distanceKm: 3 }]);
+    const a = matchedAgreement(picks, refs, [
+      { pick: 0, ref: 1, distanceKm: 2 },
+      { pick: 1, ref: 0, distanceKm: 3 },
+    ]);
     expect(a.heightM).toMatchObject({ n: 2, bias: 150, medianRatio: (1.2 + 800 / 700) / 2 });
     expect(a.radiusKm).toMatchObject({ n: 1, bias: 2, medianRatio: 1.25 });
     expect(a.baseDepthM).toMatchObject({ n: 1, bias: -100 });

@@ -49,8 +49,19 @@ const picks: Array<[number, number, number]> = [
 ];
 
 const seamounts: Seamount[] = picks.map(([lon, lat, confidence], k) => ({
-  id: `SMT-${k + 1}`, lon, lat, summitDepthM: -3000, baseDepthM: -4000, heightM: 1000, radiusKm: 10,
-  ellipse: { azimuthDeg: 0, majorKm: 10, minorKm: 10 }, fitR2: 0.9, reconstructionError: 0.01, confidence, windows: 3, ...MORPHOMETRY,
+  id: `SMT-${k + 1}`,
+  lon,
+  lat,
+  summitDepthM: -3000,
+  baseDepthM: -4000,
+  heightM: 1000,
+  radiusKm: 10,
+  ellipse: { azimuthDeg: 0, majorKm: 10, minorKm: 10 },
+  fitR2: 0.9,
+  reconstructionError: 0.01,
+  confidence,
+  windows: 3,
+  ...MORPHOMETRY,
 }));
 
 function handGrid(): MemoryGrid {
@@ -68,13 +79,19 @@ function handGrid(): MemoryGrid {
 }
 
 const cataloguePath = join(tmp, 'hand-kw.txt');
-writeFileSync(cataloguePath, [
-  'A hand-made excerpt in the Kim & Wessel format',
-  '',
-  'Longitude\tLatitude\tAzimuth\tMajor\tMinor\tHeight\tFAA\tVGG\tDepth\tCrustAge\tID',
-  ...refs.map(([id, lon, lat, h]) => [lon, lat, 0, 10, 10, h, 50, 40, -4000, 80, id].join('\t')),
-].join('\n'));
+writeFileSync(
+  cataloguePath,
+  [
+    'A hand-made excerpt in the Kim & Wessel format',
+    '',
+    'Longitude\tLatitude\tAzimuth\tMajor\tMinor\tHeight\tFAA\tVGG\tDepth\tCrustAge\tID',
+    ...refs.map(([id, lon, lat, h]) => [lon, lat, 0, 10, 10, h, 50, 40, -4000, 80, id].join('\t')),
+  ].join('\n'),
+);
 
+/** A feature of the layers compare writes, as the tests read them. */
+type Feature = { geometry: { coordinates: [number, number] }; properties: Record<string, unknown> };
+// biome-ignore lint/suspicious/noExplicitAny: the tests read the written files' JSON and check its fields one by one
 const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
 const d1 = greatCircleKm(10.15, 0.55, 10.15, 0.5);
 const d2 = greatCircleKm(11, 1.1, 11, 1);
@@ -85,7 +102,13 @@ describe('compareCatalogues', () => {
     await writeSeamountsGeoJson(picksPath, seamounts, { grid: 'hand-grid.nc' });
     const outDir = join(tmp, 'out-grid');
     const { metrics: m, files } = await compareCatalogues({
-      picksPath, cataloguePath, toleranceKm: 25, minHeightM: 200, region: null, grid: handGrid(), outDir,
+      picksPath,
+      cataloguePath,
+      toleranceKm: 25,
+      minHeightM: 200,
+      region: null,
+      grid: handGrid(),
+      outDir,
     });
 
     expect([m.tp, m.fp, m.fn, m.ignored]).toEqual([2, 2, 1, 2]);
@@ -96,8 +119,20 @@ describe('compareCatalogues', () => {
     expect(m.positionErrorKm.mean).toBeCloseTo((d1 + d2) / 2, 9);
     expect(m.positionErrorKm.p90).toBeCloseTo(d1 + 0.9 * (d2 - d1), 9);
     expect(m.positionErrorKm.max).toBeCloseTo(d2, 9);
-    expect(m.byHeight.map((b) => [b.minM, b.tp, b.fn])).toEqual([[0, 0, 1], [500, 0, 0], [1000, 1, 0], [1500, 0, 0], [2000, 1, 0], [3000, 0, 0]]);
-    expect(m.byEdgeDistance.map((b) => [b.minKm, b.tp, b.fp, b.fn])).toEqual([[0, 1, 0, 0], [25, 0, 1, 0], [50, 0, 1, 1], [100, 1, 0, 0]]);
+    expect(m.byHeight.map((b) => [b.minM, b.tp, b.fn])).toEqual([
+      [0, 0, 1],
+      [500, 0, 0],
+      [1000, 1, 0],
+      [1500, 0, 0],
+      [2000, 1, 0],
+      [3000, 0, 0],
+    ]);
+    expect(m.byEdgeDistance.map((b) => [b.minKm, b.tp, b.fp, b.fn])).toEqual([
+      [0, 1, 0, 0],
+      [25, 0, 1, 0],
+      [50, 0, 1, 1],
+      [100, 1, 0, 0],
+    ]);
 
     const names = ['matched.geojson', 'missed.geojson', 'new.geojson', 'pr_curve.png', 'compare_map.png', 'report.md', 'metrics.json'];
     expect(files.map((f) => f.slice(outDir.length + 1)).sort()).toEqual([...names].sort());
@@ -108,21 +143,30 @@ describe('compareCatalogues', () => {
     expect(json.averagePrecision).toBeCloseTo(7 / 18, 6);
     expect(json.prCurve).toHaveLength(4);
     expect(json.selection).toMatchObject({
-      picksRead: 7, picksOutsideArea: 1, refsRead: 7, refsCounted: 3, refsOutsideArea: 1, refsBelowMinHeight: 1, refsOnInvalidCells: 2,
+      picksRead: 7,
+      picksOutsideArea: 1,
+      refsRead: 7,
+      refsCounted: 3,
+      refsOutsideArea: 1,
+      refsBelowMinHeight: 1,
+      refsOnInvalidCells: 2,
       area: '10/12/0/2',
     });
 
     const matched = readJson(join(outDir, 'matched.geojson'));
-    expect(matched.features.map((f: any) => [f.properties.pick_id, f.properties.ref_id, f.properties.counted])).toEqual([
-      ['SMT-2', 'KW-1', true], ['SMT-3', 'KW-2', true], ['SMT-5', 'KW-4', false], ['SMT-6', 'KW-7', false],
+    expect(matched.features.map((f: Feature) => [f.properties.pick_id, f.properties.ref_id, f.properties.counted])).toEqual([
+      ['SMT-2', 'KW-1', true],
+      ['SMT-3', 'KW-2', true],
+      ['SMT-5', 'KW-4', false],
+      ['SMT-6', 'KW-7', false],
     ]);
     expect(matched.features[0].geometry.coordinates).toEqual([10.15, 0.55]);
     expect(matched.features[0].properties.distance_km).toBeCloseTo(d1, 3);
     const missed = readJson(join(outDir, 'missed.geojson'));
-    expect(missed.features.map((f: any) => f.properties.ref_id)).toEqual(['KW-3']);
+    expect(missed.features.map((f: Feature) => f.properties.ref_id)).toEqual(['KW-3']);
     expect(missed.features[0].geometry.coordinates).toEqual([11.5, 0.5]);
     const fresh = readJson(join(outDir, 'new.geojson'));
-    expect(fresh.features.map((f: any) => f.properties.pick_id)).toEqual(['SMT-1', 'SMT-4']);
+    expect(fresh.features.map((f: Feature) => f.properties.pick_id)).toEqual(['SMT-1', 'SMT-4']);
     expect(fresh.features[1].properties.nearest_ref_id).toBe('KW-2');
     expect(fresh.features[1].properties.nearest_ref_km).toBeCloseTo(greatCircleKm(11, 0.85, 11, 1), 3);
 
@@ -156,14 +200,27 @@ describe('compareCatalogues', () => {
     const csvPath = join(tmp, 'seamounts.csv');
     await writeSeamountsCsv(csvPath, seamounts);
     const b = await compareCatalogues({
-      picksPath: csvPath, cataloguePath, toleranceKm: 25, minHeightM: 200, region: parseRegion('10/11.2/0/2'), outDir: join(tmp, 'out-csv'),
+      picksPath: csvPath,
+      cataloguePath,
+      toleranceKm: 25,
+      minHeightM: 200,
+      region: parseRegion('10/11.2/0/2'),
+      outDir: join(tmp, 'out-csv'),
     });
     expect(b.metrics).toEqual(a.metrics);
   });
 
   it('without a minimum height, the low seamount counts and its pick is a hit', async () => {
     const picksPath = join(tmp, 'seamounts.geojson');
-    const { metrics: m } = await compareCatalogues({ picksPath, cataloguePath, toleranceKm: 25, minHeightM: 0, region: null, grid: handGrid(), outDir: join(tmp, 'out-0') });
+    const { metrics: m } = await compareCatalogues({
+      picksPath,
+      cataloguePath,
+      toleranceKm: 25,
+      minHeightM: 0,
+      region: null,
+      grid: handGrid(),
+      outDir: join(tmp, 'out-0'),
+    });
     expect([m.tp, m.fp, m.fn, m.ignored]).toEqual([3, 2, 1, 1]);
   });
 
@@ -171,8 +228,9 @@ describe('compareCatalogues', () => {
     const bad = join(tmp, 'bad.txt');
     writeFileSync(bad, 'Longitude Latitude Height\n10 1 500\n10 x 500\n');
     const outDir = join(tmp, 'out-bad');
-    await expect(compareCatalogues({ picksPath: join(tmp, 'seamounts.geojson'), cataloguePath: bad, toleranceKm: 25, minHeightM: 0, region: null, outDir }))
-      .rejects.toThrow(CatalogueError);
+    await expect(
+      compareCatalogues({ picksPath: join(tmp, 'seamounts.geojson'), cataloguePath: bad, toleranceKm: 25, minHeightM: 0, region: null, outDir }),
+    ).rejects.toThrow(CatalogueError);
     expect(existsSync(outDir)).toBe(false);
     await expect(compareCatalogues({ picksPath: bad, cataloguePath, toleranceKm: 0, minHeightM: 0, region: null, outDir })).rejects.toThrow(/tolerance/);
   });
@@ -184,14 +242,18 @@ describe('compareCatalogues on the shared catalogues', () => {
     const data = (name: string) => join(process.cwd(), '../shared/data/catalogues', name);
     const outDir = join(tmp, 'out-real');
     const { metrics: m } = await compareCatalogues({
-      picksPath: data('KWSMTSv01.txt'), cataloguePath: data('kw_gevorgian2023.xyhrdnc'), toleranceKm: 25, minHeightM: 0,
-      region: parseRegion('-118/-107/-49/-42'), outDir,
+      picksPath: data('KWSMTSv01.txt'),
+      cataloguePath: data('kw_gevorgian2023.xyhrdnc'),
+      toleranceKm: 25,
+      minHeightM: 0,
+      region: parseRegion('-118/-107/-49/-42'),
+      outDir,
     });
     expect([m.tp, m.fp, m.fn, m.ignored]).toEqual([105, 0, 113, 0]);
     expect(m.averagePrecision).toBeNull(); // the census has no confidence
     expect(m.positionErrorKm.median!).toBeLessThan(3);
-    const pairs = readJson(join(outDir, 'matched.geojson')).features.map((f: any) => f.properties);
-    const same = pairs.filter((p: any) => p.pick_id === p.ref_id).length;
+    const pairs = readJson(join(outDir, 'matched.geojson')).features.map((f: Feature) => f.properties);
+    const same = pairs.filter((p: Feature['properties']) => p.pick_id === p.ref_id).length;
     expect(same / pairs.length).toBeGreaterThan(0.95);
   });
 });

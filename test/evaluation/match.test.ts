@@ -6,10 +6,12 @@ const p = (lon: number, lat: number) => ({ lon, lat });
 /** Reference implementation: every pair by brute force, same sort, same greedy acceptance. */
 function bruteForceMatch(picks: Array<{ lon: number; lat: number }>, refs: Array<{ lon: number; lat: number }>, tol: number): Match[] {
   const pairs: Match[] = [];
-  picks.forEach((a, i) => refs.forEach((b, j) => {
-    const d = greatCircleKm(a.lon, a.lat, b.lon, b.lat);
-    if (d <= tol) pairs.push({ pick: i, ref: j, distanceKm: d });
-  }));
+  picks.forEach((a, i) =>
+    refs.forEach((b, j) => {
+      const d = greatCircleKm(a.lon, a.lat, b.lon, b.lat);
+      if (d <= tol) pairs.push({ pick: i, ref: j, distanceKm: d });
+    }),
+  );
   pairs.sort((a, b) => a.distanceKm - b.distanceKm || a.pick - b.pick || a.ref - b.ref);
   const usedP = new Set<number>();
   const usedR = new Set<number>();
@@ -80,13 +82,14 @@ describe('matchOneToOne', () => {
 
   it('agrees with a brute-force matcher on random points near the antimeridian and the poles', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const cloud = (n: number) => Array.from({ length: n }, (_, i) => {
-      const zone = i % 3;
-      if (zone === 0) return p(178 + rand() * 4, rand() * 10 - 5); // 178..182: beyond 180 exercises the wrap
-      if (zone === 1) return p(rand() * 360 - 180, 85 + rand() * 5); // near the pole
-      return p(rand() * 6 - 3, rand() * 6 - 3);
-    });
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const cloud = (n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const zone = i % 3;
+        if (zone === 0) return p(178 + rand() * 4, rand() * 10 - 5); // 178..182: beyond 180 exercises the wrap
+        if (zone === 1) return p(rand() * 360 - 180, 85 + rand() * 5); // near the pole
+        return p(rand() * 6 - 3, rand() * 6 - 3);
+      });
     const picks = cloud(600);
     const refs = cloud(500);
     const got = matchOneToOne(picks, refs, 60);

@@ -33,7 +33,14 @@ function raster(): MemoryGrid {
 }
 
 const candidate = (id: string, lon: number, lat: number, fate: string, rule: string | null = null, pickId: string | null = null): LedgerCandidate => ({
-  id, lon, lat, fate, rule, confidence: 0.3, pickId, mergedIntoPick: null,
+  id,
+  lon,
+  lat,
+  fate,
+  rule,
+  confidence: 0.3,
+  pickId,
+  mergedIntoPick: null,
 });
 
 describe('explainMisses', () => {
@@ -56,7 +63,13 @@ describe('explainMisses', () => {
   it('names the nearest candidate and its fate, else what the windows say', async () => {
     const why = await explainMisses(missed, { ledger, raster: raster(), threshold: 0.6, toleranceKm: 25, evidenceRadiusKm: 6 });
     expect(why.map((w) => w.reason)).toEqual([
-      'below_cut', 'merged', 'matched_elsewhere', 'island', 'no_candidate', 'no_window_under_threshold', 'no_window_scored',
+      'below_cut',
+      'merged',
+      'matched_elsewhere',
+      'island',
+      'no_candidate',
+      'no_window_under_threshold',
+      'no_window_scored',
     ]);
     expect(why[0].candidate?.id).toBe('C1_1');
     expect(why[0].candidateKm).toBeCloseTo(2.22, 1);
@@ -89,8 +102,26 @@ describe('explainMisses', () => {
 /** A decision as picking makes it, for the ledger writer. */
 function decision(id: string, lon: number, lat: number, fate: CandidateDecision['fate'], extra: Partial<CandidateDecision> = {}): CandidateDecision {
   const c: Candidate = {
-    id, source: 'walk', lon, lat, m: null, island: false, gate: null,
-    evidence: { windowErrorMin: 0.3, windowErrorSummit: 0.3, ringError: 0.8, windowsNear: 9, hits: 2, prominenceM: 900, heightM: 1000, radiusKm: 8, fitR2: 0.8, axisRatio: 0.7, summitDepthM: -3000 },
+    id,
+    source: 'walk',
+    lon,
+    lat,
+    m: null,
+    island: false,
+    gate: null,
+    evidence: {
+      windowErrorMin: 0.3,
+      windowErrorSummit: 0.3,
+      ringError: 0.8,
+      windowsNear: 9,
+      hits: 2,
+      prominenceM: 900,
+      heightM: 1000,
+      radiusKm: 8,
+      fitR2: 0.8,
+      axisRatio: 0.7,
+      summitDepthM: -3000,
+    },
   };
   return { candidate: c, score: 0.5, confidence: NaN, fate, mergedInto: null, rule: null, ...extra };
 }
@@ -101,22 +132,46 @@ describe('the candidate ledger, written and read back', () => {
     const ledger = await CandidateLedger.create(out);
     // survivors arrive `kept`; the job's cut (here: score ≥ 0.4, confidence = score / 2) settles them at the end
     await ledger.add([decision('C1_1', 10.52, 1.0, 'kept', { score: 0.9 }), decision('C2_2', 10.6, 1.0, 'merged', { mergedInto: 'C1_1', score: 0.7 })]);
-    await ledger.add([decision('C3_3', 11.0, 1.5, 'kept', { score: 0.2 }), decision('C4_4', 11.5, 1.5, 'dropped', { score: NaN, rule: { rule: 'island', value: 120, limit: 0 } })]);
+    await ledger.add([
+      decision('C3_3', 11.0, 1.5, 'kept', { score: 0.2 }),
+      decision('C4_4', 11.5, 1.5, 'dropped', { score: NaN, rule: { rule: 'island', value: 120, limit: 0 } }),
+    ]);
     await ledger.finish(new Map([['C1_1', 'SMT-000007']]), { confidence: (s) => s / 2, cut: 0.2 }, { grid: 'g.tif' });
     expect(ledger.counts).toEqual({ candidates: 4, picked: 1, merged: 1, dropped: { below_cut: 1, island: 1 }, islands: 0 });
     const text = readFileSync(join(out, 'candidates.geojson'), 'utf8');
     const doc = JSON.parse(text);
     expect(doc.seamount_detect).toEqual({ grid: 'g.tif' });
-    expect(doc.features.map((f: { properties: { pick_id: string | null; merged_into_pick: string | null } }) => [f.properties.pick_id, f.properties.merged_into_pick])).toEqual([
-      ['SMT-000007', null], [null, 'SMT-000007'], [null, null], [null, null],
+    expect(
+      doc.features.map((f: { properties: { pick_id: string | null; merged_into_pick: string | null } }) => [
+        f.properties.pick_id,
+        f.properties.merged_into_pick,
+      ]),
+    ).toEqual([
+      ['SMT-000007', null],
+      [null, 'SMT-000007'],
+      [null, null],
+      [null, null],
     ]);
     expect(doc.features[0].properties).toMatchObject({ fate: 'picked', confidence: 0.45, ranker_score: 0.9 });
     expect(doc.features[1].properties).toMatchObject({ fate: 'merged', confidence: 0.35 });
-    expect(doc.features[2].properties).toMatchObject({ fate: 'dropped', rule: 'below_cut', rule_value: 0.1, rule_limit: 0.2, confidence: 0.1, hits: 2, height_m: 1000 });
+    expect(doc.features[2].properties).toMatchObject({
+      fate: 'dropped',
+      rule: 'below_cut',
+      rule_value: 0.1,
+      rule_limit: 0.2,
+      confidence: 0.1,
+      hits: 2,
+      height_m: 1000,
+    });
     expect(doc.features[3].properties).toMatchObject({ fate: 'dropped', rule: 'island', confidence: null, ranker_score: null });
     expect(text).not.toMatch(/"score"/);
     const back = await readLedger(join(out, 'candidates.geojson'));
-    expect(back.map((c) => [c.id, c.fate, c.pickId])).toEqual([['C1_1', 'picked', 'SMT-000007'], ['C2_2', 'merged', null], ['C3_3', 'dropped', null], ['C4_4', 'dropped', null]]);
+    expect(back.map((c) => [c.id, c.fate, c.pickId])).toEqual([
+      ['C1_1', 'picked', 'SMT-000007'],
+      ['C2_2', 'merged', null],
+      ['C3_3', 'dropped', null],
+      ['C4_4', 'dropped', null],
+    ]);
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(out)).toEqual(['candidates.geojson']);
   });
@@ -134,10 +189,23 @@ describe('the candidate ledger, written and read back', () => {
 describe('compare with a ledger and an error raster beside the picks', () => {
   it('says why each missed seamount was missed (missed.geojson, metrics.json, report.md) and draws the map', async () => {
     const out = join(dir, 'detect');
-    const picks: Seamount[] = [{
-      id: 'SMT-000001', lon: 11.0, lat: 1.5, summitDepthM: -3000, baseDepthM: -4000, heightM: 1000, radiusKm: 8,
-      ellipse: { azimuthDeg: 0, majorKm: 8, minorKm: 8 }, fitR2: 0.9, reconstructionError: 0.2, confidence: 0.8, windows: 3, ...MORPHOMETRY,
-    }];
+    const picks: Seamount[] = [
+      {
+        id: 'SMT-000001',
+        lon: 11.0,
+        lat: 1.5,
+        summitDepthM: -3000,
+        baseDepthM: -4000,
+        heightM: 1000,
+        radiusKm: 8,
+        ellipse: { azimuthDeg: 0, majorKm: 8, minorKm: 8 },
+        fitR2: 0.9,
+        reconstructionError: 0.2,
+        confidence: 0.8,
+        windows: 3,
+        ...MORPHOMETRY,
+      },
+    ];
     await writeSeamountsGeoJson(join(out, 'seamounts.geojson'), picks, { threshold: 0.6, region: '10/12/0/2' });
     const ledger = await CandidateLedger.create(out);
     await ledger.add([decision('C1_1', 10.52, 1.0, 'kept', { score: 0.2 }), decision('C3_3', 11.0, 1.5, 'kept', { score: 0.8 })]);
@@ -148,13 +216,34 @@ describe('compare with a ledger and an error raster beside the picks', () => {
     // matched; under the cut; no candidate but windows pass; no candidate, no window passes
     const { writeFileSync } = await import('node:fs');
     writeFileSync(cat, 'id,lon,lat,height\nA,11.0,1.52,2500\nB,10.5,1.0,1200\nC,11.5,0.5,1700\nD,10.8,0.3,600\n');
-    const bathymetry = new MemoryGrid({ width: 41, height: 41, lon0: 10, dLon: 0.05, lat0: 0, dLat: 0.05, values: new Float32Array(41 * 41).fill(-4000), path: 'bathy.nc' });
+    const bathymetry = new MemoryGrid({
+      width: 41,
+      height: 41,
+      lon0: 10,
+      dLon: 0.05,
+      lat0: 0,
+      dLat: 0.05,
+      values: new Float32Array(41 * 41).fill(-4000),
+      path: 'bathy.nc',
+    });
     const cmp = join(dir, 'compare');
-    const { metrics } = await compareCatalogues({ picksPath: join(out, 'seamounts.geojson'), cataloguePath: cat, toleranceKm: 25, minHeightM: 0, region: null, grid: bathymetry, outDir: cmp });
+    const { metrics } = await compareCatalogues({
+      picksPath: join(out, 'seamounts.geojson'),
+      cataloguePath: cat,
+      toleranceKm: 25,
+      minHeightM: 0,
+      region: null,
+      grid: bathymetry,
+      outDir: cmp,
+    });
     expect([metrics.tp, metrics.fn]).toEqual([1, 3]);
     expect(metrics.whyMissed?.byReason).toMatchObject({ below_cut: 1, no_candidate: 1, no_window_under_threshold: 1 });
     const missed = JSON.parse(readFileSync(join(cmp, 'missed.geojson'), 'utf8')).features.map((f: { properties: Record<string, unknown> }) => f.properties);
-    expect(missed.map((p: Record<string, unknown>) => [p.ref_id, p.why])).toEqual([['B', 'below_cut'], ['C', 'no_candidate'], ['D', 'no_window_under_threshold']]);
+    expect(missed.map((p: Record<string, unknown>) => [p.ref_id, p.why])).toEqual([
+      ['B', 'below_cut'],
+      ['C', 'no_candidate'],
+      ['D', 'no_window_under_threshold'],
+    ]);
     expect(missed[0]).toMatchObject({ candidate_id: 'C1_1', candidate_fate: 'dropped', candidate_rule: 'below_cut', candidate_confidence: 0.2 });
     const report = readFileSync(join(cmp, 'report.md'), 'utf8');
     expect(report).toContain('## Why seamounts were missed');

@@ -78,14 +78,18 @@ describe('not a grid at all', () => {
 });
 
 describe('netCDF-3: truncated or corrupt', () => {
-  const good = () => encodeNc3({
-    dims: [{ name: 'lat', size: 20 }, { name: 'lon', size: 30 }],
-    variables: [
-      { name: 'lat', dims: ['lat'], type: 'double', attrs: { units: 'degrees_north' }, data: axis(0, 1, 20) },
-      { name: 'lon', dims: ['lon'], type: 'double', attrs: { units: 'degrees_east' }, data: axis(0, 1, 30) },
-      { name: 'z', dims: ['lat', 'lon'], type: 'float', attrs: { units: 'm' }, data: new Array(600).fill(-1000) },
-    ],
-  });
+  const good = () =>
+    encodeNc3({
+      dims: [
+        { name: 'lat', size: 20 },
+        { name: 'lon', size: 30 },
+      ],
+      variables: [
+        { name: 'lat', dims: ['lat'], type: 'double', attrs: { units: 'degrees_north' }, data: axis(0, 1, 20) },
+        { name: 'lon', dims: ['lon'], type: 'double', attrs: { units: 'degrees_east' }, data: axis(0, 1, 30) },
+        { name: 'z', dims: ['lat', 'lon'], type: 'float', attrs: { units: 'm' }, data: new Array(600).fill(-1000) },
+      ],
+    });
   test('cut inside the header', () => {
     const p = file('cut-header.nc');
     writeFileSync(p, good().subarray(0, 60));
@@ -117,7 +121,10 @@ describe('netCDF: which variable', () => {
   const lats = axis(0, 1, 3);
   const twoGrids = () =>
     writeNc3(file('two.nc'), {
-      dims: [{ name: 'lat', size: 3 }, { name: 'lon', size: 4 }],
+      dims: [
+        { name: 'lat', size: 3 },
+        { name: 'lon', size: 4 },
+      ],
       variables: [
         { name: 'lat', dims: ['lat'], type: 'double', attrs: { units: 'degrees_north' }, data: lats },
         { name: 'lon', dims: ['lon'], type: 'double', attrs: { units: 'degrees_east' }, data: lons },
@@ -135,7 +142,10 @@ describe('netCDF: which variable', () => {
   });
   test('2-D variables, but not on lon/lat', () => {
     const p = writeNc3(file('notgeo.nc'), {
-      dims: [{ name: 'time', size: 3 }, { name: 'station', size: 4 }],
+      dims: [
+        { name: 'time', size: 3 },
+        { name: 'station', size: 4 },
+      ],
       variables: [{ name: 'temp', dims: ['time', 'station'], type: 'float', data: new Array(12).fill(1) }],
     });
     return expectGridError(p, /no 2-D variable on longitude\/latitude dimensions; multi-dimensional variables found: temp\(time=3, station=4\)/);
@@ -151,11 +161,15 @@ describe('netCDF: which variable', () => {
       await g.close();
     }
   });
-  test('--variable naming nothing lists the candidates', () => expectGridError(twoGrids(), /no variable 'depth' \(grid variables in this file: elevation\(lat=3, lon=4\), tid/, 'depth'));
+  test('--variable naming nothing lists the candidates', () =>
+    expectGridError(twoGrids(), /no variable 'depth' \(grid variables in this file: elevation\(lat=3, lon=4\), tid/, 'depth'));
   test('--variable naming a coordinate', () => expectGridError(twoGrids(), /variable lat\(lat=3\) is not a 2-D grid/, 'lat'));
   test('a dimension without coordinate values', () => {
     const p = writeNc3(file('nocoord.nc'), {
-      dims: [{ name: 'lat', size: 3 }, { name: 'lon', size: 4 }],
+      dims: [
+        { name: 'lat', size: 3 },
+        { name: 'lon', size: 4 },
+      ],
       variables: [
         { name: 'lat', dims: ['lat'], type: 'double', attrs: { units: 'degrees_north' }, data: lats },
         { name: 'z', dims: ['lat', 'lon'], type: 'float', data: new Array(12).fill(1) },
@@ -170,19 +184,29 @@ describe('netCDF: coordinates that are not a regular lon/lat grid', () => {
     expectGridError(lonLatNc3(file('nonmono.nc'), [0, 1, 2, 1.5, 4], axis(0, 1, 3), flat), /coordinate 'lon' is not monotonic: value 2 is 2, value 3 is 1.5/));
   test('unevenly spaced latitude', () =>
     expectGridError(lonLatNc3(file('uneven.nc'), axis(0, 1, 5), [0, 1, 2, 3.5, 4], flat), /coordinate 'lat' is not evenly spaced/));
-  test('longitude decreasing eastward', () =>
-    expectGridError(lonLatNc3(file('lonrev.nc'), axis(10, -1, 5), axis(0, 1, 3), flat), /longitudes decrease/));
+  test('longitude decreasing eastward', () => expectGridError(lonLatNc3(file('lonrev.nc'), axis(10, -1, 5), axis(0, 1, 3), flat), /longitudes decrease/));
   test('x/y in metres: a projected grid', () =>
     expectGridError(
-      lonLatNc3(file('utm.nc'), axis(500000, 1000, 5), axis(4e6, 1000, 3), flat, { lonName: 'x', latName: 'y', lonAttrs: { units: 'm' }, latAttrs: { units: 'm' } }),
+      lonLatNc3(file('utm.nc'), axis(500000, 1000, 5), axis(4e6, 1000, 3), flat, {
+        lonName: 'x',
+        latName: 'y',
+        lonAttrs: { units: 'm' },
+        latAttrs: { units: 'm' },
+      }),
       /coordinate 'x' is in 'm', not degrees: a projected grid; reproject to lon\/lat first/,
     ));
   test('x/y without units but far beyond ±90°: a projected grid', () =>
-    expectGridError(lonLatNc3(file('proj-nounits.nc'), axis(0, 1000, 5), axis(4e6, 1000, 3), flat, { lonName: 'x', latName: 'y', lonAttrs: {}, latAttrs: {} }), /not geographic degrees|outside −90..90/));
+    expectGridError(
+      lonLatNc3(file('proj-nounits.nc'), axis(0, 1000, 5), axis(4e6, 1000, 3), flat, { lonName: 'x', latName: 'y', lonAttrs: {}, latAttrs: {} }),
+      /not geographic degrees|outside −90..90/,
+    ));
   test('a CF grid_mapping that is not latitude_longitude', () =>
     expectGridError(
       writeNc3(file('gridmapping.nc'), {
-        dims: [{ name: 'lat', size: 3 }, { name: 'lon', size: 4 }],
+        dims: [
+          { name: 'lat', size: 3 },
+          { name: 'lon', size: 4 },
+        ],
         variables: [
           { name: 'lat', dims: ['lat'], type: 'double', attrs: { units: 'degrees_north' }, data: axis(0, 1, 3) },
           { name: 'lon', dims: ['lon'], type: 'double', attrs: { units: 'degrees_east' }, data: axis(0, 1, 4) },
@@ -238,7 +262,33 @@ describe('GeoTIFF: truncated, corrupt, unsupported', () => {
   });
   testWhen(haveGdal)('GCP-georeferenced rasters are refused', () => {
     const p = file('gcps.tif');
-    run('gdal_translate', ['-q', '-a_srs', 'EPSG:4326', '-gcp', '0', '0', '10', '50', '-gcp', '660', '0', '21', '50', '-gcp', '0', '420', '10', '43', '-gcp', '660', '420', '21.5', '43', grids('spac_33.nc3.nc'), p]);
+    run('gdal_translate', [
+      '-q',
+      '-a_srs',
+      'EPSG:4326',
+      '-gcp',
+      '0',
+      '0',
+      '10',
+      '50',
+      '-gcp',
+      '660',
+      '0',
+      '21',
+      '50',
+      '-gcp',
+      '0',
+      '420',
+      '10',
+      '43',
+      '-gcp',
+      '660',
+      '420',
+      '21.5',
+      '43',
+      grids('spac_33.nc3.nc'),
+      p,
+    ]);
     return expectGridError(p, /georeferenced by ground control points/);
   });
 });

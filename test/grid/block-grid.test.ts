@@ -14,7 +14,12 @@ import { describeGrid, formatGridInfo } from '../../src/grid/describe.js';
 class CountingBlocks implements BlockSource {
   reads: string[] = [];
   closed = false;
-  constructor(readonly blockWidth: number, readonly blockHeight: number, private readonly width: number, private readonly height: number) {}
+  constructor(
+    readonly blockWidth: number,
+    readonly blockHeight: number,
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
   async readBlock(bx: number, by: number): Promise<Float32Array> {
     this.reads.push(`${bx},${by}`);
     await new Promise((r) => setTimeout(r, 1));
@@ -35,8 +40,19 @@ function grid(g: Partial<GridGeometry> & { width: number; height: number }, bw: 
   const geometry: GridGeometry = { lon0: 0, dLon: 1, lat0: 0, dLat: 1, registration: 'gridline', periodicLon: false, ...g };
   const blocks = new CountingBlocks(bw, bh, geometry.width, geometry.height);
   const info = makeInfo(geometry, {
-    path: '/x/test.grid', format: 'netcdf3', variable: 'z', dataType: 'float32', units: 'm', metresPerStoredUnit: 1, positiveDown: false,
-    scaleFactor: 1, addOffset: 0, nodata: [], layout: 'test', blockShape: [bw, bh], warnings: [],
+    path: '/x/test.grid',
+    format: 'netcdf3',
+    variable: 'z',
+    dataType: 'float32',
+    units: 'm',
+    metresPerStoredUnit: 1,
+    positiveDown: false,
+    scaleFactor: 1,
+    addOffset: 0,
+    nodata: [],
+    layout: 'test',
+    blockShape: [bw, bh],
+    warnings: [],
   });
   return { g: new BlockGrid(geometry, info, blocks, { cacheBytes }), blocks };
 }
@@ -131,7 +147,11 @@ describe('axes', () => {
     expect(fitRegularAxis([5, 4, 3], 'lat', 'f')).toEqual({ start: 5, step: -1, n: 3 });
   });
   test('a global axis a little off 360° (ETOPO5) is snapped and periodic', () => {
-    const lon = fitRegularAxis(Array.from({ length: 4320 }, (_, i) => (i * 359.92) / 4319), 'x', 'f');
+    const lon = fitRegularAxis(
+      Array.from({ length: 4320 }, (_, i) => (i * 359.92) / 4319),
+      'x',
+      'f',
+    );
     const g = geographicGeometry({ path: 'f', lon, lat: { start: -90, step: 1 / 12, n: 2161 }, registration: 'gridline', warnings: [] });
     expect(g.dLon).toBe(1 / 12);
     expect(g.periodicLon).toBe(true);
@@ -152,7 +172,9 @@ describe('axes', () => {
     const warnings: string[] = [];
     geographicGeometry({ path: 'f', lon: { start: 0, step: 1, n: 10 }, lat: { start: 90.04, step: -0.01, n: 18009 }, registration: 'pixel', warnings });
     expect(warnings.join(' ')).toMatch(/beyond the poles/);
-    expect(() => geographicGeometry({ path: 'f', lon: { start: 0, step: 1, n: 10 }, lat: { start: 95, step: -1, n: 10 }, registration: 'pixel' })).toThrow(/outside −90..90/);
+    expect(() => geographicGeometry({ path: 'f', lon: { start: 0, step: 1, n: 10 }, lat: { start: 95, step: -1, n: 10 }, registration: 'pixel' })).toThrow(
+      /outside −90..90/,
+    );
   });
   test('a regional axis is not snapped to global', () => {
     const g = geographicGeometry({ path: 'f', lon: { start: 0, step: 0.1, n: 100 }, lat: { start: 0, step: 0.1, n: 10 }, registration: 'pixel' });
@@ -174,7 +196,14 @@ describe('values', () => {
     expect(Array.from(decodeRect(Float32Array.of(4.5), 0, 1, 1, 1, 1, codec))).toEqual([-4500]);
   });
   test('units', () => {
-    expect([metresPerUnit('m'), metresPerUnit('Meters'), metresPerUnit('km'), metresPerUnit('metres above sea level'), metresPerUnit(undefined), metresPerUnit('mGal')]).toEqual([1, 1, 1000, 1, 1, null]);
+    expect([
+      metresPerUnit('m'),
+      metresPerUnit('Meters'),
+      metresPerUnit('km'),
+      metresPerUnit('metres above sea level'),
+      metresPerUnit(undefined),
+      metresPerUnit('mGal'),
+    ]).toEqual([1, 1, 1000, 1, 1, null]);
   });
 });
 

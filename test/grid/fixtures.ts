@@ -210,7 +210,16 @@ export function lonLatNc3(
   lons: number[],
   lats: number[],
   f: (lon: number, lat: number) => number,
-  o: { type?: Nc3Type; zAttrs?: Record<string, Nc3Attr>; lonName?: string; latName?: string; lonAttrs?: Record<string, Nc3Attr>; latAttrs?: Record<string, Nc3Attr>; globalAttrs?: Record<string, Nc3Attr>; varName?: string } = {},
+  o: {
+    type?: Nc3Type;
+    zAttrs?: Record<string, Nc3Attr>;
+    lonName?: string;
+    latName?: string;
+    lonAttrs?: Record<string, Nc3Attr>;
+    latAttrs?: Record<string, Nc3Attr>;
+    globalAttrs?: Record<string, Nc3Attr>;
+    varName?: string;
+  } = {},
 ): string {
   const lonName = o.lonName ?? 'lon';
   const latName = o.latName ?? 'lat';

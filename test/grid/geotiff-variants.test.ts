@@ -23,10 +23,13 @@ const lons = axis(100 + 0.05, 0.1, W);
 const lats = axis(-20 + 0.05, 0.1, H);
 const NODATA = -32768;
 /** Integer metres (exact in every type); a no-data patch in the north-west. */
-const truth = (lon: number, lat: number) =>
-  lon < 101 && lat > -6 ? NaN : Math.round(-5000 + 1500 * Math.sin(lon / 3) * Math.cos(lat / 4) + 7 * lon);
+const truth = (lon: number, lat: number) => (lon < 101 && lat > -6 ? NaN : Math.round(-5000 + 1500 * Math.sin(lon / 3) * Math.cos(lat / 4) + 7 * lon));
 const base = join(dir, 'base.nc');
-if (haveGdal) lonLatNc3(base, lons, lats, (lon, lat) => (Number.isNaN(truth(lon, lat)) ? NODATA : truth(lon, lat)), { type: 'short', zAttrs: { units: 'm', _FillValue: { type: 'short', values: [NODATA] } } });
+if (haveGdal)
+  lonLatNc3(base, lons, lats, (lon, lat) => (Number.isNaN(truth(lon, lat)) ? NODATA : truth(lon, lat)), {
+    type: 'short',
+    zAttrs: { units: 'm', _FillValue: { type: 'short', values: [NODATA] } },
+  });
 
 async function expectTruth(g: FileGrid, f: (lon: number, lat: number) => number = truth) {
   expect([g.width, g.height]).toEqual([W, H]);
@@ -59,18 +62,57 @@ describeWhen(haveGdal)('layouts and codecs', () => {
     ['striped, uncompressed, int16', ['-co', 'COMPRESS=NONE'], /striped/],
     ['striped, deflate + predictor 2, int16', ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'], /striped, \d+ rows per strip, deflate \(predictor 2\)/],
     ['striped, one row per strip, LZW, int32', ['-ot', 'Int32', '-co', 'COMPRESS=LZW', '-co', 'BLOCKYSIZE=1'], /striped, 1 rows per strip, LZW/],
-    ['tiled 64×64, deflate + floating-point predictor, float32', ['-ot', 'Float32', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'], /tiled 64×64, deflate \(predictor 3\)/],
-    ['tiled 32×48, LZW + floating-point predictor, float64', ['-ot', 'Float64', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=32', '-co', 'BLOCKYSIZE=48', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'], /tiled 32×48, LZW/],
+    [
+      'tiled 64×64, deflate + floating-point predictor, float32',
+      ['-ot', 'Float32', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=3'],
+      /tiled 64×64, deflate \(predictor 3\)/,
+    ],
+    [
+      'tiled 32×48, LZW + floating-point predictor, float64',
+      ['-ot', 'Float64', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=32', '-co', 'BLOCKYSIZE=48', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'],
+      /tiled 32×48, LZW/,
+    ],
     ['tiled, PackBits, int16', ['-co', 'TILED=YES', '-co', 'COMPRESS=PACKBITS'], /PackBits/],
     ['tiled, ZSTD, int16', ['-co', 'TILED=YES', '-co', 'COMPRESS=ZSTD'], /ZSTD/],
     ['tiled, LERC (lossless), float32', ['-ot', 'Float32', '-co', 'TILED=YES', '-co', 'COMPRESS=LERC', '-co', 'MAX_Z_ERROR=0'], /LERC/],
     ['big-endian, uncompressed, int16', ['-co', 'ENDIANNESS=BIG'], /striped/],
-    ['big-endian, tiled, uncompressed, float32', ['-ot', 'Float32', '-co', 'ENDIANNESS=BIG', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=32'], /tiled 64×32/],
+    [
+      'big-endian, tiled, uncompressed, float32',
+      ['-ot', 'Float32', '-co', 'ENDIANNESS=BIG', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=32'],
+      /tiled 64×32/,
+    ],
     ['big-endian, deflate + predictor 2, int16', ['-co', 'ENDIANNESS=BIG', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2'], /predictor 2/],
-    ['big-endian, tiled 32×32, LZW + predictor 2, int32', ['-ot', 'Int32', '-co', 'ENDIANNESS=BIG', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=32', '-co', 'BLOCKYSIZE=32', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2'], /tiled 32×32, LZW \(predictor 2\)/],
-    ['big-endian, LZW + floating-point predictor, float32', ['-ot', 'Float32', '-co', 'ENDIANNESS=BIG', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'], /predictor 3/],
+    [
+      'big-endian, tiled 32×32, LZW + predictor 2, int32',
+      [
+        '-ot',
+        'Int32',
+        '-co',
+        'ENDIANNESS=BIG',
+        '-co',
+        'TILED=YES',
+        '-co',
+        'BLOCKXSIZE=32',
+        '-co',
+        'BLOCKYSIZE=32',
+        '-co',
+        'COMPRESS=LZW',
+        '-co',
+        'PREDICTOR=2',
+      ],
+      /tiled 32×32, LZW \(predictor 2\)/,
+    ],
+    [
+      'big-endian, LZW + floating-point predictor, float32',
+      ['-ot', 'Float32', '-co', 'ENDIANNESS=BIG', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=3'],
+      /predictor 3/,
+    ],
     ['BigTIFF, tiled, deflate', ['-co', 'BIGTIFF=YES', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE'], /tiled/],
-    ['COG with overviews', ['-of', 'COG', '-co', 'BLOCKSIZE=64', '-co', 'COMPRESS=DEFLATE', '-co', 'OVERVIEWS=FORCE_USE_EXISTING', '-co', 'OVERVIEW_COUNT=2'], /tiled 64×64, deflate/],
+    [
+      'COG with overviews',
+      ['-of', 'COG', '-co', 'BLOCKSIZE=64', '-co', 'COMPRESS=DEFLATE', '-co', 'OVERVIEWS=FORCE_USE_EXISTING', '-co', 'OVERVIEW_COUNT=2'],
+      /tiled 64×64, deflate/,
+    ],
   ])('%s', async (_name, args, layout) => {
     const p = translate(args as string[]);
     const g = await openGrid(p);
@@ -136,7 +178,10 @@ describeWhen(haveGdal)('georeferencing and metadata', () => {
     const plain = translate(['-co', 'COMPRESS=NONE']);
     const info = JSON.parse(run('gdalinfo', ['-json', plain])) as { geoTransform: number[] };
     const p = join(dir, `v${n++}.vrt`);
-    writeFileSync(p, `<VRTDataset rasterXSize="${W}" rasterYSize="${H}"><GeoTransform>${info.geoTransform.join(', ')}</GeoTransform>${bands.replaceAll('SRC', plain)}</VRTDataset>`);
+    writeFileSync(
+      p,
+      `<VRTDataset rasterXSize="${W}" rasterYSize="${H}"><GeoTransform>${info.geoTransform.join(', ')}</GeoTransform>${bands.replaceAll('SRC', plain)}</VRTDataset>`,
+    );
     return p;
   };
   const band = (i: number, extra: string) =>
@@ -168,7 +213,10 @@ describeWhen(haveGdal)('georeferencing and metadata', () => {
     ['pixel-interleaved', 'PIXEL'],
     ['band-interleaved (planar)', 'BAND'],
   ])('several bands, %s: band 1 by default (with a warning), "band 2" picks the second, a missing band is an error', async (_name, interleave) => {
-    const p = translate(['-co', `INTERLEAVE=${interleave}`, '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64', '-co', 'COMPRESS=DEFLATE'], vrt(band(1, '') + band(2, '<Offset>0</Offset><Scale>-1</Scale>')));
+    const p = translate(
+      ['-co', `INTERLEAVE=${interleave}`, '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=64', '-co', 'BLOCKYSIZE=64', '-co', 'COMPRESS=DEFLATE'],
+      vrt(band(1, '') + band(2, '<Offset>0</Offset><Scale>-1</Scale>')),
+    );
     const g1 = await openGrid(p);
     try {
       expect(g1.info.warnings.join(' ')).toMatch(/2 bands: reading band 1/);

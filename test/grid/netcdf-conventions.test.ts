@@ -34,7 +34,8 @@ async function expectSurface(g: FileGrid, f: (lon: number, lat: number) => numbe
     for (let x = 0; x < g.width; x++) {
       const want = f(columnLon(g, x), rowLat(g, y));
       const got = all[y * g.width + x];
-      if (!(got === want || (Number.isNaN(want) && Number.isNaN(got)))) throw new Error(`cell (${x}, ${y}) at ${columnLon(g, x)}, ${rowLat(g, y)}: want ${want}, got ${got}`);
+      if (!(got === want || (Number.isNaN(want) && Number.isNaN(got))))
+        throw new Error(`cell (${x}, ${y}) at ${columnLon(g, x)}, ${rowLat(g, y)}: want ${want}, got ${got}`);
     }
   }
 }
@@ -163,7 +164,10 @@ describe('values: packing, fills, units, sign', () => {
   });
 
   test('GMT-style km with scale_factor 0.001: stored integers are metres', async () => {
-    const p = lonLatNc3(file('km'), lons, lats, surface, { type: 'short', zAttrs: { scale_factor: 0.001, units: 'km', _FillValue: { type: 'short', values: [-32768] } } });
+    const p = lonLatNc3(file('km'), lons, lats, surface, {
+      type: 'short',
+      zAttrs: { scale_factor: 0.001, units: 'km', _FillValue: { type: 'short', values: [-32768] } },
+    });
     await withGrid(p, async (g) => {
       expect(g.info.metresPerStoredUnit).toBe(1000);
       await expectSurface(g, surface);
@@ -185,16 +189,24 @@ describe('values: packing, fills, units, sign', () => {
     const marked = (lon: number, lat: number) => (lon === 1 ? -9999 : lon === 2 ? -8888 : lon === 3 ? -7777 : lat === 4 ? 12000 : surface(lon, lat));
     const p = lonLatNc3(file('fills'), lons, lats, marked, {
       type: 'float',
-      zAttrs: { units: 'm', _FillValue: { type: 'float', values: [-9999] }, missing_value: { type: 'float', values: [-8888, -7777] }, valid_range: { type: 'float', values: [-11000, 9000] } },
+      zAttrs: {
+        units: 'm',
+        _FillValue: { type: 'float', values: [-9999] },
+        missing_value: { type: 'float', values: [-8888, -7777] },
+        valid_range: { type: 'float', values: [-11000, 9000] },
+      },
     });
     await withGrid(p, async (g) => {
-      await expectSurface(g, (lon, lat) => (lon >= 1 && lon <= 3) || lat === 4 ? NaN : surface(lon, lat));
+      await expectSurface(g, (lon, lat) => ((lon >= 1 && lon <= 3) || lat === 4 ? NaN : surface(lon, lat)));
       expect(g.info.nodata).toEqual([-9999, -8888, -7777]);
     });
   });
 
   test('a float fill stored as double −1e34 (ETOPO style) matches the float32 cells', async () => {
-    const p = lonLatNc3(file('fill1e34'), lons, lats, (lon, lat) => (lon === 0 ? -1e34 : surface(lon, lat)), { type: 'float', zAttrs: { units: 'meters', _FillValue: { type: 'float', values: [-1e34] } } });
+    const p = lonLatNc3(file('fill1e34'), lons, lats, (lon, lat) => (lon === 0 ? -1e34 : surface(lon, lat)), {
+      type: 'float',
+      zAttrs: { units: 'meters', _FillValue: { type: 'float', values: [-1e34] } },
+    });
     await withGrid(p, (g) => expectSurface(g, (lon, lat) => (lon === 0 ? NaN : surface(lon, lat))));
   });
 
@@ -204,7 +216,10 @@ describe('values: packing, fills, units, sign', () => {
   });
 
   test('NaN cells of a float grid stay NaN', async () => {
-    const p = lonLatNc3(file('nan'), lons, lats, (lon, lat) => (lon === lat ? NaN : surface(lon, lat)), { type: 'float', zAttrs: { units: 'm', _FillValue: { type: 'float', values: [NaN] } } });
+    const p = lonLatNc3(file('nan'), lons, lats, (lon, lat) => (lon === lat ? NaN : surface(lon, lat)), {
+      type: 'float',
+      zAttrs: { units: 'm', _FillValue: { type: 'float', values: [NaN] } },
+    });
     await withGrid(p, (g) => expectSurface(g, (lon, lat) => (lon === lat ? NaN : surface(lon, lat))));
   });
 
@@ -218,14 +233,25 @@ describe('values: packing, fills, units, sign', () => {
 
   test('standard_name sea_floor_depth_below_sea_level means positive down unless positive says up', async () => {
     const depth = (lon: number, lat: number) => -surface(lon, lat);
-    const down = lonLatNc3(file('sn-down'), lons, lats, depth, { type: 'int', varName: 'depth', zAttrs: { units: 'm', standard_name: 'sea_floor_depth_below_sea_level' } });
+    const down = lonLatNc3(file('sn-down'), lons, lats, depth, {
+      type: 'int',
+      varName: 'depth',
+      zAttrs: { units: 'm', standard_name: 'sea_floor_depth_below_sea_level' },
+    });
     await withGrid(down, (g) => expectSurface(g, surface));
-    const up = lonLatNc3(file('sn-up'), lons, lats, surface, { type: 'int', varName: 'depth', zAttrs: { units: 'm', standard_name: 'sea_floor_depth_below_sea_level', positive: 'up' } });
+    const up = lonLatNc3(file('sn-up'), lons, lats, surface, {
+      type: 'int',
+      varName: 'depth',
+      zAttrs: { units: 'm', standard_name: 'sea_floor_depth_below_sea_level', positive: 'up' },
+    });
     await withGrid(up, (g) => expectSurface(g, surface));
   });
 
   test('_Unsigned short is read as 0..65535', async () => {
-    const p = lonLatNc3(file('unsigned'), lons, lats, (lon) => (lon === 0 ? -1 : lon * 10000 - 30000), { type: 'short', zAttrs: { units: 'm', _Unsigned: 'true', _FillValue: { type: 'short', values: [-2] } } });
+    const p = lonLatNc3(file('unsigned'), lons, lats, (lon) => (lon === 0 ? -1 : lon * 10000 - 30000), {
+      type: 'short',
+      zAttrs: { units: 'm', _Unsigned: 'true', _FillValue: { type: 'short', values: [-2] } },
+    });
     await withGrid(p, (g) => expectSurface(g, (lon) => (lon === 0 ? 65535 : (lon * 10000 - 30000 + 65536) % 65536)));
   });
 });
@@ -246,7 +272,10 @@ describe('storage layouts', () => {
 
   test('latitude as the record (unlimited) dimension, with a second record variable interleaved', async () => {
     const p = writeNc3(file('record'), {
-      dims: [{ name: 'lat', size: null }, { name: 'lon', size: lons.length }],
+      dims: [
+        { name: 'lat', size: null },
+        { name: 'lon', size: lons.length },
+      ],
       numRecs: lats.length,
       variables: [
         ...coordVars,
@@ -262,7 +291,10 @@ describe('storage layouts', () => {
 
   test('transposed z(lon, lat)', async () => {
     const p = writeNc3(file('transposed'), {
-      dims: [{ name: 'lon', size: lons.length }, { name: 'lat', size: lats.length }],
+      dims: [
+        { name: 'lon', size: lons.length },
+        { name: 'lat', size: lats.length },
+      ],
       variables: [...coordVars, { name: 'z', dims: ['lon', 'lat'], type: 'float', attrs: { units: 'm' }, data: cells('lonlat') }],
     });
     await withGrid(p, async (g) => {
@@ -275,7 +307,11 @@ describe('storage layouts', () => {
 
   test('a leading time dimension of length 1', async () => {
     const p = writeNc3(file('time'), {
-      dims: [{ name: 'time', size: 1 }, { name: 'lat', size: lats.length }, { name: 'lon', size: lons.length }],
+      dims: [
+        { name: 'time', size: 1 },
+        { name: 'lat', size: lats.length },
+        { name: 'lon', size: lons.length },
+      ],
       variables: [
         { name: 'time', dims: ['time'], type: 'double', attrs: { units: 'days since 2000-01-01' }, data: [0] },
         ...coordVars,
@@ -288,7 +324,10 @@ describe('storage layouts', () => {
   test('netCDF-3 64-bit offset format (CDF\\x02)', async () => {
     const p = writeNc3(file('cdf2'), {
       version: 2,
-      dims: [{ name: 'lat', size: lats.length }, { name: 'lon', size: lons.length }],
+      dims: [
+        { name: 'lat', size: lats.length },
+        { name: 'lon', size: lons.length },
+      ],
       variables: [...coordVars, { name: 'z', dims: ['lat', 'lon'], type: 'double', attrs: { units: 'm' }, data: cells('latlon') }],
     });
     await withGrid(p, async (g) => {
@@ -301,7 +340,10 @@ describe('storage layouts', () => {
     const z: number[] = [];
     for (const lat of [...lats].reverse()) for (const lon of lons) z.push(surface(lon, lat));
     const p = writeNc3(file('gmtlegacy'), {
-      dims: [{ name: 'side', size: 2 }, { name: 'xysize', size: z.length }],
+      dims: [
+        { name: 'side', size: 2 },
+        { name: 'xysize', size: z.length },
+      ],
       variables: [
         { name: 'x_range', dims: ['side'], type: 'double', attrs: { units: 'longitude [degrees_east]' }, data: [100, 103] },
         { name: 'y_range', dims: ['side'], type: 'double', attrs: { units: 'latitude [degrees_north]' }, data: [-10, -8] },

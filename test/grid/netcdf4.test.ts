@@ -22,7 +22,7 @@ const lons = axis(200, 1 / 12, W);
 const lats = axis(10, 1 / 12, H);
 /** Integer-valued by cell index, so rewriting 200..210°E as −160..−150 (GDAL does) cannot change it. */
 const truth = (lon: number, lat: number) => {
-  const ix = Math.round((((((lon - 200) % 360) + 360) % 360)) * 12);
+  const ix = Math.round(((((lon - 200) % 360) + 360) % 360) * 12);
   const iy = Math.round((lat - 10) * 12);
   return ix > 84 && iy < 24 ? NaN : -4500 + ((ix * 37 + iy * 11) % 1000);
 };
@@ -164,6 +164,8 @@ describe('written with h5wasm', () => {
     await writeTransposed(p, false);
     const err = await openGrid(p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GridError);
-    expect((err as GridError).message).toMatch(/no 2-D variable on longitude\/latitude dimensions; multi-dimensional variables found: depth\(phony_dim_0=120, phony_dim_1=90\)/);
+    expect((err as GridError).message).toMatch(
+      /no 2-D variable on longitude\/latitude dimensions; multi-dimensional variables found: depth\(phony_dim_0=120, phony_dim_1=90\)/,
+    );
   });
 });

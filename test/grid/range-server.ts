@@ -64,7 +64,10 @@ export async function startRangeServer(root: string): Promise<RangeServer> {
     };
     if (fault === 'stall') return; // the client's timeout ends it
     if (fault === '503') return send(503, { 'Content-Type': 'text/plain' }, 'slow down');
-    const name = decodeURIComponent((req.url ?? '/').split('?')[0]).split('/').slice(2).join('/');
+    const name = decodeURIComponent((req.url ?? '/').split('?')[0])
+      .split('/')
+      .slice(2)
+      .join('/');
     let size: number;
     let mtime: Date;
     try {
@@ -73,7 +76,11 @@ export async function startRangeServer(root: string): Promise<RangeServer> {
       size = st.size;
       mtime = st.mtime;
     } catch {
-      return send(404, { 'Content-Type': 'application/xml' }, '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+      return send(
+        404,
+        { 'Content-Type': 'application/xml' },
+        '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+      );
     }
     if (fault === '404') return send(404, { 'Content-Type': 'application/xml' }, '<Error><Code>NoSuchKey</Code></Error>');
     const etag = fault === 'new-etag' ? '"changed"' : `"${size.toString(16)}-${mtime.getTime().toString(16)}"`;

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { openGrid, resolveRemoteUrl, GridError, inspectGrid, type FileGrid } from '../../src/grid/index.js';
-import { BlockGrid } from '../../src/grid/block-grid.js';
+import type { BlockGrid } from '../../src/grid/block-grid.js';
 import { HttpRangeSource } from '../../src/grid/remote.js';
 import { DATA, grids } from './fixtures.js';
 import { startRangeServer, type RangeServer } from './range-server.js';
@@ -49,7 +49,15 @@ test('a COG over HTTP: same geometry and every cell equal to the local file; ide
   const g = await openGrid(server.url(COG), { remote: fast });
   try {
     expect(g.format).toBe('geotiff');
-    expect([g.width, g.height, g.lon0, g.lat0, g.dLon, g.dLat, g.registration]).toEqual([local.width, local.height, local.lon0, local.lat0, local.dLon, local.dLat, local.registration]);
+    expect([g.width, g.height, g.lon0, g.lat0, g.dLon, g.dLat, g.registration]).toEqual([
+      local.width,
+      local.height,
+      local.lon0,
+      local.lat0,
+      local.dLon,
+      local.dLat,
+      local.registration,
+    ]);
     expect(g.info.remote).toMatchObject({ location: server.url(COG), url: server.url(COG), size: COG_BYTES });
     expect(g.info.remote?.etag).toMatch(/^".+"$/);
     expect(g.info.remote?.lastModified).toMatch(/GMT$/);

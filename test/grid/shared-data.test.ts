@@ -6,12 +6,14 @@ import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { columnLon, rowLat } from '../../src/grid/geometry.js';
 import { openGrid, detectFormat, describeGrid, formatGridInfo, type FileGrid } from '../../src/grid/index.js';
-import { BlockGrid } from '../../src/grid/block-grid.js';
+import type { BlockGrid } from '../../src/grid/block-grid.js';
 import { gdalRead } from './gdal-truth.js';
 import { DATA, grids, hasTool, tempDir } from './fixtures.js';
 import { testWhen } from '../support/skip.js';
 
-const files = readdirSync(`${DATA}/grids`).filter((f) => /\.(nc|tif)$/.test(f)).sort();
+const files = readdirSync(`${DATA}/grids`)
+  .filter((f) => /\.(nc|tif)$/.test(f))
+  .sort();
 const haveGdal = hasTool('gdalinfo');
 if (!haveGdal) console.warn('gdalinfo not found: GDAL comparisons skipped (apt-get install gdal-bin)');
 
@@ -204,7 +206,7 @@ describe('Balanus Seamount (KW-13171 at 65.394°W, 39.385°N)', () => {
     }
   };
 
-  test('GMRT multibeam: summit −1424.94 m (the file\'s actual_range) within 5 km of the catalogue position', async () => {
+  test("GMRT multibeam: summit −1424.94 m (the file's actual_range) within 5 km of the catalogue position", async () => {
     const s = await summit('balanus_gmrt.nc4.nc');
     expect(s.depth).toBeCloseTo(-1424.9405517578125, 6);
     expect(s.km).toBeLessThan(5);

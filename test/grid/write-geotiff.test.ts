@@ -32,7 +32,10 @@ function field(g: GridGeometry): Float32Array {
 const geometries: Array<[string, GridGeometry]> = [
   ['gridline, north-up', { width: 1000, height: 700, lon0: 170, dLon: 0.05, lat0: 40, dLat: -0.04, registration: 'gridline', periodicLon: false }],
   ['pixel, north-up', { width: 333, height: 250, lon0: -120.025, dLon: 0.05, lat0: 10.025, dLat: -0.05, registration: 'pixel', periodicLon: false }],
-  ['gridline, south-up rows (flipped on write)', { width: 200, height: 150, lon0: 0, dLon: 0.5, lat0: -60, dLat: 0.5, registration: 'gridline', periodicLon: false }],
+  [
+    'gridline, south-up rows (flipped on write)',
+    { width: 200, height: 150, lon0: 0, dLon: 0.5, lat0: -60, dLat: 0.5, registration: 'gridline', periodicLon: false },
+  ],
 ];
 
 describeWhen(haveGdal)('GDAL reads what is written', () => {

@@ -1,18 +1,11 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../src/config/schema.js';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
 import { selectBackend } from '../../src/engine/backend.js';
-import {
-  BUNDLE_FORMAT_VERSION,
-  type BundleMeta,
-  bundleWeightsSha256,
-  loadBundle,
-  runtimeVersions,
-  saveBundle,
-} from '../../src/model/bundle.js';
+import { BUNDLE_FORMAT_VERSION, type BundleMeta, bundleWeightsSha256, loadBundle, runtimeVersions, saveBundle } from '../../src/model/bundle.js';
 import { calibrate } from '../../src/model/calibration.js';
 import { reconstructionErrors } from '../../src/engine/reconstruction-errors.js';
 import type { WindowSpec } from '../../src/types.js';
@@ -166,4 +159,3 @@ describe('loadBundle errors name the folder and the problem', () => {
     await expect(loadBundle(dir)).rejects.toThrow(/bundle.json is invalid: windowSpec.sizeKm/);
   });
 });
-

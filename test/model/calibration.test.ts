@@ -11,7 +11,7 @@ describe('calibration on held-out seamount errors', () => {
   });
 
   test('confidence: share of held-out seamounts reconstructing no better, monotone, inverse of the threshold', () => {
-    const errors = Array.from({ length: 101 }, (_, i) => (i * 7919) % 101 / 1000); // 0..0.1 shuffled
+    const errors = Array.from({ length: 101 }, (_, i) => ((i * 7919) % 101) / 1000); // 0..0.1 shuffled
     const c = calibrate(errors, 0.9);
     expect(confidenceOf(c, -1)).toBe(1);
     expect(confidenceOf(c, 0)).toBe(1);

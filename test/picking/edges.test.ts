@@ -33,10 +33,18 @@ function planted(): PlantedSeamount[] {
   const midLat = (LAT0 + LAT_S) / 2;
   const at = (lon: number, lat: number, k: number): PlantedSeamount => ({ lon, lat, heightM: 900 + 150 * k, radiusKm: 9 + k });
   return [
-    at(LON0, LAT0, 0), at(LON_E, LAT0, 1), at(LON0, LAT_S, 2), at(LON_E, LAT_S, 3),
-    at(midLon, LAT0, 4), at(midLon, LAT_S, 5), at(LON0, midLat, 6), at(LON_E, midLat, 7),
-    at(midLon + 0.5, LAT0 - inKmLat, 1), at(midLon - 0.5, LAT_S + inKmLat, 2),
-    at(LON0 + inKmLon, midLat + 0.6, 3), at(LON_E - inKmLon, midLat - 0.6, 4),
+    at(LON0, LAT0, 0),
+    at(LON_E, LAT0, 1),
+    at(LON0, LAT_S, 2),
+    at(LON_E, LAT_S, 3),
+    at(midLon, LAT0, 4),
+    at(midLon, LAT_S, 5),
+    at(LON0, midLat, 6),
+    at(LON_E, midLat, 7),
+    at(midLon + 0.5, LAT0 - inKmLat, 1),
+    at(midLon - 0.5, LAT_S + inKmLat, 2),
+    at(LON0 + inKmLon, midLat + 0.6, 3),
+    at(LON_E - inKmLon, midLat - 0.6, 4),
   ];
 }
 
@@ -53,7 +61,18 @@ class StrictGrid extends MemoryGrid {
 }
 
 async function grids(): Promise<{ northUp: StrictGrid; southUp: StrictGrid; padded: StrictGrid }> {
-  const synth = new SyntheticGrid({ width: W, height: H, lon0: LON0, dLon: D, lat0: LAT0, dLat: -D, baseDepthM: -4200, slopeMPerKm: [1.5, -2], fabric: { amplitudeM: 40, wavelengthKm: 11 }, seamounts: planted() });
+  const synth = new SyntheticGrid({
+    width: W,
+    height: H,
+    lon0: LON0,
+    dLon: D,
+    lat0: LAT0,
+    dLat: -D,
+    baseDepthM: -4200,
+    slopeMPerKm: [1.5, -2],
+    fabric: { amplitudeM: 40, wavelengthKm: 11 },
+    seamounts: planted(),
+  });
   const values = await synth.read({ x0: 0, y0: 0, w: W, h: H });
   const northUp = new StrictGrid({ values: values.slice(), width: W, height: H, lon0: LON0, dLon: D, lat0: LAT0, dLat: -D, path: 'north-up' });
   const southUp = new StrictGrid({ values: flipRows(values.slice(), W, H), width: W, height: H, lon0: LON0, dLon: D, lat0: LAT_S, dLat: D, path: 'south-up' });

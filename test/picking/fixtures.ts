@@ -50,5 +50,15 @@ export function shuffled<T>(items: T[], seed: number): T[] {
 /** A SyntheticGrid computed once into memory, so tests that read it many times pay for it once. */
 export async function materialise(grid: SyntheticGrid): Promise<MemoryGrid> {
   const values = await grid.read({ x0: 0, y0: 0, w: grid.width, h: grid.height });
-  return new MemoryGrid({ values, width: grid.width, height: grid.height, lon0: grid.lon0, dLon: grid.dLon, lat0: grid.lat0, dLat: grid.dLat, periodicLon: grid.periodicLon, path: grid.path });
+  return new MemoryGrid({
+    values,
+    width: grid.width,
+    height: grid.height,
+    lon0: grid.lon0,
+    dLon: grid.dLon,
+    lat0: grid.lat0,
+    dLat: grid.dLat,
+    periodicLon: grid.periodicLon,
+    path: grid.path,
+  });
 }

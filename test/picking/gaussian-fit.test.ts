@@ -17,7 +17,17 @@ function sample(truth: GaussianParams, halfKm: number, stepKm: number, noiseM = 
   return { x: Float64Array.from(xs), y: Float64Array.from(ys), z: Float64Array.from(zs) };
 }
 
-const truth: GaussianParams = { amplitudeM: 900, x0Km: 1.3, y0Km: -0.7, sigmaAKm: 4, sigmaBKm: 2, azimuthRad: (50 * Math.PI) / 180, c0: -4200, cx: 3, cy: -1.5 };
+const truth: GaussianParams = {
+  amplitudeM: 900,
+  x0Km: 1.3,
+  y0Km: -0.7,
+  sigmaAKm: 4,
+  sigmaBKm: 2,
+  azimuthRad: (50 * Math.PI) / 180,
+  c0: -4200,
+  cx: 3,
+  cy: -1.5,
+};
 const start: GaussianParams = { amplitudeM: 500, x0Km: 0, y0Km: 0, sigmaAKm: 3, sigmaBKm: 3, azimuthRad: 0, c0: -4000, cx: 0, cy: 0 };
 
 describe('fitEllipticalGaussian', () => {

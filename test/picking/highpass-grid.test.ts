@@ -12,7 +12,19 @@ const seamount = { lon: -20, lat: 30, heightM: 400, radiusKm: 9 };
 
 /** 1′ grid, 4° × 3°, sea floor rising 40 m per km to the east (a continental rise), one small seamount. */
 async function slope() {
-  return materialise(new SyntheticGrid({ width: 241, height: 181, lon0: -22, dLon: 1 / 60, lat0: 31.5, dLat: -1 / 60, baseDepthM: -4500, slopeMPerKm: [40, 0], seamounts: [seamount] }));
+  return materialise(
+    new SyntheticGrid({
+      width: 241,
+      height: 181,
+      lon0: -22,
+      dLon: 1 / 60,
+      lat0: 31.5,
+      dLat: -1 / 60,
+      baseDepthM: -4500,
+      slopeMPerKm: [40, 0],
+      seamounts: [seamount],
+    }),
+  );
 }
 
 describe('HighpassGrid', () => {
@@ -25,13 +37,20 @@ describe('HighpassGrid', () => {
     expect(await b.read(win)).toEqual(va);
     const whole = await highpassBand(grid, { x0: 0, x1: grid.width - 1, y0: 0, y1: grid.height - 1 }, 0, grid.height - 1, { highpassKm: 100, peakRadiusKm: 0 });
     const fromWhole = new Float32Array(win.w * win.h);
-    for (let j = 0; j < win.h; j++) fromWhole.set(whole.highpass.subarray((win.y0 + j) * grid.width + win.x0, (win.y0 + j) * grid.width + win.x0 + win.w), j * win.w);
+    for (let j = 0; j < win.h; j++)
+      fromWhole.set(whole.highpass.subarray((win.y0 + j) * grid.width + win.x0, (win.y0 + j) * grid.width + win.x0 + win.w), j * win.w);
     expect(va).toEqual(fromWhole);
     // and reads only around what is asked: a corner read computes one tile of 37
     const reads: number[] = [];
-    const spy = { ...grid, read: (w: { w: number; h: number; x0: number; y0: number }) => { reads.push(w.w * w.h); return grid.read(w); } } as typeof grid;
+    const spy = {
+      ...grid,
+      read: (w: { w: number; h: number; x0: number; y0: number }) => {
+        reads.push(w.w * w.h);
+        return grid.read(w);
+      },
+    } as typeof grid;
     await new HighpassGrid(spy, { highpassKm: 100, tileSize: 37 }).read({ x0: 0, y0: 0, w: 5, h: 5 });
-    expect(Math.max(...reads)).toBeLessThan(grid.width * grid.height / 2);
+    expect(Math.max(...reads)).toBeLessThan((grid.width * grid.height) / 2);
     // away from the seamount and the edges, the high-passed relief is near zero although depth varies by 4 km
     const far = await a.read({ x0: 30, y0: 20, w: 1, h: 1 });
     expect(Math.abs(far[0])).toBeLessThan(60);

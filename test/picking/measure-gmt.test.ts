@@ -32,7 +32,7 @@ describeWhen(hasGmt)('measureSeamount on gmt grdseamount grids', () => {
   beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), 'seamount-gmt-'));
     try {
-      writeFileSync(join(dir, 'in.txt'), table.map((r) => r.join(' ')).join('\n') + '\n');
+      writeFileSync(join(dir, 'in.txt'), `${table.map((r) => r.join(' ')).join('\n')}\n`);
       const nc = join(dir, 'sm.nc');
       execFileSync('gmt', ['grdseamount', join(dir, 'in.txt'), '-R-114/-111/-46.5/-43.5', '-I1m', '-Cg', '-E', '-F', '-Z-4200', `-G${nc}`], { stdio: 'pipe' });
       // float32 rows from the top-left (north-west) corner

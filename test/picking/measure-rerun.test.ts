@@ -16,7 +16,18 @@ const planted: PlantedSeamount[] = [
   { lon: -112.2, lat: -45.5, heightM: 700, radiusKm: 8, aspect: 0.6, azimuthDeg: 40 },
 ];
 const fresh = () =>
-  new SyntheticGrid({ width: 181, height: 151, lon0: -113.5, dLon: 1 / 60, lat0: -44, dLat: -1 / 60, baseDepthM: -4300, slopeMPerKm: [1, -1.5], fabric: { amplitudeM: 35, wavelengthKm: 9 }, seamounts: planted });
+  new SyntheticGrid({
+    width: 181,
+    height: 151,
+    lon0: -113.5,
+    dLon: 1 / 60,
+    lat0: -44,
+    dLat: -1 / 60,
+    baseDepthM: -4300,
+    slopeMPerKm: [1, -1.5],
+    fabric: { amplitudeM: 35, wavelengthKm: 9 },
+    seamounts: planted,
+  });
 
 describe('reruns', () => {
   it('give byte-identical GeoJSON and CSV from the baseline, issue 28 columns filled in', async () => {

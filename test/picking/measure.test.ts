@@ -7,7 +7,18 @@ const opts = { measureRadiusKm: 40, highpassKm: 100, searchRadiusKm: 6 };
 
 /** A 1′ grid around 45° S (cells 1.31 km east-west, 1.85 km north-south) with the given seamounts. */
 function gridWith(seamounts: PlantedSeamount[], extra: Partial<ConstructorParameters<typeof SyntheticGrid>[0]> = {}): SyntheticGrid {
-  return new SyntheticGrid({ width: 301, height: 241, lon0: -115, dLon: 1 / 60, lat0: -43, dLat: -1 / 60, baseDepthM: -4000, slopeMPerKm: [2, -1.5], seamounts, ...extra });
+  return new SyntheticGrid({
+    width: 301,
+    height: 241,
+    lon0: -115,
+    dLon: 1 / 60,
+    lat0: -43,
+    dLat: -1 / 60,
+    baseDepthM: -4000,
+    slopeMPerKm: [2, -1.5],
+    seamounts,
+    ...extra,
+  });
 }
 
 /** The start position: 3 km north-east of the planted centre, as a window centre would be. */
@@ -40,7 +51,7 @@ describe('measureSeamount on planted seamounts', () => {
     // prominence: the summit above a Gaussian low-pass (σf = 100 km / 6) that also averages in some of
     // the seamount itself: H·σf²/(σs² + σf²) for a Gaussian bump (less for a guyot's broad top)
     const sf2 = (100 / 6) ** 2;
-    const ss2 = ((s.radiusKm / 3) ** 2) * (s.aspect ?? 1);
+    const ss2 = (s.radiusKm / 3) ** 2 * (s.aspect ?? 1);
     const expected = trueHeight * (sf2 / (ss2 + sf2));
     expect(m.prominenceM).toBeGreaterThan(0.85 * expected);
     expect(m.prominenceM).toBeLessThanOrEqual(m.heightM + 20);
@@ -49,7 +60,7 @@ describe('measureSeamount on planted seamounts', () => {
     const northKm = (s.lat - (grid.lat0 - 120 / 60)) * KM_PER_DEG;
     expect(Math.abs(m.baseDepthM - (-4000 + 2 * eastKm - 1.5 * northKm))).toBeLessThan(0.1 * trueHeight);
     if (s.aspect && s.aspect < 0.9) {
-      const dAz = Math.abs(((m.ellipse.azimuthDeg - (s.azimuthDeg ?? 0) + 90) % 180 + 180) % 180 - 90);
+      const dAz = Math.abs(((((m.ellipse.azimuthDeg - (s.azimuthDeg ?? 0) + 90) % 180) + 180) % 180) - 90);
       expect(dAz).toBeLessThan(5);
       expect(m.ellipse.minorKm / m.ellipse.majorKm).toBeCloseTo(s.aspect, 1);
     }
@@ -60,7 +71,10 @@ describe('measureSeamount on planted seamounts', () => {
     const a: PlantedSeamount = { lon: -112.6, lat: -45, heightM: 1000, radiusKm: 10 };
     const b: PlantedSeamount = { lon: -112.6 + dLon, lat: -45, heightM: 900, radiusKm: 10 };
     const grid = gridWith([a, b]);
-    for (const [s, other] of [[a, b], [b, a]]) {
+    for (const [s, other] of [
+      [a, b],
+      [b, a],
+    ]) {
       const m = await measureSeamount(grid, s.lon, s.lat, { ...opts, searchRadiusKm: 2, neighbours: [other] });
       expect(m).not.toBeNull();
       expect(Math.abs((m?.lon ?? 0) - s.lon)).toBeLessThanOrEqual(grid.dLon);

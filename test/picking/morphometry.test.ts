@@ -9,11 +9,35 @@ function patch(n: number, cellKm: number, f: (x: number, y: number) => number): 
   const yKm = Float64Array.from({ length: w }, (_, j) => (n - j) * cellKm); // row 0 northernmost
   const values = new Float32Array(w * w);
   for (let j = 0; j < w; j++) for (let i = 0; i < w; i++) values[j * w + i] = f(xKm[i], yKm[j]);
-  return { values, w, h: w, window: { x0: 0, y0: 0, w, h: w }, centreLon: 0, centreLat: 0, xKm, yKm, col0: 0, rowFromNorth0: 0, cellXKm: cellKm, cellYKm: cellKm };
+  return {
+    values,
+    w,
+    h: w,
+    window: { x0: 0, y0: 0, w, h: w },
+    centreLon: 0,
+    centreLat: 0,
+    xKm,
+    yKm,
+    col0: 0,
+    rowFromNorth0: 0,
+    cellXKm: cellKm,
+    cellYKm: cellKm,
+  };
 }
 
 const fitOf = (shape: ProfileShape, heightM: number, radiusKm: number, flatness: number, offsetM = 0): ProfileFit => ({
-  shape, radiusKm, flatness, heightM, offsetM, residualSdM: 0, radiusSdKm: 0, offsetSdM: 0, cells: 0, sse: 0, alternatives: [], r2: 1,
+  shape,
+  radiusKm,
+  flatness,
+  heightM,
+  offsetM,
+  residualSdM: 0,
+  radiusSdKm: 0,
+  offsetSdM: 0,
+  cells: 0,
+  sse: 0,
+  alternatives: [],
+  r2: 1,
 });
 
 const circle: EllipseFrame = { x0Km: 0, y0Km: 0, azimuthRad: 0, axisRatio: 1 };
@@ -90,7 +114,11 @@ describe('morphometry', () => {
   it('adds the data where they differ from the shape (the volume is the data where there are data)', () => {
     const bump = patch(60, cell, (x, y) => on('cone', 1000, 10, 0)(x, y) + (Math.hypot(x - 3, y) < 1 ? 100 : 0));
     const a = morphometry(bump, circle, plane, fitOf('cone', 1000, 10, 0), cell);
-    const extraKm3 = (100 / 1000) * [...Array(121 * 121).keys()].filter((k) => Math.hypot(((k % 121) - 60) * cell - 3, (60 - Math.floor(k / 121)) * cell) < 1).length * cell * cell;
+    const extraKm3 =
+      (100 / 1000) *
+      [...Array(121 * 121).keys()].filter((k) => Math.hypot(((k % 121) - 60) * cell - 3, (60 - Math.floor(k / 121)) * cell) < 1).length *
+      cell *
+      cell;
     expect(a.volumeKm3 - (Math.PI * 100) / 3).toBeCloseTo(extraKm3, 1);
   });
 });
@@ -105,10 +133,22 @@ describe('residualInflation', () => {
       return (s / 2 ** 32 - 0.5) * 100;
     };
     const base = (x: number, y: number) => plane[0] + plane[1] * x + plane[2] * y + 1000 * shapeAt('cone', Math.hypot(x, y) / 10, 0);
-    const noisy = residualInflation(patch(40, cell, (x, y) => base(x, y) + white()), circle, plane, fit, 20);
+    const noisy = residualInflation(
+      patch(40, cell, (x, y) => base(x, y) + white()),
+      circle,
+      plane,
+      fit,
+      20,
+    );
     expect(noisy).toBeGreaterThanOrEqual(1);
     expect(noisy).toBeLessThan(1.3);
-    const hills = residualInflation(patch(40, cell, (x, y) => base(x, y) + 80 * Math.sin(x / 3) * Math.cos(y / 4)), circle, plane, fit, 20);
+    const hills = residualInflation(
+      patch(40, cell, (x, y) => base(x, y) + 80 * Math.sin(x / 3) * Math.cos(y / 4)),
+      circle,
+      plane,
+      fit,
+      20,
+    );
     expect(hills).toBeGreaterThan(20);
     expect(hills).toBeLessThanOrEqual(100);
   });

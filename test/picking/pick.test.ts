@@ -178,7 +178,16 @@ describe('pickSeamounts', () => {
   it('leaves out summits above sea level (islands), or keeps them marked with islands: keep', async () => {
     const island: PlantedSeamount = { lon: -112, lat: -45.5, heightM: 4300, radiusKm: 14 };
     const knoll: PlantedSeamount = { lon: -113.3, lat: -44.6, heightM: 1200, radiusKm: 10 };
-    const sea = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: [island, knoll] });
+    const sea = new SyntheticGrid({
+      width: 301,
+      height: 241,
+      lon0: -114.5,
+      dLon: 1 / 60,
+      lat0: -43.5,
+      dLat: -1 / 60,
+      baseDepthM: -4000,
+      seamounts: [island, knoll],
+    });
     const w = distanceErrors(centres, [island, knoll], { minError: 0.01, maxError: 0.06, rangeKm: 30 });
     const dropped = await pickSeamounts(w, sea, options());
     expect(dropped.seamounts).toHaveLength(1);
@@ -199,7 +208,16 @@ describe('pickSeamounts', () => {
     // a 2′ grid: each step of the walk looks 2 cells (7.4 km) around, past the small cone's summit
     const tall: PlantedSeamount = { lon: -112, lat: -45.5, heightM: 2000, radiusKm: 8 };
     const small: PlantedSeamount = { lon: -112 + eastDeg(14), lat: -45.5, heightM: 700, radiusKm: 5 };
-    const pair = new SyntheticGrid({ width: 181, height: 121, lon0: -115, dLon: 1 / 30, lat0: -43.5, dLat: -1 / 30, baseDepthM: -4500, seamounts: [tall, small] });
+    const pair = new SyntheticGrid({
+      width: 181,
+      height: 121,
+      lon0: -115,
+      dLon: 1 / 30,
+      lat0: -43.5,
+      dLat: -1 / 30,
+      baseDepthM: -4500,
+      seamounts: [tall, small],
+    });
     // one window under the threshold, 3.5 km from the small cone's summit towards the tall one; all else above
     const hit = { id: 0, lon: small.lon - eastDeg(3.5), lat: small.lat, error: 0.015 };
     const rest = planCentres({ west: -114, east: -110, south: -47, north: -44 }, 4).map((c, i) => ({ ...c, id: i + 1, error: 0.06 }));

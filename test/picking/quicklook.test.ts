@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { MemoryGrid } from '../support/memory-grid.js';
 import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
-import { COLOUR_BAR_CAPTION, NODATA_COLOUR, PICK_COLOUR, QUICKLOOK_MARGIN, renderQuicklook, writeQuicklookPng, type MapLayer, type QuicklookCanvas } from '../../src/picking/quicklook.js';
+import {
+  COLOUR_BAR_CAPTION,
+  NODATA_COLOUR,
+  PICK_COLOUR,
+  QUICKLOOK_MARGIN,
+  renderQuicklook,
+  writeQuicklookPng,
+  type MapLayer,
+  type QuicklookCanvas,
+} from '../../src/picking/quicklook.js';
 import { bathymetryColour, RasterCanvas, type Rgba } from '../../src/plot/index.js';
 import { GLYPH_HEIGHT } from '../../src/plot/font.js';
 import type { GridSource, PixelWindow, Seamount } from '../../src/types.js';
@@ -14,7 +23,18 @@ const planted: PlantedSeamount[] = [
   { lon: -113.2, lat: -44.7, heightM: 1500, radiusKm: 12 },
   { lon: -111.5, lat: -45.8, heightM: 900, radiusKm: 8 },
 ];
-const grid = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, slopeMPerKm: [1, 1], seamounts: planted, path: '/data/synthetic.nc' });
+const grid = new SyntheticGrid({
+  width: 301,
+  height: 241,
+  lon0: -114.5,
+  dLon: 1 / 60,
+  lat0: -43.5,
+  dLat: -1 / 60,
+  baseDepthM: -4000,
+  slopeMPerKm: [1, 1],
+  seamounts: planted,
+  path: '/data/synthetic.nc',
+});
 
 const asSeamount = (s: PlantedSeamount, i: number): Seamount => ({
   id: `SMT-${String(i + 1).padStart(6, '0')}`,
@@ -111,8 +131,22 @@ describe('writeQuicklookPng', () => {
   });
 
   it('maps a region across the antimeridian of a global grid', async () => {
-    const global = new SyntheticGrid({ width: 720, height: 361, lon0: 0, dLon: 0.5, lat0: 90, dLat: -0.5, baseDepthM: -4000, seamounts: [{ lon: 180, lat: 0, heightM: 2000, radiusKm: 150 }] });
-    const c = await renderQuicklook(global, { west: 170, east: -170, south: -10, north: 10 }, [asSeamount({ lon: -179.9, lat: 0, heightM: 2000, radiusKm: 150 }, 0)], { maxWidthPx: 300 });
+    const global = new SyntheticGrid({
+      width: 720,
+      height: 361,
+      lon0: 0,
+      dLon: 0.5,
+      lat0: 90,
+      dLat: -0.5,
+      baseDepthM: -4000,
+      seamounts: [{ lon: 180, lat: 0, heightM: 2000, radiusKm: 150 }],
+    });
+    const c = await renderQuicklook(
+      global,
+      { west: 170, east: -170, south: -10, north: 10 },
+      [asSeamount({ lon: -179.9, lat: 0, heightM: 2000, radiusKm: 150 }, 0)],
+      { maxWidthPx: 300 },
+    );
     let count = 0;
     for (let k = 0; k < c.width * c.height; k++) if (isPick(c.rgba, k, 4)) count++;
     expect(count).toBeGreaterThan(20);
@@ -127,7 +161,8 @@ const pixel = (c: RasterCanvas, x: number, y: number): [number, number, number] 
   const k = (y * c.width + x) * 4;
   return [c.rgba[k], c.rgba[k + 1], c.rgba[k + 2]];
 };
-const same = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 0) => Math.abs(a[0] - b[0]) <= tol && Math.abs(a[1] - b[1]) <= tol && Math.abs(a[2] - b[2]) <= tol;
+const same = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 0) =>
+  Math.abs(a[0] - b[0]) <= tol && Math.abs(a[1] - b[1]) <= tol && Math.abs(a[2] - b[2]) <= tol;
 const isWhite = (p: ArrayLike<number>) => p[0] === 255 && p[1] === 255 && p[2] === 255;
 
 /** True when `text` is drawn at (x, y) at `scale`: ink exactly where the font has ink, over a box one pixel larger. */
@@ -147,7 +182,8 @@ function drawnText(c: RasterCanvas, x: number, y: number, text: string, scale = 
 /** Pixels of colour `colour` in the box [x0, x1) × [y0, y1). */
 function countColour(c: RasterCanvas, colour: Rgba, x0: number, y0: number, x1: number, y1: number): number {
   let n = 0;
-  for (let y = Math.max(0, y0); y < Math.min(c.height, y1); y++) for (let x = Math.max(0, x0); x < Math.min(c.width, x1); x++) if (same(pixel(c, x, y), colour)) n++;
+  for (let y = Math.max(0, y0); y < Math.min(c.height, y1); y++)
+    for (let x = Math.max(0, x0); x < Math.min(c.width, x1); x++) if (same(pixel(c, x, y), colour)) n++;
   return n;
 }
 
@@ -175,7 +211,7 @@ describe('the quick-look reads on its own', () => {
     expect(n.layout.title[1]).toBe('synthetic.nc, -114.51/-109.49/-47.51/-43.49');
   });
 
-  it('has a colour bar in metres that runs from the ramp\'s deep end to its shallow end', async () => {
+  it("has a colour bar in metres that runs from the ramp's deep end to its shallow end", async () => {
     const c = await render(600);
     const bar = c.layout.colourBar;
     expect(drawnText(c, bar.x, bar.y - GLYPH_HEIGHT - 2, COLOUR_BAR_CAPTION)).toBe(true);
@@ -196,7 +232,16 @@ describe('the quick-look reads on its own', () => {
     expect(bar.lowM).toBeLessThan(-4200);
     expect(bar.highM).toBeGreaterThan(-3700);
     // with land, the bar goes on from sea level to the land ramp's high end
-    const hill = new SyntheticGrid({ width: 121, height: 121, lon0: 0, dLon: 1 / 60, lat0: 1, dLat: -1 / 60, baseDepthM: -3000, seamounts: [{ lon: 1, lat: 0, heightM: 6000, radiusKm: 60 }] });
+    const hill = new SyntheticGrid({
+      width: 121,
+      height: 121,
+      lon0: 0,
+      dLon: 1 / 60,
+      lat0: 1,
+      dLat: -1 / 60,
+      baseDepthM: -3000,
+      seamounts: [{ lon: 1, lat: 0, heightM: 6000, radiusKm: 60 }],
+    });
     const h = await renderQuicklook(hill, null, [], { maxWidthPx: 500 });
     const hb = h.layout.colourBar;
     expect(hb.lowM).toBeLessThan(0);
@@ -211,7 +256,7 @@ describe('the quick-look reads on its own', () => {
     expect(drawnText(h, Math.round(zeroX - RasterCanvas.textWidth('0') / 2), hb.y + hb.heightPx + 3, '0')).toBe(true);
   });
 
-  it.each([300, 600])('has a scale bar as long as its km label says at the map\'s middle latitude (%i px wide)', async (width) => {
+  it.each([300, 600])("has a scale bar as long as its km label says at the map's middle latitude (%i px wide)", async (width) => {
     const c = await render(width);
     const s = c.layout.scaleBar;
     // the bar: a two-pixel black line between end ticks
@@ -228,10 +273,10 @@ describe('the quick-look reads on its own', () => {
     expect(Math.abs(run * kmPerPx - km)).toBeLessThanOrEqual(kmPerPx);
     expect([1, 2, 5].some((f) => Number.isInteger(Math.log10(km / f)))).toBe(true);
     // and the map's north–south scale agrees (equal km per pixel both ways)
-    expect((((241 / 60) * KM_PER_DEG) / c.layout.map.heightPx) / kmPerPx).toBeCloseTo(1, 2);
+    expect(((241 / 60) * KM_PER_DEG) / c.layout.map.heightPx / kmPerPx).toBeCloseTo(1, 2);
   });
 
-  it('at the equator of a global grid the scale bar uses the equator\'s km', async () => {
+  it("at the equator of a global grid the scale bar uses the equator's km", async () => {
     const global = new SyntheticGrid({ width: 720, height: 361, lon0: 0, dLon: 0.5, lat0: 90, dLat: -0.5, baseDepthM: -4000 });
     const c = await renderQuicklook(global, null, [], { maxWidthPx: 500 });
     expect(c.layout.scaleBar.caption).toMatch(/^\d+ km at 0°$/);
@@ -254,7 +299,17 @@ describe('the quick-look reads on its own', () => {
       { label: 'MISSED CATALOGUE SEAMOUNTS (1)', colour: [255, 0, 255], mark: 'cross', points: [{ lon: -112, lat: -46.5 }] },
     ];
     // no-data cells are drawn grey, and named too
-    const holey = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: planted, nodata: (lon) => lon > -110 });
+    const holey = new SyntheticGrid({
+      width: 301,
+      height: 241,
+      lon0: -114.5,
+      dLon: 1 / 60,
+      lat0: -43.5,
+      dLat: -1 / 60,
+      baseDepthM: -4000,
+      seamounts: planted,
+      nodata: (lon) => lon > -110,
+    });
     const m = await renderQuicklook(holey, null, [], { maxWidthPx: 500, layers });
     const legend = m.layout.legend;
     expect(legend.map((l) => l.entry.label)).toEqual([...layers.map((l) => l.label), 'NO DATA']);
@@ -294,7 +349,15 @@ describe('the quick-look reads on its own', () => {
         boxes.push(['fillRect', x, y, x + w, y + h]);
         fillImpl.call(this, x, y, w, h, c);
       }),
-      jest.spyOn(RasterCanvas.prototype, 'line').mockImplementation(function (this: RasterCanvas, x0: number, y0: number, x1: number, y1: number, c: Rgba, t?: number) {
+      jest.spyOn(RasterCanvas.prototype, 'line').mockImplementation(function (
+        this: RasterCanvas,
+        x0: number,
+        y0: number,
+        x1: number,
+        y1: number,
+        c: Rgba,
+        t?: number,
+      ) {
         boxes.push(['line', Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1) + 1, Math.max(y0, y1) + 1]);
         lineImpl.call(this, x0, y0, x1, y1, c, t);
       }),

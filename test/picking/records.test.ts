@@ -22,13 +22,32 @@ describe('fitFactor', () => {
 describe('toSeamount', () => {
   it('carries the measurement, morphometry included, and what the picker knows', () => {
     const m: Measurement = {
-      lon: 10, lat: -5, summitDepthM: -1500, baseDepthM: -4500, heightM: 3000, radiusKm: 12, ellipse: { azimuthDeg: 30, majorKm: 16, minorKm: 9 },
-      fitR2: 0.9, ...MORPHOMETRY, prominenceM: 2500, gaussianRadiusKm: 15,
+      lon: 10,
+      lat: -5,
+      summitDepthM: -1500,
+      baseDepthM: -4500,
+      heightM: 3000,
+      radiusKm: 12,
+      ellipse: { azimuthDeg: 30, majorKm: 16, minorKm: 9 },
+      fitR2: 0.9,
+      ...MORPHOMETRY,
+      prominenceM: 2500,
+      gaussianRadiusKm: 15,
     };
     const s = toSeamount(m, { reconstructionError: 0.02, confidence: 1.3, windows: 4 });
     expect(s).toEqual({
-      lon: 10, lat: -5, summitDepthM: -1500, baseDepthM: -4500, heightM: 3000, radiusKm: 12, ellipse: { azimuthDeg: 30, majorKm: 16, minorKm: 9 },
-      fitR2: 0.9, reconstructionError: 0.02, confidence: 1, windows: 4, ...MORPHOMETRY,
+      lon: 10,
+      lat: -5,
+      summitDepthM: -1500,
+      baseDepthM: -4500,
+      heightM: 3000,
+      radiusKm: 12,
+      ellipse: { azimuthDeg: 30, majorKm: 16, minorKm: 9 },
+      fitR2: 0.9,
+      reconstructionError: 0.02,
+      confidence: 1,
+      windows: 4,
+      ...MORPHOMETRY,
     });
     expect(s.ellipse).not.toBe(m.ellipse);
   });

@@ -23,7 +23,13 @@ describe('pointsRegion', () => {
 
   it('gives every longitude to points round the globe, and null to no points', () => {
     const lons = Array.from({ length: 36 }, (_, i) => -180 + 10 * i);
-    expect(pointsRegion(lons, lons.map(() => 70), 300)).toEqual({ west: -180, east: 180, south: 70 - 300 / KM_PER_DEG, north: 70 + 300 / KM_PER_DEG });
+    expect(
+      pointsRegion(
+        lons,
+        lons.map(() => 70),
+        300,
+      ),
+    ).toEqual({ west: -180, east: 180, south: 70 - 300 / KM_PER_DEG, north: 70 + 300 / KM_PER_DEG });
     expect(pointsRegion([], [], 10)).toBeNull();
   });
 });

@@ -65,7 +65,11 @@ describe('CachedGrid', () => {
   it('wraps columns on a periodic grid like the source does', async () => {
     expect(periodic.periodicLon).toBe(true);
     const cached = new CachedGrid(periodic, { tileSize: 100 });
-    for (const win of [{ x0: -30, y0: 10, w: 80, h: 20 }, { x0: 700, y0: 0, w: 50, h: 5 }, { x0: -800, y0: 190, w: 900, h: 10 }]) {
+    for (const win of [
+      { x0: -30, y0: 10, w: 80, h: 20 },
+      { x0: 700, y0: 0, w: 50, h: 5 },
+      { x0: -800, y0: 190, w: 900, h: 10 },
+    ]) {
       expect(await cached.read(win)).toEqual(await periodic.read(win));
     }
   });
@@ -124,7 +128,17 @@ describe('SummitClimber and separated', () => {
   const east = (km: number) => km / (KM_PER_DEG * Math.cos((45 * Math.PI) / 180));
   const a: PlantedSeamount = { lon: -112.5, lat: -45, heightM: 1000, radiusKm: 10 };
   const b: PlantedSeamount = { lon: -112.5 + east(15), lat: -45, heightM: 800, radiusKm: 10 };
-  const grid = new SyntheticGrid({ width: 241, height: 181, lon0: -114, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, slopeMPerKm: [1, 1], seamounts: [a, b] });
+  const grid = new SyntheticGrid({
+    width: 241,
+    height: 181,
+    lon0: -114,
+    dLon: 1 / 60,
+    lat0: -43.5,
+    dLat: -1 / 60,
+    baseDepthM: -4000,
+    slopeMPerKm: [1, 1],
+    seamounts: [a, b],
+  });
 
   it('walks from each flank to its own summit', async () => {
     const climber = new SummitClimber(grid, { stepKm: 3, limitKm: 20 });

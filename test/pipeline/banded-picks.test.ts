@@ -24,7 +24,12 @@ describe('columnBlocks', () => {
   it('splits a band into blocks about blockKm wide, open-ended unless the rows go round the globe', () => {
     // 40° at the equator: ~4450 km, 1000 km blocks -> 4 of 10°
     const open = columnBlocks(100, 140, 0, 1000, false);
-    expect(open.map((b) => [b.west, b.east])).toEqual([[-Infinity, 110], [110, 120], [120, 130], [130, Infinity]]);
+    expect(open.map((b) => [b.west, b.east])).toEqual([
+      [-Infinity, 110],
+      [110, 120],
+      [120, 130],
+      [130, Infinity],
+    ]);
     // at 60°N a degree is half as long: 2 blocks of 20°
     expect(columnBlocks(100, 140, 60, 1000, false)).toHaveLength(2);
     const ring = columnBlocks(-10, 349.9, 0, 10000, true);
@@ -62,7 +67,17 @@ describe('blocks on a grid that goes round the globe', () => {
       heightM: 1500 + 100 * i,
       radiusKm: 12 + (i % 3) * 4,
     }));
-    const g = new SyntheticGrid({ width: 10801, height: 121, lon0: 0, dLon: d, lat0: 2, dLat: -d, baseDepthM: -4500, fabric: { amplitudeM: 30, wavelengthKm: 14 }, seamounts });
+    const g = new SyntheticGrid({
+      width: 10801,
+      height: 121,
+      lon0: 0,
+      dLon: d,
+      lat0: 2,
+      dLat: -d,
+      baseDepthM: -4500,
+      fabric: { amplitudeM: 30, wavelengthKm: 14 },
+      seamounts,
+    });
     await writeFloat32GeoTiff(gridPath, await g.read({ x0: 0, y0: 0, w: g.width, h: g.height }), g, -99999);
     const base = { gridPath, modelDir: DEFAULT_MODEL, outDir: join(out, 'run'), logger: quietLogger() };
     const window = { strideKm: 8 };

@@ -118,7 +118,9 @@ describe('seamount detect, end to end', () => {
       const grid = join(dir, 'g.nc');
       copyFileSync(sharedGrid('spac_33.nc3.nc'), grid);
       const out = join(dir, 'out');
-      await expect(runDetect({ gridPath: grid, modelDir: join(dir, 'nope'), outDir: out, config: testConfig(), logger: quietLogger() })).rejects.toThrow(/nope/);
+      await expect(runDetect({ gridPath: grid, modelDir: join(dir, 'nope'), outDir: out, config: testConfig(), logger: quietLogger() })).rejects.toThrow(
+        /nope/,
+      );
       expectNoOutput(out);
     });
 

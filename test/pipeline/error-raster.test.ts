@@ -41,7 +41,11 @@ describe('ErrorRasterStream', () => {
   it('keeps a row across the antimeridian contiguous (plan longitudes run on past 180)', async () => {
     const stride = 0.1 * KM_PER_DEG;
     const plan = layout([0], 179.95, 3, stride);
-    const r = await collectErrorRaster(plan, -1, [179.95, 180.05, 180.15].map((lon, i) => ({ lon, lat: 0, error: i + 1 })));
+    const r = await collectErrorRaster(
+      plan,
+      -1,
+      [179.95, 180.05, 180.15].map((lon, i) => ({ lon, lat: 0, error: i + 1 })),
+    );
     expect(r.geometry.lon0).toBeCloseTo(179.95, 9);
     expect(r.geometry.width).toBe(3);
     expect(Array.from(r.values)).toEqual([1, 2, 3]);

@@ -65,7 +65,9 @@ export function backgroundDetect(grid: string, outDir: string): { stop: () => Pr
   let child: ChildProcess | null = null;
   const loop = async (): Promise<void> => {
     while (!stopped) {
-      child = spawn(process.execPath, cliArgs(['detect', grid, '--out', outDir, '--fresh', '--no-progress', '--log-level', 'warn']), { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = spawn(process.execPath, cliArgs(['detect', grid, '--out', outDir, '--fresh', '--no-progress', '--log-level', 'warn']), {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let err = '';
       child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
       const code = await new Promise<number | null>((r) => child?.on('exit', (c) => r(c)));

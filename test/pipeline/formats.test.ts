@@ -23,7 +23,11 @@ describe('detect on spac_33 in three formats', () => {
           const r = await runCli(['detect', sharedGrid(f), '--out', out, '--no-progress', '--log-level', 'warn', '--set', 'output.png=false']);
           expect(r.stderr).toMatch(/found \d+ seamounts in/);
           expect(r.status).toBe(0);
-          outputs.push({ format: f, geojson: readFileSync(join(out, 'seamounts.geojson'), 'utf8').replaceAll(out, 'OUT'), csv: readFileSync(join(out, 'seamounts.csv'), 'utf8') });
+          outputs.push({
+            format: f,
+            geojson: readFileSync(join(out, 'seamounts.geojson'), 'utf8').replaceAll(out, 'OUT'),
+            csv: readFileSync(join(out, 'seamounts.csv'), 'utf8'),
+          });
         }
       }
     } finally {

@@ -18,7 +18,7 @@ const root = packageRoot();
 const globalText = readFileSync(join(root, 'pipelines', 'global.yaml'), 'utf8');
 
 describe('pipelines/global.yaml', () => {
-  it('validates with no environment and with the one the deploy manifests set, and so does every stage\'s configuration', () => {
+  it("validates with no environment and with the one the deploy manifests set, and so does every stage's configuration", () => {
     for (const env of [{}, { GRID: '/data/grids/GEBCO_2024.nc', CATALOGUE: '/data/catalogues/KWSMTSv01.txt', OUT: '/results/global' }]) {
       const p = parsePipeline(globalText, 'global.yaml', env);
       expect(p.name).toBe('global');
@@ -26,7 +26,13 @@ describe('pipelines/global.yaml', () => {
         ['detect', 'detect'],
         ['compare-kw', 'compare'],
       ]);
-      for (const s of p.stages) loadConfig({ baseLayers: [['pipeline', p.config ?? {}], ['stage', s.config ?? {}]] });
+      for (const s of p.stages)
+        loadConfig({
+          baseLayers: [
+            ['pipeline', p.config ?? {}],
+            ['stage', s.config ?? {}],
+          ],
+        });
       const detect = p.stages[0].detect;
       // the whole grid: no region, and the compare stage reads what detect writes
       expect(detect?.region).toBeUndefined();
@@ -61,7 +67,11 @@ interface Launch {
 }
 
 interface K8sJob {
-  spec: { completions?: number; parallelism?: number; template: { spec: { containers: Array<{ args: string[]; env?: Array<{ name: string; value: string }> }> } } };
+  spec: {
+    completions?: number;
+    parallelism?: number;
+    template: { spec: { containers: Array<{ args: string[]; env?: Array<{ name: string; value: string }> }> } };
+  };
 }
 interface BatchJob {
   arrayProperties?: { size: number };
@@ -124,19 +134,22 @@ describe('deploy/', () => {
     parsePipeline(text, pipeline ?? '', l.env);
   });
 
-  it.each(all.filter((l) => l.args.includes('--shard')).map((l) => [l.file, l] as const))('%s shards as many ways as it has tasks, each index once', (_f, l) => {
-    const spec = l.args[l.args.indexOf('--shard') + 1];
-    const m = /^auto\/(\d+)$/.exec(spec);
-    expect(m).not.toBeNull();
-    const n = Number(m?.[1]);
-    expect(l.tasks).toBe(n);
-    expect(l.parallel ?? n).toBeLessThanOrEqual(n);
-    // the index variable this system sets, 0..n-1: together the shards take every batch exactly once
-    const variable = l.file.startsWith('kubernetes/') ? 'JOB_COMPLETION_INDEX' : 'AWS_BATCH_JOB_ARRAY_INDEX';
-    expect(SHARD_INDEX_VARIABLES).toContain(variable);
-    const shards = Array.from({ length: n }, (_, i) => parseShard(spec, { [variable]: String(i) }));
-    for (let k = 0; k < 5 * n; k++) expect(shards.filter((s) => shardHasBatch(s, k))).toHaveLength(1);
-  });
+  it.each(all.filter((l) => l.args.includes('--shard')).map((l) => [l.file, l] as const))(
+    '%s shards as many ways as it has tasks, each index once',
+    (_f, l) => {
+      const spec = l.args[l.args.indexOf('--shard') + 1];
+      const m = /^auto\/(\d+)$/.exec(spec);
+      expect(m).not.toBeNull();
+      const n = Number(m?.[1]);
+      expect(l.tasks).toBe(n);
+      expect(l.parallel ?? n).toBeLessThanOrEqual(n);
+      // the index variable this system sets, 0..n-1: together the shards take every batch exactly once
+      const variable = l.file.startsWith('kubernetes/') ? 'JOB_COMPLETION_INDEX' : 'AWS_BATCH_JOB_ARRAY_INDEX';
+      expect(SHARD_INDEX_VARIABLES).toContain(variable);
+      const shards = Array.from({ length: n }, (_, i) => parseShard(spec, { [variable]: String(i) }));
+      for (let k = 0; k < 5 * n; k++) expect(shards.filter((s) => shardHasBatch(s, k))).toHaveLength(1);
+    },
+  );
 
   it('each merge job runs the pipeline of a detect job without --shard, on the same grid, region, model and output folder', () => {
     const merges = all.filter((l) => !l.args.includes('--shard'));

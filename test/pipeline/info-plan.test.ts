@@ -12,7 +12,15 @@ const GRID = sharedGrid('spac_33.nc4.nc');
 
 async function plan(o: { threads?: number; shards?: number; probeBatches?: number; probe?: boolean }): Promise<DetectPlanInfo> {
   const config = testConfig({ scoring: { threads: o.threads ?? 0 }, region: '-118/-114/-49/-45' });
-  const r = await gridInfo({ gridPath: GRID, modelDir: DEFAULT_MODEL, config, probe: o.probe, shards: o.shards, probeBatches: o.probeBatches, logger: silentLogger() });
+  const r = await gridInfo({
+    gridPath: GRID,
+    modelDir: DEFAULT_MODEL,
+    config,
+    probe: o.probe,
+    shards: o.shards,
+    probeBatches: o.probeBatches,
+    logger: silentLogger(),
+  });
   if ('error' in r.detect) throw new Error(r.detect.error);
   return r.detect;
 }
@@ -53,9 +61,11 @@ describe('info for operators', () => {
     expect(d.shards.coreHours).toBeLessThan((d.coreHours ?? 0) + (4 * (p.startupMs / 1000) * 2) / 3600 + 1e-3);
 
     const text = await textOf(d);
-    expect(text).toMatch(/core-hours    [\d.]+ \(2 cores × \S+\)/);
-    expect(text).toMatch(/memory        about \d+ MB peak \(probe \d+ MB \+ grid\.cacheMB 128\)/);
-    expect(text).toMatch(/shards        4 \(--shard auto\/4\) of at most [\d,]+ windows in [\d,]+ batches: about \S+ each on 2 cores, [\d.]+ core-hours in all; then merge/);
+    expect(text).toMatch(/core-hours {4}[\d.]+ \(2 cores × \S+\)/);
+    expect(text).toMatch(/memory {8}about \d+ MB peak \(probe \d+ MB \+ grid\.cacheMB 128\)/);
+    expect(text).toMatch(
+      /shards {8}4 \(--shard auto\/4\) of at most [\d,]+ windows in [\d,]+ batches: about \S+ each on 2 cores, [\d.]+ core-hours in all; then merge/,
+    );
   });
 
   it('with scoring.threads 0 counts every core this process may use; without the probe, no time, memory or core-hours', async () => {
@@ -69,6 +79,12 @@ describe('info for operators', () => {
 
 /** The report's text as `seamount info` prints it, for this plan. */
 async function textOf(d: DetectPlanInfo): Promise<string> {
-  const r = await gridInfo({ gridPath: GRID, modelDir: DEFAULT_MODEL, config: testConfig({ region: '-118/-114/-49/-45' }), probe: false, logger: silentLogger() });
+  const r = await gridInfo({
+    gridPath: GRID,
+    modelDir: DEFAULT_MODEL,
+    config: testConfig({ region: '-118/-114/-49/-45' }),
+    probe: false,
+    logger: silentLogger(),
+  });
   return formatInfo({ ...r, detect: d });
 }

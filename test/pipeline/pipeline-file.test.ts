@@ -18,10 +18,16 @@ describe('pipeline files', () => {
     expect(p.stages.length).toBeGreaterThan(0);
     for (const s of p.stages) {
       expect(['detect', 'merge', 'compare', 'baseline', 'train']).toContain(stageKind(s));
-      loadConfig({ baseLayers: [['pipeline', p.config ?? {}], ['stage', s.config ?? {}]] });
+      loadConfig({
+        baseLayers: [
+          ['pipeline', p.config ?? {}],
+          ['stage', s.config ?? {}],
+        ],
+      });
     }
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the test is about ${VAR} in pipeline files
   it('substitutes ${VAR}, ${VAR:-default} and nested defaults', () => {
     const text = `name: t\nworkdir: \${OUT:-out}/t\nstages:\n  - name: d\n    detect:\n      grid: \${GRID}\n      model: \${MODEL:-\${PACKAGE_ROOT}/data/models/default}\n      out: \${OUT:-out}/d\n`;
     const p = parsePipeline(text, 't.yaml', { GRID: '/data/g.nc' });

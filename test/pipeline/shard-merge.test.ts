@@ -50,7 +50,12 @@ describe('shards and merge', () => {
     cpSync(join(dir, 'shard-2'), join(dir, 'shard-2-unfinished'), { recursive: true });
     rmSync(join(dir, 'shard-2-unfinished', 'run.json'));
     await expect(
-      runMerge({ shardDirs: [join(dir, 'shard-0'), join(dir, 'shard-1'), join(dir, 'shard-2-unfinished')], outDir: join(dir, 'm4'), config, logger: quietLogger() }),
+      runMerge({
+        shardDirs: [join(dir, 'shard-0'), join(dir, 'shard-1'), join(dir, 'shard-2-unfinished')],
+        outDir: join(dir, 'm4'),
+        config,
+        logger: quietLogger(),
+      }),
     ).rejects.toThrow(/shard-2-unfinished: shard 2\/3 has not finished/);
     for (const m of ['m2', 'm3', 'm4']) expect(existsSync(join(dir, m, 'seamounts.geojson'))).toBe(false);
   }, 60_000);
@@ -92,7 +97,10 @@ stages:
     expect(again.skipped).toEqual(['detect', 'compare-kw']);
 
     // logs carry job, shard and stage
-    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const shardLines = lines.filter((l) => l.shard === '1/2' && l.job === 'basin' && l.stage === 'detect');
     expect(shardLines.length).toBeGreaterThan(0);
     expect(lines.some((l) => l.job === 'basin' && l.shard === '0/1' && l.stage === 'compare-kw')).toBe(true);

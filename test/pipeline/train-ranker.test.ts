@@ -20,7 +20,13 @@ function seamounts(): Array<PlantedSeamount & { listed: boolean }> {
   const out: Array<PlantedSeamount & { listed: boolean }> = [];
   for (let i = 0; i < 5; i++) {
     for (let j = 0; j < 5; j++) {
-      out.push({ lon: WEST + 0.45 + i * 0.7, lat: NORTH - 0.45 - j * 0.7, heightM: 1000 + 150 * ((i + 2 * j) % 4), radiusKm: 9 + ((2 * i + j) % 3) * 2, listed: (i + j) % 2 === 0 });
+      out.push({
+        lon: WEST + 0.45 + i * 0.7,
+        lat: NORTH - 0.45 - j * 0.7,
+        heightM: 1000 + 150 * ((i + 2 * j) % 4),
+        radiusKm: 9 + ((2 * i + j) % 3) * 2,
+        listed: (i + j) % 2 === 0,
+      });
     }
   }
   return out;
@@ -29,7 +35,9 @@ function seamounts(): Array<PlantedSeamount & { listed: boolean }> {
 /** Low ridges, long and narrow, between the seamounts: relief enough to be candidates, shaped like no seamount. */
 function ridges(): PlantedSeamount[] {
   const out: PlantedSeamount[] = [];
-  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) out.push({ lon: WEST + 0.8 + i * 0.7, lat: NORTH - 0.8 - j * 0.7, heightM: 500, radiusKm: 30, aspect: 0.15, azimuthDeg: 20 + 40 * ((i + j) % 3) });
+  for (let i = 0; i < 4; i++)
+    for (let j = 0; j < 4; j++)
+      out.push({ lon: WEST + 0.8 + i * 0.7, lat: NORTH - 0.8 - j * 0.7, heightM: 500, radiusKm: 30, aspect: 0.15, azimuthDeg: 20 + 40 * ((i + j) % 3) });
   return out;
 }
 
@@ -42,7 +50,13 @@ describe('train fits a candidate ranker; detect decides with it', () => {
 
   beforeAll(async () => {
     await writeSyntheticGrid(grid, { west: WEST, north: NORTH, widthDeg: 3.8, heightDeg: 3.8 }, [...planted, ...ridges()]);
-    writeFileSync(catalogue, `lon,lat\n${planted.filter((s) => s.listed).map((s) => `${s.lon},${s.lat}`).join('\n')}\n`);
+    writeFileSync(
+      catalogue,
+      `lon,lat\n${planted
+        .filter((s) => s.listed)
+        .map((s) => `${s.lon},${s.lat}`)
+        .join('\n')}\n`,
+    );
     await runTrain({ cataloguePaths: [catalogue], gridPaths: [grid], outDir: join(dir, 'model'), excludeRegions: [], config, logger: quietLogger() });
   }, 240_000);
 
@@ -81,7 +95,9 @@ describe('train fits a candidate ranker; detect decides with it', () => {
     expect(run.cut.expectedF1).toBeGreaterThan(0.5);
     const ledger = JSON.parse(readFileSync(join(out, 'candidates.geojson'), 'utf8'));
     expect(ledger.features).toHaveLength(c.candidates);
-    const pickIds = ledger.features.filter((f: { properties: { fate: string } }) => f.properties.fate === 'picked').map((f: { properties: { pick_id: string } }) => f.properties.pick_id);
+    const pickIds = ledger.features
+      .filter((f: { properties: { fate: string } }) => f.properties.fate === 'picked')
+      .map((f: { properties: { pick_id: string } }) => f.properties.pick_id);
     expect(new Set(pickIds)).toEqual(new Set(picks.map((p) => p.id)));
 
     // a rerun writes the same bytes
@@ -91,25 +107,56 @@ describe('train fits a candidate ranker; detect decides with it', () => {
     for (const f of files) expect(readFileSync(join(again, f))).toEqual(readFileSync(join(out, f)));
   }, 120_000);
 
-  it('picking.cut sets the cut: a number, or the bundle\'s fixed cut', async () => {
+  it("picking.cut sets the cut: a number, or the bundle's fixed cut", async () => {
     const out = join(dir, 'detect-cut');
-    const s = await runDetect({ gridPath: grid, modelDir: join(dir, 'model'), outDir: out, config: testConfig({ picking: { cut: 0.999 } }), logger: quietLogger() });
+    const s = await runDetect({
+      gridPath: grid,
+      modelDir: join(dir, 'model'),
+      outDir: out,
+      config: testConfig({ picking: { cut: 0.999 } }),
+      logger: quietLogger(),
+    });
     expect(s.seamounts?.every((p) => p.confidence >= 0.999)).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).cut).toMatchObject({ confidence: 0.999, source: 'picking.cut' });
     const fixed = join(dir, 'detect-bundle-cut');
-    const f = await runDetect({ gridPath: grid, modelDir: join(dir, 'model'), outDir: fixed, config: testConfig({ picking: { cut: 'bundle', adaptPrior: false } }), logger: quietLogger() });
+    const f = await runDetect({
+      gridPath: grid,
+      modelDir: join(dir, 'model'),
+      outDir: fixed,
+      config: testConfig({ picking: { cut: 'bundle', adaptPrior: false } }),
+      logger: quietLogger(),
+    });
     const bundleCut = JSON.parse(readFileSync(join(dir, 'model', 'bundle.json'), 'utf8')).ranker.cut.confidence;
     expect(JSON.parse(readFileSync(join(fixed, 'run.json'), 'utf8')).cut).toMatchObject({ confidence: bundleCut, source: 'bundle' });
     expect(f.seamounts?.every((p) => p.confidence >= bundleCut)).toBe(true);
   }, 120_000);
 
   it('refits the ranker alone with --init --ranker-only (the autoencoder kept bit for bit)', async () => {
-    await runTrain({ cataloguePaths: [catalogue], gridPaths: [grid], outDir: join(dir, 'refit'), initDir: join(dir, 'model'), rankerOnly: true, excludeRegions: [], config, logger: quietLogger() });
+    await runTrain({
+      cataloguePaths: [catalogue],
+      gridPaths: [grid],
+      outDir: join(dir, 'refit'),
+      initDir: join(dir, 'model'),
+      rankerOnly: true,
+      excludeRegions: [],
+      config,
+      logger: quietLogger(),
+    });
     expect(readFileSync(join(dir, 'refit', 'weights.bin'))).toEqual(readFileSync(join(dir, 'model', 'weights.bin')));
     const meta = JSON.parse(readFileSync(join(dir, 'refit', 'bundle.json'), 'utf8'));
     expect(meta.ranker.training.refit.l2).toBe(config.training.ranker.refitL2);
     expect(meta.training.init.sha256).toMatch(/^[0-9a-f]{64}$/);
-    await expect(runTrain({ cataloguePaths: [catalogue], gridPaths: [grid], outDir: join(dir, 'nope'), rankerOnly: true, excludeRegions: [], config, logger: quietLogger() })).rejects.toThrow(/--ranker-only .*--init/);
+    await expect(
+      runTrain({
+        cataloguePaths: [catalogue],
+        gridPaths: [grid],
+        outDir: join(dir, 'nope'),
+        rankerOnly: true,
+        excludeRegions: [],
+        config,
+        logger: quietLogger(),
+      }),
+    ).rejects.toThrow(/--ranker-only .*--init/);
   }, 120_000);
 
   it('a bundle without a ranker cannot pick, but can score (--scores-only)', async () => {

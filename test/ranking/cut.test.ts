@@ -19,7 +19,14 @@ describe('bestF1Cut', () => {
   });
 
   it('keeps or leaves out equal confidences together', () => {
-    const c = bestF1Cut([{ confidence: 0.7, tp: true }, { confidence: 0.7, tp: false }, { confidence: 0.2, tp: false }], 1);
+    const c = bestF1Cut(
+      [
+        { confidence: 0.7, tp: true },
+        { confidence: 0.7, tp: false },
+        { confidence: 0.2, tp: false },
+      ],
+      1,
+    );
     expect(c.picks).toBe(2);
     expect(c.confidence).toBeCloseTo(0.45, 12);
   });
@@ -33,7 +40,14 @@ describe('bestF1Cut', () => {
 
 describe('averagePrecision', () => {
   it('is the mean precision at each hit, over the references', () => {
-    const ap = averagePrecision([{ confidence: 0.9, tp: true }, { confidence: 0.5, tp: false }, { confidence: 0.2, tp: true }], 2);
+    const ap = averagePrecision(
+      [
+        { confidence: 0.9, tp: true },
+        { confidence: 0.5, tp: false },
+        { confidence: 0.2, tp: true },
+      ],
+      2,
+    );
     expect(ap).toBeCloseTo((1 + 2 / 3) / 2, 12);
     // a reference never found costs the same as a hit ranked last would gain
     expect(averagePrecision([{ confidence: 0.9, tp: true }], 2)).toBeCloseTo(0.5, 12);

@@ -87,8 +87,29 @@ describe('fitRanker (positive-unlabelled)', () => {
       formatVersion: 1,
       ...fit.model,
       errorThreshold: 0.6,
-      cut: { confidence: 0.4, aim: 'test', f1: 0.5, precision: 0.5, recall: 0.5, picks: 10, references: 10, coverage: 0.9, adaptive: { f1: 0.5, precision: 0.5, recall: 0.5, picks: 10 } },
-      training: { labelled: 1, unlabelled: 1, ambiguous: 0, labelToleranceKm: 10, unlabelledBeyondKm: 25, l2: 1, prior: 0.5, folds: 5, averagePrecision: null, labelFrequency: null },
+      cut: {
+        confidence: 0.4,
+        aim: 'test',
+        f1: 0.5,
+        precision: 0.5,
+        recall: 0.5,
+        picks: 10,
+        references: 10,
+        coverage: 0.9,
+        adaptive: { f1: 0.5, precision: 0.5, recall: 0.5, picks: 10 },
+      },
+      training: {
+        labelled: 1,
+        unlabelled: 1,
+        ambiguous: 0,
+        labelToleranceKm: 10,
+        unlabelledBeyondKm: 25,
+        l2: 1,
+        prior: 0.5,
+        folds: 5,
+        averagePrecision: null,
+        labelFrequency: null,
+      },
     };
     const parsed = rankerSchema.parse(JSON.parse(JSON.stringify(ranker)));
     expect(parsed).toEqual(ranker);

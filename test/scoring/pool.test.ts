@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { buildAutoencoder } from '../../src/model/autoencoder.js';
 import { selectBackend } from '../../src/engine/backend.js';
 import { createScorer, defaultScoringThreads } from '../../src/scoring/pool.js';
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => model.dispose());
 
 describe('createScorer', () => {
-  test('worker threads give exactly the in-thread errors, in order, and leave the caller\'s array intact', async () => {
+  test("worker threads give exactly the in-thread errors, in order, and leave the caller's array intact", async () => {
     const reference = reconstructionErrors(model, windows, count, S, 32);
     const copy = Float32Array.from(windows);
     const scorer = await createScorer(model, { backend: 'wasm', threads: 2, batchSize: 16, engine: 'tfjs' });

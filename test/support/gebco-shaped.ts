@@ -104,7 +104,10 @@ export async function writeGebcoShaped(path: string, bands: RowBand[], elevation
   const f = new h5wasm.File(path, 'w');
   try {
     setAttrs(f, GLOBAL_ATTRS);
-    for (const [name, n, at] of [['lat', GEBCO_HEIGHT, gebcoLat], ['lon', GEBCO_WIDTH, gebcoLon]] as const) {
+    for (const [name, n, at] of [
+      ['lat', GEBCO_HEIGHT, gebcoLat],
+      ['lon', GEBCO_WIDTH, gebcoLon],
+    ] as const) {
       const axis = f.create_dataset({ name, data: Float64Array.from({ length: n }, (_, i) => at(i)) }) as Dataset;
       setAttrs(axis, COORD_ATTRS[name]);
       axis.make_scale(name);
@@ -131,7 +134,13 @@ export async function writeGebcoShaped(path: string, bands: RowBand[], elevation
     for (const band of bands) {
       const values = new Int16Array(band.rows * GEBCO_WIDTH);
       for (let j = 0; j < band.rows; j++) for (let i = 0; i < GEBCO_WIDTH; i++) values[j * GEBCO_WIDTH + i] = elevation(band.row0 + j, i);
-      z.write_slice([[band.row0, band.row0 + band.rows], [0, GEBCO_WIDTH]], values);
+      z.write_slice(
+        [
+          [band.row0, band.row0 + band.rows],
+          [0, GEBCO_WIDTH],
+        ],
+        values,
+      );
     }
   } finally {
     f.close();

@@ -53,7 +53,7 @@ export function syntheticWindows(o: WindowSetOptions): Float32Array {
           const dy = y - cy;
           const a = dx * Math.cos(az) + dy * Math.sin(az);
           const b = (-dx * Math.sin(az) + dy * Math.cos(az)) / aspect;
-          v = Math.exp(-0.5 * (a * a + b * b) / (sigma * sigma));
+          v = Math.exp((-0.5 * (a * a + b * b)) / (sigma * sigma));
           if (o.kind === 'guyot') v = Math.min(v, 0.45) / 0.45; // truncated flat top
           v += 0.1 * (slopeX * x + slopeY * y);
         } else if (o.kind === 'fabric') {

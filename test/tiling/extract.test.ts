@@ -15,7 +15,19 @@ function distanceKm(lon1: number, lat1: number, lon2: number, lat2: number): num
 }
 
 /** A grid of a circular Gaussian seamount, exact on the sphere (great-circle distance). */
-function gaussianGrid(o: { lon0: number; lat0: number; dLon: number; dLat: number; width: number; height: number; smtLon: number; smtLat: number; sigmaKm: number; heightM?: number; baseM?: number }): MemoryGrid {
+function gaussianGrid(o: {
+  lon0: number;
+  lat0: number;
+  dLon: number;
+  dLat: number;
+  width: number;
+  height: number;
+  smtLon: number;
+  smtLat: number;
+  sigmaKm: number;
+  heightM?: number;
+  baseM?: number;
+}): MemoryGrid {
   const values = new Float32Array(o.width * o.height);
   for (let j = 0; j < o.height; j++) {
     for (let i = 0; i < o.width; i++) {
@@ -53,7 +65,13 @@ describe('window shape does not depend on latitude', () => {
   test('the metric can fail: a seamount squashed 2:1 at 60° does not pass (r < 0.99)', async () => {
     const w0 = await extractWindow(gaussianAt(0, 0), { lon: 0, lat: 0 }, baseSpec, 0);
     const grid = new SyntheticGrid({
-      width: 193, height: 97, lon0: 8.4, dLon: 1 / 60, lat0: 60.8, dLat: -1 / 60, baseDepthM: -4500,
+      width: 193,
+      height: 97,
+      lon0: 8.4,
+      dLon: 1 / 60,
+      lat0: 60.8,
+      dLat: -1 / 60,
+      baseDepthM: -4500,
       seamounts: [{ lon: 10, lat: 60, heightM: 2000, radiusKm: 21, aspect: 0.5, azimuthDeg: 90 }],
     });
     const squashed = await extractWindow(grid, { lon: 10, lat: 60 }, baseSpec, 0);
@@ -117,7 +135,13 @@ describe('antimeridian', () => {
 
 describe('pose: rotation and shift', () => {
   const grid = new SyntheticGrid({
-    width: 181, height: 181, lon0: -1.5, dLon: 1 / 60, lat0: 1.5, dLat: -1 / 60, baseDepthM: -4000,
+    width: 181,
+    height: 181,
+    lon0: -1.5,
+    dLon: 1 / 60,
+    lat0: 1.5,
+    dLat: -1 / 60,
+    baseDepthM: -4000,
     seamounts: [{ lon: 0.05, lat: -0.03, heightM: 2000, radiusKm: 24, aspect: 0.5, azimuthDeg: 30 }],
   });
 

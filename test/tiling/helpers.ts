@@ -67,5 +67,15 @@ export function argMax(x: ArrayLike<number>): number {
  */
 export async function materialise(grid: GridSource): Promise<MemoryGrid> {
   const values = await grid.read({ x0: 0, y0: 0, w: grid.width, h: grid.height });
-  return new MemoryGrid({ values, width: grid.width, height: grid.height, lon0: grid.lon0, dLon: grid.dLon, lat0: grid.lat0, dLat: grid.dLat, periodicLon: grid.periodicLon, path: grid.path });
+  return new MemoryGrid({
+    values,
+    width: grid.width,
+    height: grid.height,
+    lon0: grid.lon0,
+    dLon: grid.dLon,
+    lat0: grid.lat0,
+    dLat: grid.dLat,
+    periodicLon: grid.periodicLon,
+    path: grid.path,
+  });
 }

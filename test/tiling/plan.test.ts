@@ -108,7 +108,15 @@ describe('planWindows', () => {
   test('poles: a polar region is refused, a region reaching past the limit is clipped with a warning', () => {
     expect(() => planWindows(global180, { west: 0, east: 10, south: 86, north: 90 }, 10, planCfg)).toThrow(/poleward of plan.maxAbsLatDeg = 85/);
     const lines: string[] = [];
-    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, cb) => { lines.push(String(chunk)); cb(); } }));
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({
+        write: (chunk, _enc, cb) => {
+          lines.push(String(chunk));
+          cb();
+        },
+      }),
+    );
     const plan = planWindows(global180, { west: 0, east: 10, south: 80, north: 90 }, 10, planCfg, logger);
     expect(plan.rowLatDeg[0]).toBeLessThanOrEqual(85);
     expect(plan.rowLatDeg[plan.rows - 1]).toBeGreaterThanOrEqual(80);

@@ -20,7 +20,13 @@ describe('Lambert azimuthal equal-area', () => {
   ];
 
   test.each(centres)('inverse undoes forward around (%p, %p)', (lon0, lat0) => {
-    for (const [x, y] of [[0, 0], [40, -25], [-150, 150], [500, 300], [-1000, -800]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [40, -25],
+      [-150, 150],
+      [500, 300],
+      [-1000, -800],
+    ]) {
       const [lon, lat] = laeaInverse(lon0, lat0, x, y);
       const [x2, y2] = laeaForward(lon0, lat0, lon, lat);
       expect(x2).toBeCloseTo(x, 6);

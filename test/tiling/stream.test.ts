@@ -13,7 +13,12 @@ const s2 = baseSpec.samples * baseSpec.samples;
  */
 function testGrid(): SyntheticGrid {
   return new SyntheticGrid({
-    width: 241, height: 241, lon0: -2, dLon: 1 / 60, lat0: 2, dLat: -1 / 60,
+    width: 241,
+    height: 241,
+    lon0: -2,
+    dLon: 1 / 60,
+    lat0: 2,
+    dLat: -1 / 60,
     baseDepthM: -2500,
     slopeMPerKm: [8, 8],
     fabric: { amplitudeM: 150, wavelengthKm: 9 },
@@ -57,7 +62,9 @@ describe('streamWindowBatches', () => {
       const b = pooled[k];
       expect(b.index).toBe(a.index);
       expect(Array.from(b.ids)).toEqual(Array.from(a.ids));
-      expect(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).equals(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength))).toBe(true);
+      expect(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).equals(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength))).toBe(
+        true,
+      );
       expect(b.skippedLand).toBe(a.skippedLand);
       expect(b.skippedNodata).toBe(a.skippedNodata);
       expect(a.data.length).toBe(a.ids.length * s2);
@@ -163,7 +170,15 @@ describe('streamWindowBatches', () => {
 
   test('skipped counts are logged at the end', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => { lines.push(String(chunk)); cb(); } }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write: (chunk, _e, cb) => {
+          lines.push(String(chunk));
+          cb();
+        },
+      }),
+    );
     const batches = await collect(grid, plan, { logger });
     const land = batches.reduce((s, b) => s + b.skippedLand, 0);
     const last = JSON.parse(lines[lines.length - 1]) as { skippedLand: number; skippedNodata: number; windows: number; msg: string };
@@ -172,10 +187,18 @@ describe('streamWindowBatches', () => {
   });
 
   test('a plan across the antimeridian streams windows equal to single extractions', async () => {
-    const globe = await materialise(new SyntheticGrid({
-      width: 3600, height: 61, lon0: -180, dLon: 0.1, lat0: 3, dLat: -0.1, baseDepthM: -4000,
-      seamounts: [{ lon: 180, lat: 0, heightM: 2000, radiusKm: 20 }],
-    }));
+    const globe = await materialise(
+      new SyntheticGrid({
+        width: 3600,
+        height: 61,
+        lon0: -180,
+        dLon: 0.1,
+        lat0: 3,
+        dLat: -0.1,
+        baseDepthM: -4000,
+        seamounts: [{ lon: 180, lat: 0, heightM: 2000, radiusKm: 20 }],
+      }),
+    );
     expect(globe.periodicLon).toBe(true);
     const p = planWindows(globe, { west: 179.5, east: -179.5, south: -0.5, north: 0.5 }, 10, planConfig);
     const batches = await collect(globe, p, { batchSize: 7, workers: 1 });

@@ -179,7 +179,13 @@ const CALL_COST = 200_000;
  * the kernel can pick the cheaper: per-phase wastes nothing on zero taps, combined wastes less on narrow
  * outputs (a 1-channel decoder output fills 1 of 8 lanes per phase, 4 of 8 combined).
  */
-export function phaseCosts(g: ConvGeometry, rowPhases: StridePhase[], colPhases: StridePhase[], rows: PhaseUnion, cols: PhaseUnion): { perPhase: number; combined: number } {
+export function phaseCosts(
+  g: ConvGeometry,
+  rowPhases: StridePhase[],
+  colPhases: StridePhase[],
+  rows: PhaseUnion,
+  cols: PhaseUnion,
+): { perPhase: number; combined: number } {
   const tile = (c: number) => Math.ceil(c / CHANNEL_TILE) * CHANNEL_TILE;
   let perPhase = 0;
   for (const pr of rowPhases) {

@@ -147,8 +147,7 @@ const backpropInputByPhases = (be: BackendWasm, dy: TensorInfo, filter: TensorIn
   const sH = g.strideH;
   const sW = g.strideW;
   // every phase the same size, tiling dx exactly: the interleave is a native transpose
-  const uniform =
-    rowPhases.every((p) => p.count === g.inH / sH && p.taps.length > 0) && colPhases.every((p) => p.count === g.inW / sW && p.taps.length > 0);
+  const uniform = rowPhases.every((p) => p.count === g.inH / sH && p.taps.length > 0) && colPhases.every((p) => p.count === g.inW / sW && p.taps.length > 0);
   const h = g.inH / sH;
   const w = g.inW / sW;
   if (costs.combined < costs.perPhase) {

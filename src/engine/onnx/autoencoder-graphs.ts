@@ -66,7 +66,10 @@ export function scoringGraph(plan: ModelPlan, weights: Float32Array[], misfit: M
     const axes = g.int64s([1, 2, 3]);
     const num = g.node('ReduceSum', [g.node('Mul', [w, g.node('Mul', [diff, diff])]), axes], { keepdims: 0 });
     const den = misfit.relative
-      ? g.node('Add', [g.node('ReduceSum', [g.node('Mul', [w, g.node('Mul', [x, x])]), axes], { keepdims: 0 }), g.floats('misfit_epsilon', [], Float32Array.of(RELATIVE_EPSILON * sumW))])
+      ? g.node('Add', [
+          g.node('ReduceSum', [g.node('Mul', [w, g.node('Mul', [x, x])]), axes], { keepdims: 0 }),
+          g.floats('misfit_epsilon', [], Float32Array.of(RELATIVE_EPSILON * sumW)),
+        ])
       : g.floats('misfit_sum_w', [], Float32Array.of(sumW));
     g.node('Div', [num, den], {}, ONNX_ERRORS);
   }

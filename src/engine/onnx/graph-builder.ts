@@ -92,7 +92,14 @@ export class OnnxGraph {
     for (const t of this.constants) {
       // raw_data is little-endian, as typed arrays are on every platform Node runs on here
       const raw = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-      graph.bytes(5, new ProtoMessage().packedInts(1, t.dims).int(2, t.data instanceof Float32Array ? FLOAT : INT64).bytes(8, t.name).bytes(9, raw)); // initializer
+      graph.bytes(
+        5,
+        new ProtoMessage()
+          .packedInts(1, t.dims)
+          .int(2, t.data instanceof Float32Array ? FLOAT : INT64)
+          .bytes(8, t.name)
+          .bytes(9, raw),
+      ); // initializer
     }
     for (const [name, dims] of this.inputs) graph.bytes(11, valueInfo(name, dims)); // input
     for (const [name, dims] of this.outputs) graph.bytes(12, valueInfo(name, dims)); // output

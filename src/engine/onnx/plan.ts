@@ -160,7 +160,8 @@ function convSettings(name: string, config: Record<string, unknown>): ConvSettin
   const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v as number, v as number]);
   const dilation = pair(config.dilationRate ?? 1);
   if (dilation[0] !== 1 || dilation[1] !== 1) throw new Error(`ONNX export: '${name}' has dilation ${dilation.join('x')}; only 1 is supported`);
-  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') throw new Error(`ONNX export: '${name}' is ${String(config.dataFormat)}; only channelsLast is supported`);
+  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast')
+    throw new Error(`ONNX export: '${name}' is ${String(config.dataFormat)}; only channelsLast is supported`);
   const padding = config.padding as string;
   if (padding !== 'same' && padding !== 'valid') throw new Error(`ONNX export: '${name}' has padding '${padding}'; only same and valid are supported`);
   return { filters: config.filters as number, kernel: pair(config.kernelSize), strides: pair(config.strides ?? 1), padding, useBias: config.useBias !== false };

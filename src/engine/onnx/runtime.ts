@@ -6,7 +6,7 @@
  * tfjs LayersModel: ONNX graphs are built from it in memory (./autoencoder-graphs.ts), for scoring with its weights
  * baked in, for training with the weights fed on every step and Adam applied by tfjs as before.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { Engine } from '../../config/schema.js';
 import { concatFloat32 } from '../../base/float32.js';
 import { checkWindowCount } from '../reconstruction-errors.js';
