@@ -15,6 +15,7 @@ import { GeoIndex, gatherCandidates, rankAndMerge, type Candidate, type Survivor
 import {
   averagePrecision,
   bestF1Cut,
+  confidenceOfFeatures,
   decideCut,
   featureVector,
   fitRanker,
@@ -23,6 +24,7 @@ import {
   type RankedOutcome,
   type Ranker,
   type RankerExample,
+  type RankerFit,
 } from '../ranking/index.js';
 import type { Scorer } from '../scoring/index.js';
 import { batchCount, planWindows, streamWindowBatches, type WindowPlan } from '../tiling/index.js';
@@ -162,24 +164,25 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   );
   // refitL2 0: the initial ranker is not a prior (fitted afresh, as a new one)
   const prior = rc.refitL2 > 0 ? o.prior : undefined;
-  // a fresh ranker needs both kinds; a refit is pulled towards its initial ranker, so any labels adjust it
-  if (prior ? labelled + unlabelled < 1 : labelled < 10 || unlabelled < 1) {
+  // one kind of candidate only cannot teach a classifier anything: a refit then keeps the initial ranker
+  const keep = prior !== undefined && (labelled === 0 || unlabelled === 0);
+  if (!prior && (labelled < 10 || unlabelled < 1)) {
     throw new Error(
       `ranker: the training grids hold ${labelled} candidates within ${rc.labelToleranceKm} km of a catalogue seamount and ${unlabelled} ` +
-        `further than ${rc.unlabelledBeyondKm} km from all; a new ranker needs at least 10 and 1, a refit any candidate ` +
+        `further than ${rc.unlabelledBeyondKm} km from all; a new ranker needs at least 10 and 1 ` +
         '(train on more of the catalogue, refit an existing ranker with --init, or set training.ranker.enabled false)',
     );
   }
+  if (keep) o.logger.info({ labelled, unlabelled }, 'ranker: only one kind of candidate on these grids: the initial ranker is kept, its cut recalibrated');
   const l2 = prior ? rc.refitL2 : rc.l2;
-  const fit = fitRanker(examples, { l2, prior }, others);
+  const fit = keep && prior ? keptRanker(prior as Ranker, examples, others) : fitRanker(examples, { l2, prior }, others);
 
   // the cut: each grid's candidates merged with out-of-fold scores as detect would; the survivors matched to
   // the catalogue seamounts on the grid's valid sea floor
   const oof = new Map<string, number>();
   for (const r of rows) oof.set(`${r.grid}:${r.candidate.id}`, r.example >= 0 ? fit.outOfFold[r.example] : fit.othersOutOfFold[-1 - r.example]);
-  // a refit keeps its initial ranker's base rate (its intercept is pulled there); the searched area's own
-  // share is estimated at detect time anyway (picking.adaptPrior)
-  const trainingPrior = prior ? (o.prior as Ranker).training.prior : labelled / (labelled + unlabelled);
+  // the share of labelled candidates the ranker's intercept carries: a kept ranker's own, else this fit's
+  const trainingPrior = keep ? (prior as Ranker).training.prior : labelled / (labelled + unlabelled);
   const judged: Array<{ survivors: Survivor[]; scores: Float64Array; counted: CatalogueEntry[]; matched: Set<number> }> = [];
   const fixedOutcomes: RankedOutcome[] = [];
   let references = 0;
@@ -262,8 +265,19 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
       folds: fit.folds,
       averagePrecision: Number.isFinite(ap) ? ap : null,
       labelFrequency: Number.isFinite(labelFrequency) ? labelFrequency : null,
-      ...(prior ? { refit: { ...(o.priorWeightsSha256 ? { fromWeightsSha256: o.priorWeightsSha256 } : {}), l2 } } : {}),
+      ...(prior ? { refit: { ...(o.priorWeightsSha256 ? { fromWeightsSha256: o.priorWeightsSha256 } : {}), l2, kept: keep } } : {}),
     },
+  };
+}
+
+/** The initial ranker unchanged, with its scores of the examples and the other rows (a refit that cannot fit). */
+function keptRanker(r: Ranker, examples: readonly RankerExample[], others: ReadonlyArray<{ x: Float64Array }>): RankerFit {
+  const score = (x: Float64Array) => confidenceOfFeatures(r, x);
+  return {
+    model: { features: [...r.features], mean: [...r.mean], scale: [...r.scale], weights: [...r.weights], intercept: r.intercept },
+    outOfFold: Float64Array.from(examples, (e) => score(e.x)),
+    othersOutOfFold: Float64Array.from(others, (e) => score(e.x)),
+    folds: 1,
   };
 }
 

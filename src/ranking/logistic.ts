@@ -17,8 +17,6 @@ export interface LogisticOptions {
   l2: number;
   /** Weights the penalty pulls towards (default: zeros). */
   prior?: readonly number[];
-  /** When given, the intercept is pulled towards it too (refitting a model on a few local labels). */
-  interceptPrior?: number;
   /** Per-example weights (default 1). */
   sampleWeights?: ArrayLike<number>;
   /** Newton iterations at most (default 50). */
@@ -60,7 +58,7 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
     total += w;
   }
   const base = Math.min(1 - 1e-6, Math.max(1e-6, positives / total));
-  beta[d] = o.interceptPrior ?? log(base / (1 - base));
+  beta[d] = log(base / (1 - base));
   let previous = Infinity;
   for (let it = 0; it < (o.maxIterations ?? 50); it++) {
     const grad = new Float64Array(d + 1);
@@ -86,12 +84,6 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
       loss += 0.5 * o.l2 * dev * dev;
       grad[j] += o.l2 * dev;
       hess[j * (d + 1) + j] += o.l2;
-    }
-    if (o.interceptPrior !== undefined) {
-      const dev = beta[d] - o.interceptPrior;
-      loss += 0.5 * o.l2 * dev * dev;
-      grad[d] += o.l2 * dev;
-      hess[d * (d + 1) + d] += o.l2;
     }
     for (let a = 0; a <= d; a++) for (let b = 0; b < a; b++) hess[b * (d + 1) + a] = hess[a * (d + 1) + b];
     hess[d * (d + 1) + d] += 1e-9; // keeps the system solvable when every example has one label

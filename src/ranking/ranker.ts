@@ -59,7 +59,7 @@ export const rankerSchema = z.object({
     /** Elkan & Noto's c: mean out-of-fold g over labelled candidates (p(seamount | x) ≈ g / c). */
     labelFrequency: z.number().nullable(),
     /** The ranker this one was refitted from (train --init), with the strength of the pull towards it. */
-    refit: z.object({ fromWeightsSha256: z.string().optional(), l2: z.number() }).optional(),
+    refit: z.object({ fromWeightsSha256: z.string().optional(), l2: z.number(), kept: z.boolean().optional() }).optional(),
   }),
 });
 
@@ -96,10 +96,11 @@ function standardise(r: Pick<Ranker, 'mean' | 'scale'>, x: ArrayLike<number>): F
 export interface RankerFitOptions {
   l2: number;
   /**
-   * Refit towards this ranker: its standardisation is kept, and its weights and intercept are the prior (so
-   * a few local labels, even of one kind only, adjust it rather than replace it).
+   * Refit towards this ranker: its standardisation is kept and its weights are the prior, so a few local
+   * labels adjust it rather than replace it. The intercept stays free: it takes the local share of labelled
+   * candidates, which the refitted ranker's prior then is.
    */
-  prior?: Pick<Ranker, 'mean' | 'scale' | 'weights' | 'intercept' | 'features'>;
+  prior?: Pick<Ranker, 'mean' | 'scale' | 'weights' | 'features'>;
 }
 
 export interface RankerFit {
@@ -134,7 +135,7 @@ export function fitRanker(examples: readonly RankerExample[], o: RankerFitOption
     fitLogistic(
       rows.map((i) => xs[i]),
       rows.map((i) => ys[i]),
-      { l2: o.l2, prior: o.prior?.weights, interceptPrior: o.prior?.intercept },
+      { l2: o.l2, prior: o.prior?.weights },
     );
   const all = fitOn(examples.map((_, i) => i));
   const foldIds = [...new Set(examples.map((e) => e.fold))].sort((a, b) => a - b);
