@@ -4,7 +4,7 @@
  * each catalogue (the project's own comparison, src/catalogue compareCatalogues, 25 km). A group of grids
  * (the GEBCO tiles) is pooled: windows, seamounts and picks of all its grids taken together.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
 import { compareCatalogues } from '../../src/evaluation/index.js';
@@ -58,6 +58,12 @@ export interface PickerFigures {
   recallTall?: { kw: number | null; gevorgian: number | null };
   /** Why the missed catalogue seamounts were missed (the autoencoder only: it has a candidate ledger). */
   whyMissed?: { kw: Record<string, number>; gevorgian: Record<string, number> };
+  /**
+   * The autoencoder's whole ranked list, the cut left out: every ledger candidate the ranker scored and
+   * no stronger one absorbed (picked or below the cut), by confidence. Its AP judges the ranking on the
+   * footing of the peak picker's, whose picks are its whole ranked list; its recall is the cut's ceiling.
+   */
+  ranked?: { kw: ObjectScores; gevorgian: ObjectScores };
 }
 
 export interface RegionFigures {
@@ -110,6 +116,22 @@ function rankedPicks(dir: string): RankedPick[] {
     .map((f) => ({ confidence: f.properties.confidence, tp: true }));
   const fp = read('new.geojson').features.map((f) => ({ confidence: f.properties.confidence, tp: false }));
   return [...tp, ...fp];
+}
+
+/**
+ * Writes the ranked candidates of a detect run (candidates.geojson: picked, or dropped below the cut) as
+ * a picks file compare reads; false when the run has no ledger.
+ */
+export function writeRankedCandidates(runDir: string, outFile: string): boolean {
+  let ledger: { features: Array<{ properties: { fate: string; rule: string | null; confidence: number | null } }> };
+  try {
+    ledger = JSON.parse(readFileSync(path.join(runDir, 'candidates.geojson'), 'utf8')) as typeof ledger;
+  } catch {
+    return false;
+  }
+  const features = ledger.features.filter((f) => f.properties.confidence !== null && (f.properties.fate === 'picked' || f.properties.rule === 'below_cut'));
+  writeFileSync(outFile, JSON.stringify({ ...ledger, features }));
+  return true;
 }
 
 /** The union of the catalogues, one entry per id (a KW seamount Gevorgian re-measured counts once). */
@@ -172,6 +194,7 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
         picks: 0,
         heights: { kw: emptyHeights(), gevorgian: emptyHeights() },
         why: { kw: {}, gevorgian: {} },
+        ranked: { kw: [] as Comparison[], gevorgian: [] as Comparison[] },
       },
     ]),
   ) as Record<
@@ -182,6 +205,7 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
       picks: number;
       heights: Record<CatalogueName, HeightRecall[]>;
       why: Record<CatalogueName, Record<string, number>>;
+      ranked: Record<CatalogueName, Comparison[]>;
     }
   >;
 
@@ -237,6 +261,22 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
             }
           }
           if (cat === 'kw') comparisons[picker].picks += metrics.tp + metrics.fp + metrics.ignored;
+          const rankedFile = path.join(o.workDir, `ranked-candidates${o.runs.length > 1 ? `-${gi}` : ''}.geojson`);
+          if (picker === 'autoencoder' && writeRankedCandidates(dir, rankedFile)) {
+            const rankedDir = `${outDir}-ranked`;
+            const ranked = await compareCatalogues({
+              picksPath: rankedFile,
+              cataloguePath: o.cataloguePaths[cat],
+              toleranceKm: TOLERANCE_KM,
+              minHeightM: 0,
+              region: o.region.box ? parseRegion(o.region.box) : null,
+              grid,
+              outDir: rankedDir,
+              ledgerPath: null,
+              errorRasterPath: null,
+            });
+            comparisons[picker].ranked[cat].push({ tp: ranked.metrics.tp, fp: ranked.metrics.fp, fn: ranked.metrics.fn, picks: rankedPicks(rankedDir) });
+          }
         }
       }
     } finally {
@@ -280,6 +320,7 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
           byHeight: { kw: heights('kw'), gevorgian: heights('gevorgian') },
           recallTall: { kw: tall('kw'), gevorgian: tall('gevorgian') },
           ...(p === 'autoencoder' ? { whyMissed: c.why } : {}),
+          ...(c.ranked.kw.length ? { ranked: { kw: pooledScores(c.ranked.kw), gevorgian: pooledScores(c.ranked.gevorgian) } } : {}),
         };
         return [p, figures];
       }),
@@ -314,6 +355,14 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
           kw: scores((r) => r.pickers[p].kw),
           gevorgian: scores((r) => r.pickers[p].gevorgian),
           recallTall: { kw: m((r) => r.pickers[p].recallTall?.kw ?? null), gevorgian: m((r) => r.pickers[p].recallTall?.gevorgian ?? null) },
+          ...(regions.some((r) => r.pickers[p].ranked)
+            ? {
+                ranked: {
+                  kw: { recall: m((r) => r.pickers[p].ranked?.kw.recall ?? null), ap: m((r) => r.pickers[p].ranked?.kw.ap ?? null) },
+                  gevorgian: { recall: m((r) => r.pickers[p].ranked?.gevorgian.recall ?? null), ap: m((r) => r.pickers[p].ranked?.gevorgian.ap ?? null) },
+                },
+              }
+            : {}),
           byHeight: {
             kw: HEIGHT_BINS_M.map((lo, i) => ({
               minM: lo,

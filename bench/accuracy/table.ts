@@ -102,6 +102,26 @@ function extraTables(d: DesignResults, coarse: ReadonlySet<string>): string[] {
     }
   }
 
+  type Ranked = { kw: { recall: number | null; ap: number | null }; gevorgian: { recall: number | null; ap: number | null } };
+  const rankedOf = (x: unknown): Ranked | undefined => (x as { autoencoder?: { ranked?: Ranked } }).autoencoder?.ranked;
+  const peaksAp = (x: unknown) => (x as { peaks: { kw: { ap: number | null }; gevorgian: { ap: number | null } } }).peaks;
+  const rankedRows = Object.entries(d.regions).filter(([, r]) => rankedOf(r.pickers));
+  if (rankedRows.length) {
+    lines.push(
+      '',
+      "| region | the autoencoder's ranked candidates (picks and those below the cut) vs KW: AP (recall) | vs Gevorgian | peak picker AP, KW / Gevorgian |",
+      '| --- | --- | --- | --- |',
+    );
+    const row = (name: string, pickers: unknown) => {
+      const k = rankedOf(pickers) as Ranked;
+      const pk = peaksAp(pickers);
+      return `| ${name} | ${f2(k.kw.ap)} (${f2(k.kw.recall)}) | ${f2(k.gevorgian.ap)} (${f2(k.gevorgian.recall)}) | ${f2(pk.kw.ap)} / ${f2(pk.gevorgian.ap)} |`;
+    };
+    for (const [region, r] of rankedRows) lines.push(row(region, r.pickers));
+    if (rankedOf(d.mean.pickers)) lines.push(row(`**mean of ${Object.keys(d.regions).length}**`, d.mean.pickers));
+    if (fine && rankedOf(fine.mean.pickers)) lines.push(row(`**mean of the ${fine.regions} 15″–1′ regions**`, fine.mean.pickers));
+  }
+
   const retrained = Object.entries(d.regions).filter(([, r]) => (r as { retrain?: unknown }).retrain);
   if (retrained.length) {
     lines.push(

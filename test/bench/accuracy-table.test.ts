@@ -51,3 +51,22 @@ describe('mean of the 15″–1′ regions', () => {
     expect(resultsMarkdown(file)).not.toContain('15″–1′ regions');
   });
 });
+
+describe('the ranked candidates (issue 27)', () => {
+  it('are scored beside the picks, and results.md shows their mean AP and recall', () => {
+    const md = resultsMarkdown(file, coarseRegionNames());
+    const section = md.slice(md.indexOf(`## Design \`${designName}\``));
+    // the ranked-candidates table's row
+    const table = section.slice(section.indexOf("| region | the autoencoder's ranked candidates"));
+    const row = table.split('\n').find((l) => l.startsWith('| **mean of the 10 15″–1′ regions** |'));
+    const fine = fineMean(design, coarseRegionNames())!.mean.pickers.autoencoder as unknown as {
+      ranked: { kw: { ap: number; recall: number } };
+    };
+    expect(row).toContain(`| ${fine.ranked.kw.ap.toFixed(2)} (${fine.ranked.kw.recall.toFixed(2)}) |`);
+    // the ranked list holds the picks: its recall is never below theirs
+    for (const r of Object.values(design.regions)) {
+      const ae = r.pickers.autoencoder as unknown as { kw: { recall: number }; ranked: { kw: { recall: number } } };
+      expect(ae.ranked.kw.recall).toBeGreaterThanOrEqual(ae.kw.recall - 1e-9);
+    }
+  });
+});
