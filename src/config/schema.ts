@@ -138,6 +138,8 @@ export const pickingSchema = z
     climbSurface: z.enum(['highpass', 'depth']),
     /** Re-estimate the share of seamounts among the searched area's candidates and adjust every confidence to it. */
     adaptPrior: z.boolean(),
+    /** How far the adapted prior moves from the training share towards the EM estimate, in log-odds: 0 stays, 1 takes the estimate. */
+    priorWeight: fraction(),
     /** expected-f1: the cut of the best F1 expected from the confidences; bundle: the ranker's fixed cut; a number: that cut. */
     cut: z.union([z.enum(['expected-f1', 'bundle']), fraction()]),
   })

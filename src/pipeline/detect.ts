@@ -372,9 +372,10 @@ async function pickAndWrite(job: OpenedJob, o: DetectOptions, stores: BatchStore
 }
 
 /** How detect sets the cut: the picking settings and the bundle ranker's prior, coverage and fixed cut. */
-export function cutSettings(picking: Pick<PickingConfig, 'adaptPrior' | 'cut'>, ranker: Ranker): CutSettings {
+export function cutSettings(picking: Pick<PickingConfig, 'adaptPrior' | 'priorWeight' | 'cut'>, ranker: Ranker): CutSettings {
   return {
     adaptPrior: picking.adaptPrior,
+    priorWeight: picking.priorWeight,
     cut: picking.cut,
     trainingPrior: ranker.training.prior,
     coverage: ranker.cut.coverage,

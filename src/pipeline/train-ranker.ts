@@ -216,7 +216,7 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
     const rule = decideCut(
       j.scores,
       Float64Array.from(j.survivors, (s) => s.score),
-      { adaptPrior: true, cut: 'expected-f1', trainingPrior, coverage, bundleCut: fixed.confidence },
+      { adaptPrior: true, priorWeight: o.config.picking.priorWeight, cut: 'expected-f1', trainingPrior, coverage, bundleCut: fixed.confidence },
     );
     const kept = j.survivors.filter((s) => rule.confidence(s.score) >= rule.cut);
     picks += kept.length;

@@ -24,6 +24,7 @@ export { spatialFold, FOLD_TILE_DEG } from './folds.js';
 export {
   adjustToPrior,
   estimatePrior,
+  shrinkPrior,
   expectedF1Cut,
   decideCut,
   MIN_CANDIDATES_FOR_PRIOR,

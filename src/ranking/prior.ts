@@ -59,6 +59,21 @@ export function estimatePrior(scores: ArrayLike<number>, trainingPrior: number, 
   return { prior: q, iterations: it + 1, estimated: true };
 }
 
+/**
+ * The prior a job uses: the EM estimate for its area pulled towards the training share, in log-odds,
+ * `weight` of the way from the training share (0) to the estimate (1). One grid's EM estimate rests on a
+ * few hundred candidates whose probabilities were learned elsewhere; halfway in log-odds keeps a
+ * seamount-poor or seamount-rich area's shift while damping the estimate's own error.
+ *
+ * @example shrinkPrior(0.6, 0.25, 0.5) // 0.40: halfway between logit(0.25) and logit(0.6)
+ */
+export function shrinkPrior(estimate: number, trainingPrior: number, weight: number): number {
+  if (weight >= 1) return estimate;
+  if (weight <= 0) return trainingPrior;
+  const logit = (p: number) => Math.log(p / (1 - p));
+  return 1 / (1 + Math.exp(-(weight * logit(estimate) + (1 - weight) * logit(trainingPrior))));
+}
+
 export interface ExpectedCut {
   /** Keep candidates at or above this posterior. */
   cut: number;
@@ -98,6 +113,8 @@ export function expectedF1Cut(posteriors: ArrayLike<number>, coverage: number): 
 export interface CutSettings {
   /** Re-estimate the share of seamounts among the searched area's candidates (EM) and adjust every confidence. */
   adaptPrior: boolean;
+  /** How far the prior moves from the training share towards the EM estimate, in log-odds (shrinkPrior): 0..1. */
+  priorWeight: number;
   /** `expected-f1`: the cut of the best F1 expected from the confidences; `bundle`: the ranker's fixed cut; a number: that cut. */
   cut: 'expected-f1' | 'bundle' | number;
   /** The ranker's training share π, the coverage and the fixed cut (bundle `ranker`). */
@@ -113,7 +130,8 @@ export interface CutDecision {
   cut: number;
   /** Where the cut came from, and the prior used. */
   source: 'expected-f1' | 'bundle' | 'picking.cut';
-  prior: { training: number; searched: number; estimated: boolean; iterations: number };
+  /** searched: the prior used; em: the EM estimate before shrinkPrior pulled it towards the training share. */
+  prior: { training: number; searched: number; em: number; estimated: boolean; iterations: number };
   /** The expected F1 at the cut (expected-f1 only). */
   expectedF1: number | null;
 }
@@ -123,14 +141,14 @@ export interface CutDecision {
  * the prior) and of the candidates left after merging (the possible picks).
  *
  * @example
- * const d = decideCut(allScores, survivorScores, { adaptPrior: true, cut: 'expected-f1', trainingPrior: 0.25, coverage: 0.85, bundleCut: 0.4 });
+ * const d = decideCut(allScores, survivorScores, { adaptPrior: true, priorWeight: 0.5, cut: 'expected-f1', trainingPrior: 0.25, coverage: 0.85, bundleCut: 0.4 });
  * picks = survivors.filter((s) => d.confidence(s.score) >= d.cut);
  */
 export function decideCut(allScores: ArrayLike<number>, survivorScores: ArrayLike<number>, s: CutSettings): CutDecision {
   const estimate = s.adaptPrior ? estimatePrior(allScores, s.trainingPrior) : { prior: s.trainingPrior, iterations: 0, estimated: false };
-  const q = estimate.prior;
+  const q = estimate.estimated ? shrinkPrior(estimate.prior, s.trainingPrior, s.priorWeight) : s.trainingPrior;
   const confidence = (score: number): number => (q === s.trainingPrior ? score : adjustToPrior(score, s.trainingPrior, q));
-  const prior = { training: s.trainingPrior, searched: q, estimated: estimate.estimated, iterations: estimate.iterations };
+  const prior = { training: s.trainingPrior, searched: q, em: estimate.prior, estimated: estimate.estimated, iterations: estimate.iterations };
   if (typeof s.cut === 'number') return { confidence, cut: s.cut, source: 'picking.cut', prior, expectedF1: null };
   if (s.cut === 'bundle') return { confidence, cut: confidence(s.bundleCut), source: 'bundle', prior, expectedF1: null };
   const posteriors = Float64Array.from(survivorScores, confidence);

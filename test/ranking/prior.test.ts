@@ -72,7 +72,7 @@ describe('expectedF1Cut', () => {
 });
 
 describe('decideCut', () => {
-  const base = { trainingPrior: 0.25, coverage: 1, bundleCut: 0.5 };
+  const base = { trainingPrior: 0.25, coverage: 1, bundleCut: 0.5, priorWeight: 1 };
   const rich = scoresAt(0.6, 0.25, 2000, 3).scores;
   it('adapts confidences to a seamount-rich area and keeps more of it than the training prior would', () => {
     const adaptive = decideCut(rich, rich, { ...base, adaptPrior: true, cut: 'expected-f1' });
@@ -82,6 +82,20 @@ describe('decideCut', () => {
     const kept = (d: typeof adaptive) => rich.filter((s) => d.confidence(s) >= d.cut).length;
     expect(kept(adaptive)).toBeGreaterThan(kept(fixedPrior));
     expect(adaptive.source).toBe('expected-f1');
+  });
+
+  it('pulls the EM estimate towards the training share by priorWeight, in log-odds', () => {
+    const full = decideCut(rich, rich, { ...base, adaptPrior: true, cut: 'expected-f1' });
+    const half = decideCut(rich, rich, { ...base, adaptPrior: true, priorWeight: 0.5, cut: 'expected-f1' });
+    const none = decideCut(rich, rich, { ...base, adaptPrior: true, priorWeight: 0, cut: 'expected-f1' });
+    expect(half.prior.em).toBeCloseTo(full.prior.searched, 12);
+    const logit = (p: number) => Math.log(p / (1 - p));
+    expect(logit(half.prior.searched)).toBeCloseTo((logit(full.prior.searched) + logit(0.25)) / 2, 9);
+    expect(none.prior.searched).toBe(0.25);
+    // a smaller shift towards the rich area: fewer kept than with the full estimate, more than with none
+    const kept = (d: typeof full) => rich.filter((s) => d.confidence(s) >= d.cut).length;
+    expect(kept(half)).toBeLessThan(kept(full));
+    expect(kept(half)).toBeGreaterThan(kept(none));
   });
 
   it('takes a fixed cut from the bundle (on the raw scale) or from the settings', () => {
