@@ -231,23 +231,33 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
         ),
       );
 
+      const suffix = o.runs.length > 1 ? `-${gi}` : '';
+      const region = o.region.box ? parseRegion(o.region.box) : null;
+      /** One list of picks against one catalogue: compare's metrics and the list ranked for the AP. */
+      const judge = async (picksPath: string, cat: CatalogueName, outDir: string, explainMisses: boolean) => {
+        const { metrics } = await compareCatalogues({
+          picksPath,
+          cataloguePath: o.cataloguePaths[cat],
+          toleranceKm: TOLERANCE_KM,
+          minHeightM: 0,
+          region,
+          grid,
+          outDir,
+          heightBinsM: HEIGHT_BINS_M,
+          // the GeoJSON carries the threshold detect used: why-missed reads the error raster with it
+          ...(explainMisses ? {} : { ledgerPath: null, errorRasterPath: null }),
+        });
+        return { metrics, comparison: { tp: metrics.tp, fp: metrics.fp, fn: metrics.fn, picks: rankedPicks(outDir) } };
+      };
+      const rankedFile = path.join(o.workDir, `ranked-candidates${suffix}.geojson`);
+      const hasRanked = writeRankedCandidates(run.model, rankedFile);
+
       for (const picker of PICKERS) {
         const dir = picker === 'autoencoder' ? run.model : run[picker];
         for (const cat of ['kw', 'gevorgian'] as const) {
-          const outDir = path.join(o.workDir, `compare-${picker}-${cat}${o.runs.length > 1 ? `-${gi}` : ''}`);
-          const { metrics } = await compareCatalogues({
-            // the GeoJSON carries the threshold detect used: why-missed reads the error raster with it
-            picksPath: path.join(dir, 'seamounts.geojson'),
-            cataloguePath: o.cataloguePaths[cat],
-            toleranceKm: TOLERANCE_KM,
-            minHeightM: 0,
-            region: o.region.box ? parseRegion(o.region.box) : null,
-            grid,
-            outDir,
-            heightBinsM: HEIGHT_BINS_M,
-            ...(picker === 'autoencoder' ? {} : { ledgerPath: null, errorRasterPath: null }),
-          });
-          comparisons[picker][cat].push({ tp: metrics.tp, fp: metrics.fp, fn: metrics.fn, picks: rankedPicks(outDir) });
+          const outDir = path.join(o.workDir, `compare-${picker}-${cat}${suffix}`);
+          const { metrics, comparison } = await judge(path.join(dir, 'seamounts.geojson'), cat, outDir, picker === 'autoencoder');
+          comparisons[picker][cat].push(comparison);
           // heights: bins of known height only (a catalogue without heights adds nothing)
           for (const b of metrics.byHeight) {
             const k = HEIGHT_BINS_M.indexOf(b.minM ?? NaN);
@@ -261,21 +271,8 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
             }
           }
           if (cat === 'kw') comparisons[picker].picks += metrics.tp + metrics.fp + metrics.ignored;
-          const rankedFile = path.join(o.workDir, `ranked-candidates${o.runs.length > 1 ? `-${gi}` : ''}.geojson`);
-          if (picker === 'autoencoder' && writeRankedCandidates(dir, rankedFile)) {
-            const rankedDir = `${outDir}-ranked`;
-            const ranked = await compareCatalogues({
-              picksPath: rankedFile,
-              cataloguePath: o.cataloguePaths[cat],
-              toleranceKm: TOLERANCE_KM,
-              minHeightM: 0,
-              region: o.region.box ? parseRegion(o.region.box) : null,
-              grid,
-              outDir: rankedDir,
-              ledgerPath: null,
-              errorRasterPath: null,
-            });
-            comparisons[picker].ranked[cat].push({ tp: ranked.metrics.tp, fp: ranked.metrics.fp, fn: ranked.metrics.fn, picks: rankedPicks(rankedDir) });
+          if (picker === 'autoencoder' && hasRanked) {
+            comparisons[picker].ranked[cat].push((await judge(rankedFile, cat, `${outDir}-ranked`, false)).comparison);
           }
         }
       }

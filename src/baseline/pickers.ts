@@ -54,6 +54,30 @@ interface Candidate {
 }
 
 /**
+ * Each peak measured; those `keep` accepts become candidates, islands counted and, unless the island rule
+ * keeps them (marked), left out.
+ */
+async function measuredCandidates(
+  grid: GridSource,
+  peaks: readonly HighpassPeak[],
+  o: Pick<BaselineConfig, 'measureRadiusKm' | 'highpassKm'> & { islands?: 'drop' | 'keep' },
+  keep: (m: Measurement) => boolean,
+): Promise<{ candidates: Candidate[]; islands: number }> {
+  const candidates: Candidate[] = [];
+  let islands = 0;
+  for (const peak of peaks) {
+    const m = await measure(grid, peak, o);
+    if (!m || !keep(m)) continue;
+    if (isIsland(m)) {
+      islands++;
+      if ((o.islands ?? 'drop') === 'drop') continue;
+    }
+    candidates.push({ m, peak });
+  }
+  return { candidates, islands };
+}
+
+/**
  * The simple comparator of issue #6: local maxima of the high-passed bathymetry (highest within
  * peakRadiusKm) with prominence ≥ minProminenceM, each measured like a pick; summits above sea level are
  * islands, left out (or kept, marked) as detect does. Confidence rises with the prominence
@@ -70,17 +94,7 @@ export async function peakProminenceBaseline(grid: GridSource, region: Region | 
     minReliefM: o.minProminenceM,
     bandRows: o.bandRows,
   });
-  const candidates: Candidate[] = [];
-  let islands = 0;
-  for (const peak of peaks) {
-    const m = await measure(source, peak, o);
-    if (!m) continue;
-    if (isIsland(m)) {
-      islands++;
-      if ((o.islands ?? 'drop') === 'drop') continue;
-    }
-    candidates.push({ m, peak });
-  }
+  const { candidates, islands } = await measuredCandidates(source, peaks, o, () => true);
   const kept = await mergeClosePicks(
     source,
     candidates,
@@ -109,17 +123,7 @@ export async function gaussianBaseline(grid: GridSource, region: Region | null, 
     minReliefM: o.minReliefM,
     bandRows: o.bandRows,
   });
-  const candidates: Candidate[] = [];
-  let islands = 0;
-  for (const peak of peaks) {
-    const m = await measure(source, peak, o);
-    if (!m || !passesGuards(m, o)) continue;
-    if (isIsland(m)) {
-      islands++;
-      if ((o.islands ?? 'drop') === 'drop') continue;
-    }
-    candidates.push({ m, peak });
-  }
+  const { candidates, islands } = await measuredCandidates(source, peaks, o, (m) => passesGuards(m, o));
   const kept = await mergeClosePicks(
     source,
     candidates,

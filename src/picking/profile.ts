@@ -150,8 +150,8 @@ interface Totals {
   n: number;
 }
 
-/** Weighted least squares of the bins for c and H at a given shape, R and F (cell-level SSE). */
-function solve(b: ProfileBins, t: Totals, shape: ProfileShape, radiusKm: number, flatness: number): Solved {
+/** The shape's sums over the bins at R and F: Σ n·g, Σ n·g², Σ S1·g (the normal equations' terms). */
+function shapeSums(b: ProfileBins, shape: ProfileShape, radiusKm: number, flatness: number): { sg: number; sgg: number; s1g: number } {
   let sg = 0;
   let sgg = 0;
   let s1g = 0;
@@ -161,6 +161,12 @@ function solve(b: ProfileBins, t: Totals, shape: ProfileShape, radiusKm: number,
     sgg += b.count[k] * g * g;
     s1g += b.sum[k] * g;
   }
+  return { sg, sgg, s1g };
+}
+
+/** Weighted least squares of the bins for c and H at a given shape, R and F (cell-level SSE). */
+function solve(b: ProfileBins, t: Totals, shape: ProfileShape, radiusKm: number, flatness: number): Solved {
+  const { sg, sgg, s1g } = shapeSums(b, shape, radiusKm, flatness);
   const det = t.n * sgg - sg * sg;
   if (!(det > 1e-9 * t.n * sgg)) return { c: NaN, h: NaN, sse: Infinity };
   const c = (t.s1 * sgg - s1g * sg) / det;
@@ -262,13 +268,7 @@ export function fitProfile(b: ProfileBins, o: ProfileFitOptions): ProfileFit | n
   const curvature = (up - 2 * s.sse + down) / (d * d);
   const radiusSdKm = curvature > 0 && Number.isFinite(curvature) ? r * sqrt((2 * variance) / curvature) : NaN;
   // c's standard error from the 2 × 2 normal equations at the optimum
-  let sg = 0;
-  let sgg = 0;
-  for (let k = 0; k < b.rKm.length; k++) {
-    const g = shapeAt(shape, b.rKm[k] / r, f);
-    sg += b.count[k] * g;
-    sgg += b.count[k] * g * g;
-  }
+  const { sg, sgg } = shapeSums(b, shape, r, f);
   const det = t.n * sgg - sg * sg;
   const offsetSdM = det > 0 ? sqrt((variance * sgg) / det) : NaN;
   const total = t.s2 - (t.s1 * t.s1) / t.n;

@@ -1,9 +1,8 @@
 import { loadConfig } from '../../src/config/index.js';
 import { findHighpassPeaks, gaussianBaseline, highpassBand, peakProminenceBaseline } from '../../src/baseline/index.js';
-import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
+import { SyntheticGrid, type PlantedSeamount, TEST_FLOOR_1M } from '../support/synthetic-grid.js';
 import type { Seamount } from '../../src/types.js';
-import type { MemoryGrid } from '../support/memory-grid.js';
-import { materialise } from '../picking/fixtures.js';
+import { materialise, type MemoryGrid } from '../support/memory-grid.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 const east = (km: number, lat: number) => km / (KM_PER_DEG * Math.cos((lat * Math.PI) / 180));
 
@@ -22,13 +21,7 @@ const knolls: PlantedSeamount[] = [
   { lon: -113.9, lat: -45.3, heightM: 100, radiusKm: 5 },
 ];
 const synthetic = new SyntheticGrid({
-  width: 301,
-  height: 241,
-  lon0: -114.5,
-  dLon: 1 / 60,
-  lat0: -43.5,
-  dLat: -1 / 60,
-  baseDepthM: -4000,
+  ...TEST_FLOOR_1M,
   slopeMPerKm: [2, -1],
   fabric: { amplitudeM: 50, wavelengthKm: 13 },
   seamounts: [...planted, ...knolls],
@@ -95,13 +88,7 @@ describe('islands', () => {
   // an edifice whose summit stands 300 m above sea level, among the planted seamounts
   const island: PlantedSeamount = { lon: -111.2, lat: -44.2, heightM: 4300, radiusKm: 14 };
   const withIsland = new SyntheticGrid({
-    width: 301,
-    height: 241,
-    lon0: -114.5,
-    dLon: 1 / 60,
-    lat0: -43.5,
-    dLat: -1 / 60,
-    baseDepthM: -4000,
+    ...TEST_FLOOR_1M,
     seamounts: [...planted, island],
   });
   const at = (picks: Seamount[]) => picks.filter((p) => greatCircleKm(p.lon, p.lat, island.lon, island.lat) < 5);
@@ -140,13 +127,7 @@ describe('high-pass filter', () => {
   it('removes a plane and keeps a small Gaussian at about H·σf²/(σs² + σf²)', async () => {
     const s: PlantedSeamount = { lon: -112.5, lat: -45.5, heightM: 1000, radiusKm: 9 };
     const g = new SyntheticGrid({
-      width: 301,
-      height: 241,
-      lon0: -114.5,
-      dLon: 1 / 60,
-      lat0: -43.5,
-      dLat: -1 / 60,
-      baseDepthM: -4000,
+      ...TEST_FLOOR_1M,
       slopeMPerKm: [3, 2],
       seamounts: [s],
     });

@@ -7,9 +7,9 @@ import { basalEllipseRing, type LonLat } from '../../src/catalogue/ellipse.js';
 import { seamountEllipsesToGeoJson, writeEllipsesGeoJson } from '../../src/catalogue/ellipse-geojson.js';
 import { exportRecord } from '../../src/catalogue/export-fields.js';
 import { roundTo } from '../../src/catalogue/write.js';
-import { testWhen } from '../support/skip.js';
+import { testWhen, runs } from '../support/skip.js';
 import { tempDir } from '../support/temp-dir.js';
-import { FIXTURES, runs, sphericalRingAreaKm2 } from './export-fixtures.js';
+import { FIXTURES, sphericalRingAreaKm2 } from './export-fixtures.js';
 
 const haveOgrinfo = runs('ogrinfo', ['--version']);
 if (!haveOgrinfo) console.warn('ogrinfo (GDAL, Debian gdal-bin) not found: GDAL reading ellipses.geojson is skipped');

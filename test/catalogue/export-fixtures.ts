@@ -2,7 +2,6 @@
  * Synthetic picks whose truth the export tests know, and the sphere arithmetic they check rings with
  * (written here from the formulas, not taken from the code under test).
  */
-import { spawnSync } from 'node:child_process';
 import type { Seamount } from '../../src/types.js';
 import { EARTH_RADIUS_KM, greatCircleKm } from '../../src/base/geodesy.js';
 import { MORPHOMETRY } from '../support/morphometry-fixture.js';
@@ -71,9 +70,3 @@ export function sphericalRingAreaKm2(ring: ReadonlyArray<readonly [number, numbe
 }
 
 export { greatCircleKm };
-
-/** True when `cmd args` runs and exits 0. */
-export function runs(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return r.status === 0;
-}

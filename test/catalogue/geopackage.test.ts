@@ -13,9 +13,9 @@ import { EXPORT_COLUMNS, exportRecord } from '../../src/catalogue/export-fields.
 import { GPKG_APPLICATION_ID, GPKG_USER_VERSION, seamountsToGeoPackage, writeSeamountsGeoPackage } from '../../src/catalogue/geopackage.js';
 import { gpkgPointBlob, gpkgPolygonBlob } from '../../src/catalogue/gpkg-binary.js';
 import { outputLon, roundTo } from '../../src/catalogue/write.js';
-import { describeWhen, testWhen } from '../support/skip.js';
+import { describeWhen, testWhen, runs } from '../support/skip.js';
 import { tempDir } from '../support/temp-dir.js';
-import { FIXTURES, pick, runs } from './export-fixtures.js';
+import { FIXTURES, pick } from './export-fixtures.js';
 
 const haveOgrinfo = runs('ogrinfo', ['--version']);
 /** GDAL's GeoPackage validator ships with python3-gdal; /usr/bin/python3 is the interpreter that has it. */

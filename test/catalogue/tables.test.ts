@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { KM_PER_DEG } from '../../src/base/geodesy.js';
 import { readCatalogue } from '../../src/catalogue/read.js';
 import { KW_COLUMNS, seamountsToGmtTable, seamountsToKwTable, writeSeamountsGmtTable, writeSeamountsKwTable } from '../../src/catalogue/tables.js';
-import { describeWhen } from '../support/skip.js';
+import { describeWhen, runs } from '../support/skip.js';
 import { tempDir } from '../support/temp-dir.js';
-import { FIXTURES, pick, runs } from './export-fixtures.js';
+import { FIXTURES, pick } from './export-fixtures.js';
 
 const KW_FILE = resolve(process.cwd(), '../shared/data/catalogues/KWSMTSv01.txt');
 const haveGmt = runs('gmt', ['--version']);

@@ -3,7 +3,7 @@
  * record variables, so every convention and every broken header can be made in code), temp folders,
  * and wrappers around GDAL and GMT for files only they write (COG, LZW, netCDF-4 from GMT).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,11 +11,7 @@ import { join, resolve } from 'node:path';
 export const DATA = resolve(process.cwd(), '../shared/data');
 export const grids = (name: string) => join(DATA, 'grids', name);
 
-/** True when a command-line tool runs (gdalinfo, gmt). */
-export function hasTool(name: string): boolean {
-  const r = spawnSync(name, ['--version'], { encoding: 'utf8' });
-  return r.status === 0;
-}
+export { hasTool } from '../support/skip.js';
 
 export function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

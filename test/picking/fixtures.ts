@@ -3,8 +3,7 @@
  * latitude strideKm apart, centres strideKm apart along each row) and error fields made from the
  * planted seamounts.
  */
-import { MemoryGrid } from '../support/memory-grid.js';
-import type { PlantedSeamount, SyntheticGrid } from '../support/synthetic-grid.js';
+import type { PlantedSeamount } from '../support/synthetic-grid.js';
 import type { Region, ScoredWindow } from '../../src/types.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 
@@ -45,20 +44,4 @@ export function shuffled<T>(items: T[], seed: number): T[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
-}
-
-/** A SyntheticGrid computed once into memory, so tests that read it many times pay for it once. */
-export async function materialise(grid: SyntheticGrid): Promise<MemoryGrid> {
-  const values = await grid.read({ x0: 0, y0: 0, w: grid.width, h: grid.height });
-  return new MemoryGrid({
-    values,
-    width: grid.width,
-    height: grid.height,
-    lon0: grid.lon0,
-    dLon: grid.dLon,
-    lat0: grid.lat0,
-    dLat: grid.dLat,
-    periodicLon: grid.periodicLon,
-    path: grid.path,
-  });
 }

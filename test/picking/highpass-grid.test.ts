@@ -6,7 +6,7 @@ import { SyntheticGrid } from '../support/synthetic-grid.js';
 import { SummitClimber } from '../../src/picking/climb.js';
 import { highpassBand } from '../../src/picking/highpass.js';
 import { HighpassGrid } from '../../src/picking/highpass-grid.js';
-import { materialise } from './fixtures.js';
+import { materialise } from '../support/memory-grid.js';
 
 const seamount = { lon: -20, lat: 30, heightM: 400, radiusKm: 9 };
 

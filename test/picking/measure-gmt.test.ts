@@ -9,16 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryGrid } from '../support/memory-grid.js';
 import { measureSeamount } from '../../src/picking/measure.js';
-import { describeWhen } from '../support/skip.js';
+import { describeWhen, hasTool } from '../support/skip.js';
 
-const hasGmt = (() => {
-  try {
-    execFileSync('gmt', ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasGmt = hasTool('gmt');
 
 /** lon lat azimuth semi-major semi-minor height flattening */
 const table: Array<[number, number, number, number, number, number, number]> = [

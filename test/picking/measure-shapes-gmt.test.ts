@@ -12,16 +12,9 @@ import { join } from 'node:path';
 import { MemoryGrid } from '../support/memory-grid.js';
 import { measureSeamount, type Measurement } from '../../src/picking/measure.js';
 import { greatCircleKm, KM_PER_DEG } from '../../src/base/geodesy.js';
-import { describeWhen } from '../support/skip.js';
+import { describeWhen, hasTool } from '../support/skip.js';
 
-const hasGmt = (() => {
-  try {
-    execFileSync('gmt', ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasGmt = hasTool('gmt');
 
 interface Planted {
   name: string;

@@ -1,10 +1,10 @@
 import { loadConfig } from '../../src/config/index.js';
-import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
+import { SyntheticGrid, type PlantedSeamount, TEST_FLOOR_1M } from '../support/synthetic-grid.js';
 import { fixedCut, pickSeamounts, type PickOptions, type PickResult } from '../../src/picking/pick.js';
 import type { Candidate } from '../../src/picking/candidates.js';
 import type { GridSource, ScoredWindow, Seamount } from '../../src/types.js';
-import type { MemoryGrid } from '../support/memory-grid.js';
-import { distanceErrors, materialise, planCentres, shuffled } from './fixtures.js';
+import { distanceErrors, planCentres, shuffled } from './fixtures.js';
+import { materialise, type MemoryGrid } from '../support/memory-grid.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
 const cosLat = Math.cos((45 * Math.PI) / 180);
 const eastDeg = (km: number) => km / (KM_PER_DEG * cosLat);
@@ -27,13 +27,7 @@ const knolls: PlantedSeamount[] = [
 ];
 
 const synthetic = new SyntheticGrid({
-  width: 301,
-  height: 241,
-  lon0: -114.5,
-  dLon: 1 / 60,
-  lat0: -43.5,
-  dLat: -1 / 60,
-  baseDepthM: -4000,
+  ...TEST_FLOOR_1M,
   slopeMPerKm: [1.5, -1],
   fabric: { amplitudeM: 60, wavelengthKm: 14 },
   seamounts: [...planted, ...knolls],
@@ -179,13 +173,7 @@ describe('pickSeamounts', () => {
     const island: PlantedSeamount = { lon: -112, lat: -45.5, heightM: 4300, radiusKm: 14 };
     const knoll: PlantedSeamount = { lon: -113.3, lat: -44.6, heightM: 1200, radiusKm: 10 };
     const sea = new SyntheticGrid({
-      width: 301,
-      height: 241,
-      lon0: -114.5,
-      dLon: 1 / 60,
-      lat0: -43.5,
-      dLat: -1 / 60,
-      baseDepthM: -4000,
+      ...TEST_FLOOR_1M,
       seamounts: [island, knoll],
     });
     const w = distanceErrors(centres, [island, knoll], { minError: 0.01, maxError: 0.06, rangeKm: 30 });
@@ -236,7 +224,7 @@ describe('pickSeamounts', () => {
   it('merges picks closer than minSeparationKm that no saddle separates (a guyot climbed from both sides)', async () => {
     // a level plateau: walks from the west and from the east stop at different cells of the flat top
     const guyot: PlantedSeamount = { lon: -112, lat: -45.5, heightM: 2000, radiusKm: 18, flatTopFraction: 0.5 };
-    const flat = new SyntheticGrid({ width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000, seamounts: [guyot] });
+    const flat = new SyntheticGrid({ ...TEST_FLOOR_1M, seamounts: [guyot] });
     const sides: PlantedSeamount[] = [
       { ...guyot, lon: guyot.lon - eastDeg(8) },
       { ...guyot, lon: guyot.lon + eastDeg(8) },

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { MemoryGrid } from '../support/memory-grid.js';
-import { SyntheticGrid, type PlantedSeamount } from '../support/synthetic-grid.js';
+import { SyntheticGrid, type PlantedSeamount, TEST_FLOOR_1M } from '../support/synthetic-grid.js';
 import {
   COLOUR_BAR_CAPTION,
   NODATA_COLOUR,
@@ -24,13 +24,7 @@ const planted: PlantedSeamount[] = [
   { lon: -111.5, lat: -45.8, heightM: 900, radiusKm: 8 },
 ];
 const grid = new SyntheticGrid({
-  width: 301,
-  height: 241,
-  lon0: -114.5,
-  dLon: 1 / 60,
-  lat0: -43.5,
-  dLat: -1 / 60,
-  baseDepthM: -4000,
+  ...TEST_FLOOR_1M,
   slopeMPerKm: [1, 1],
   seamounts: planted,
   path: '/data/synthetic.nc',
@@ -300,13 +294,7 @@ describe('the quick-look reads on its own', () => {
     ];
     // no-data cells are drawn grey, and named too
     const holey = new SyntheticGrid({
-      width: 301,
-      height: 241,
-      lon0: -114.5,
-      dLon: 1 / 60,
-      lat0: -43.5,
-      dLat: -1 / 60,
-      baseDepthM: -4000,
+      ...TEST_FLOOR_1M,
       seamounts: planted,
       nodata: (lon) => lon > -110,
     });

@@ -2,7 +2,7 @@
  * A GridSource over an array already in memory: synthetic grids in tests and benchmarks, and small
  * cut-outs. Honours the same contract as the file readers (NaN no-data, wrap when periodic).
  */
-import type { GridGeometry, PixelWindow } from '../../src/types.js';
+import type { GridGeometry, GridSource, PixelWindow } from '../../src/types.js';
 import { GridSourceBase } from '../../src/grid/base.js';
 import { assertReadable, coversAllLongitudes, lonPeriodColumns } from '../../src/grid/geometry.js';
 
@@ -48,4 +48,23 @@ export class MemoryGrid extends GridSourceBase {
   async close(): Promise<void> {
     this.values = null;
   }
+}
+
+/**
+ * The values of a (procedural) grid computed once into a MemoryGrid: SyntheticGrid recomputes every
+ * read, which is slow under jest's vm contexts, so tests that read it many times pay for it once.
+ */
+export async function materialise(grid: GridSource): Promise<MemoryGrid> {
+  const values = await grid.read({ x0: 0, y0: 0, w: grid.width, h: grid.height });
+  return new MemoryGrid({
+    values,
+    width: grid.width,
+    height: grid.height,
+    lon0: grid.lon0,
+    dLon: grid.dLon,
+    lat0: grid.lat0,
+    dLat: grid.dLat,
+    periodicLon: grid.periodicLon,
+    path: grid.path,
+  });
 }

@@ -43,6 +43,12 @@ export interface SyntheticGridOptions extends Omit<GridGeometry, 'periodicLon' |
   path?: string;
 }
 
+/**
+ * The 1′ sea floor of the picking and baseline tests: 301 × 241 cells, 114.5°W–109.5°W, 43.5°S–47.5°S
+ * (spac_33's latitudes), 4000 m deep; spread it and add a slope, fabric and seamounts.
+ */
+export const TEST_FLOOR_1M = { width: 301, height: 241, lon0: -114.5, dLon: 1 / 60, lat0: -43.5, dLat: -1 / 60, baseDepthM: -4000 } as const;
+
 /** Elevation (m) of a planted seamount alone at (lon, lat). */
 export function seamountElevation(s: PlantedSeamount, lon: number, lat: number): number {
   const sigmaMajor = s.radiusKm / RADIUS_IN_SIGMAS;

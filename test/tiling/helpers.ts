@@ -1,6 +1,5 @@
 /** Small numeric helpers shared by the tiling tests. */
-import { MemoryGrid } from '../support/memory-grid.js';
-import type { GridSource, WindowSpec } from '../../src/types.js';
+import type { WindowSpec } from '../../src/types.js';
 
 export const baseSpec: WindowSpec = {
   sizeKm: 64,
@@ -59,23 +58,4 @@ export function argMax(x: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
   return best;
-}
-
-/**
- * The values of a (procedural) grid computed once into a MemoryGrid: SyntheticGrid recomputes every
- * read, which is slow under jest's vm contexts.
- */
-export async function materialise(grid: GridSource): Promise<MemoryGrid> {
-  const values = await grid.read({ x0: 0, y0: 0, w: grid.width, h: grid.height });
-  return new MemoryGrid({
-    values,
-    width: grid.width,
-    height: grid.height,
-    lon0: grid.lon0,
-    dLon: grid.dLon,
-    lat0: grid.lat0,
-    dLat: grid.dLat,
-    periodicLon: grid.periodicLon,
-    path: grid.path,
-  });
 }

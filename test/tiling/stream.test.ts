@@ -3,7 +3,8 @@ import pino from 'pino';
 import { SyntheticGrid } from '../support/synthetic-grid.js';
 import type { GridSource, PixelWindow } from '../../src/types.js';
 import { batchCount, extractWindow, planWindows, streamWindowBatches, type WindowBatch, type WindowPlan } from '../../src/tiling/index.js';
-import { baseSpec, materialise, maxAbsDifference, planConfig } from './helpers.js';
+import { baseSpec, maxAbsDifference, planConfig } from './helpers.js';
+import { materialise } from '../support/memory-grid.js';
 
 const s2 = baseSpec.samples * baseSpec.samples;
 
