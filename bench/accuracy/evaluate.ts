@@ -4,7 +4,7 @@
  * each catalogue (the project's own comparison, src/catalogue compareCatalogues, 25 km). A group of grids
  * (the GEBCO tiles) is pooled: windows, seamounts and picks of all its grids taken together.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
 import { compareCatalogues } from '../../src/evaluation/index.js';
@@ -130,6 +130,8 @@ export function writeRankedCandidates(runDir: string, outFile: string): boolean 
     return false;
   }
   const features = ledger.features.filter((f) => f.properties.confidence !== null && (f.properties.fate === 'picked' || f.properties.rule === 'below_cut'));
+  // the first file of a fresh evaluation folder
+  mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify({ ...ledger, features }));
   return true;
 }
@@ -341,6 +343,11 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
       regions: regions.filter((r) => r.retrain).length,
       kw: { before: lift('kw', 'before'), after: lift('kw', 'after'), lift: lift('kw', 'lift') },
       gevorgian: { before: lift('gevorgian', 'before'), after: lift('gevorgian', 'after'), lift: lift('gevorgian', 'lift') },
+      both: {
+        before: m((r) => r.retrain?.both?.before ?? null),
+        after: m((r) => r.retrain?.both?.after ?? null),
+        lift: m((r) => r.retrain?.both?.lift ?? null),
+      },
     },
     windows: { auc: m((r) => r.windows.auc), controlAuc: m((r) => r.windows.controlAuc) },
     threshold: { target: m((r) => r.threshold.target), realised: m((r) => r.threshold.realised), realisedAll: m((r) => r.threshold.realisedAll) },

@@ -4,8 +4,10 @@
  * region's fold model (which never saw the region) is fine-tuned with `train --init` on that half's catalogue
  * seamounts (everything else of the grid excluded: its seamounts are not trained on, its candidates not
  * learned from), `detect` runs the fine-tuned model on the whole region, and both it and the fold model alone
- * are judged on the *other* half against each catalogue. The figures are the means of the two directions.
+ * are judged on the *other* half against each catalogue, and against both together (the labels it was
+ * fine-tuned on, as a user judges a retrained model). The figures are the means of the two directions.
  */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
 import { compareCatalogues } from '../../src/evaluation/index.js';
@@ -27,12 +29,25 @@ export interface RetrainDirection {
   seamountsTrainedOn: number;
   /** F1 on the judged half, fold model alone and fine-tuned, per catalogue. */
   f1: Record<CatalogueName, { before: number | null; after: number | null }>;
+  /** The same against both catalogues together (one entry per id): the labels fine-tuned on. */
+  both?: { before: number | null; after: number | null };
 }
+
+type Lift = { before: number | null; after: number | null; lift: number | null };
 
 export interface RetrainFigures {
   directions: RetrainDirection[];
   /** Mean over the two directions. */
-  f1: Record<CatalogueName, { before: number | null; after: number | null; lift: number | null }>;
+  f1: Record<CatalogueName, Lift>;
+  both?: Lift;
+}
+
+/** Both catalogues as one CSV (id, lon, lat, height, radius, base depth), for `compare`. */
+async function writeBothCatalogues(entries: readonly CatalogueEntry[], file: string): Promise<string> {
+  const cell = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '' : String(v));
+  const rows = entries.map((e) => [JSON.stringify(e.id), e.lon, e.lat, cell(e.heightM), cell(e.radiusKm), cell(e.baseDepthM)].join(','));
+  await writeFile(file, `id,lon,lat,height_m,radius_km,base_depth_m\n${rows.join('\n')}\n`);
+  return file;
 }
 
 /**
@@ -110,6 +125,7 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
     o.log(`  retraining experiment: skipped (${counts.join(' / ')} catalogue seamounts in the halves, fewer than ${MIN_HALF_SEAMOUNTS})`);
     return null;
   }
+  const bothPath = await writeBothCatalogues(o.unique, path.join(o.parent, 'retrain-both-catalogues.csv'));
   const box = o.region.box ? ['--region', o.region.box] : [];
   const setArgs = o.sets.flatMap((s) => ['--set', s]);
   const directions: RetrainDirection[] = [];
@@ -164,36 +180,37 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
       ],
     });
     const f1 = {} as RetrainDirection['f1'];
+    const judged = async (dir: string, tag: string, cataloguePath: string, cat: string): Promise<number | null> => {
+      const g = await openGrid(gridPath);
+      try {
+        const { metrics } = await compareCatalogues({
+          picksPath: path.join(dir, 'seamounts.csv'),
+          cataloguePath,
+          toleranceKm: 25,
+          minHeightM: 0,
+          region: judge,
+          grid: g,
+          outDir: path.join(o.parent, `retrain-compare-${k}-${tag}-${cat}`),
+          ledgerPath: null,
+          errorRasterPath: null,
+        });
+        return metrics.f1;
+      } finally {
+        await g.close();
+      }
+    };
     for (const cat of ['kw', 'gevorgian'] as const) {
-      const judged = async (dir: string, tag: string): Promise<number | null> => {
-        const g = await openGrid(gridPath);
-        try {
-          const { metrics } = await compareCatalogues({
-            picksPath: path.join(dir, 'seamounts.csv'),
-            cataloguePath: CATALOGUES[cat],
-            toleranceKm: 25,
-            minHeightM: 0,
-            region: judge,
-            grid: g,
-            outDir: path.join(o.parent, `retrain-compare-${k}-${tag}-${cat}`),
-            ledgerPath: null,
-            errorRasterPath: null,
-          });
-          return metrics.f1;
-        } finally {
-          await g.close();
-        }
-      };
-      f1[cat] = { before: await judged(o.foldDetect, 'fold'), after: await judged(detect.dir, 'tuned') };
+      f1[cat] = { before: await judged(o.foldDetect, 'fold', CATALOGUES[cat], cat), after: await judged(detect.dir, 'tuned', CATALOGUES[cat], cat) };
     }
-    directions.push({ trainedOn: formatRegion(train), judgedOn: formatRegion(judge), seamountsTrainedOn: counts[k], f1 });
+    const both = { before: await judged(o.foldDetect, 'fold', bothPath, 'both'), after: await judged(detect.dir, 'tuned', bothPath, 'both') };
+    directions.push({ trainedOn: formatRegion(train), judgedOn: formatRegion(judge), seamountsTrainedOn: counts[k], f1, both });
   }
-  const mean = (cat: CatalogueName, w: 'before' | 'after') => meanOf(directions.map((d) => d.f1[cat][w]));
+  const lift = (pick: (d: RetrainDirection) => { before: number | null; after: number | null }): Lift => {
+    const before = meanOf(directions.map((d) => pick(d).before));
+    const after = meanOf(directions.map((d) => pick(d).after));
+    return { before, after, lift: before !== null && after !== null ? after - before : null };
+  };
   const f1 = {} as RetrainFigures['f1'];
-  for (const cat of ['kw', 'gevorgian'] as const) {
-    const before = mean(cat, 'before');
-    const after = mean(cat, 'after');
-    f1[cat] = { before, after, lift: before !== null && after !== null ? after - before : null };
-  }
-  return { directions, f1 };
+  for (const cat of ['kw', 'gevorgian'] as const) f1[cat] = lift((d) => d.f1[cat]);
+  return { directions, f1, both: lift((d) => d.both ?? { before: null, after: null }) };
 }

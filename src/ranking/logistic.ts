@@ -59,6 +59,18 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
   }
   const base = Math.min(1 - 1e-6, Math.max(1e-6, positives / total));
   beta[d] = log(base / (1 - base));
+  /** Penalised negative log-likelihood at `b`. */
+  const lossAt = (b: Float64Array): number => {
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i];
+      let z = b[d];
+      for (let j = 0; j < d; j++) z += b[j] * xi[j];
+      loss += (sw ? sw[i] : 1) * logLoss(z, y[i]);
+    }
+    for (let j = 0; j < d; j++) loss += 0.5 * o.l2 * (b[j] - prior[j]) ** 2;
+    return loss;
+  };
   let previous = Infinity;
   for (let it = 0; it < (o.maxIterations ?? 50); it++) {
     const grad = new Float64Array(d + 1);
@@ -70,7 +82,7 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
       for (let j = 0; j < d; j++) z += beta[j] * xi[j];
       const p = sigmoid(z);
       const w = sw ? sw[i] : 1;
-      loss -= w * (y[i] ? log(max(p, 1e-300)) : log(max(1 - p, 1e-300)));
+      loss += w * logLoss(z, y[i]);
       const r = w * (p - y[i]);
       const h = w * p * (1 - p);
       for (let a = 0; a <= d; a++) {
@@ -88,11 +100,25 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
     for (let a = 0; a <= d; a++) for (let b = 0; b < a; b++) hess[b * (d + 1) + a] = hess[a * (d + 1) + b];
     hess[d * (d + 1) + d] += 1e-9; // keeps the system solvable when every example has one label
     const step = solveSymmetric(hess, grad, d + 1);
-    for (let a = 0; a <= d; a++) beta[a] -= step[a];
+    // a full Newton step, halved until the loss does not rise: far from the optimum (few positives that a
+    // plane nearly separates) a full step can overshoot into saturation and diverge
+    let t = 1;
+    const next = new Float64Array(d + 1);
+    for (let halvings = 0; halvings < 30; halvings++, t /= 2) {
+      for (let a = 0; a <= d; a++) next[a] = beta[a] - t * step[a];
+      if (lossAt(next) <= loss * (1 + 1e-12) + 1e-12) break;
+    }
+    beta.set(next);
     if (abs(previous - loss) <= 1e-10 * max(1, abs(loss))) break;
     previous = loss;
   }
   return { weights: Array.from(beta.subarray(0, d)), intercept: beta[d] };
+}
+
+/** −log p(y | z) for a logistic z, exact where p underflows: log(1 + e^−z) for y = 1, log(1 + e^z) for y = 0. */
+function logLoss(z: number, y: number): number {
+  const m = y ? -z : z;
+  return m > 0 ? m + Math.log1p(exp(-m)) : Math.log1p(exp(m));
 }
 
 /** Solves A s = b for a symmetric positive-definite A (n × n, row-major) by Cholesky. */

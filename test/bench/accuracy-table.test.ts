@@ -70,3 +70,29 @@ describe('the ranked candidates (issue 27)', () => {
     }
   });
 });
+
+describe('the retraining table', () => {
+  type Lift = { before: number | null; after: number | null; lift: number | null };
+  const f2 = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+  const retrainTable = (md: string, name: string) => {
+    const section = md.slice(md.indexOf(`## Design \`${name}\``));
+    const next = section.indexOf('\n## Design', 1);
+    const own = next > 0 ? section.slice(0, next) : section;
+    return own.slice(own.indexOf('| region | retraining on half the labels')).split('\n\n')[0].split('\n');
+  };
+
+  it('judges against both catalogues together (the labels fine-tuned on) where a design measured it', () => {
+    const md = resultsMarkdown(file, coarseRegionNames());
+    const rows = retrainTable(md, designName);
+    const measured = Object.values(design.regions).some((r) => (r as { retrain?: { both?: Lift } }).retrain?.both);
+    expect(rows[0].includes('vs both (the labels fine-tuned on)')).toBe(measured);
+    if (measured) {
+      const both = (design.mean as unknown as { retrain: { both: Lift } }).retrain.both;
+      const mean = rows.find((l) => l.startsWith('| **mean of'));
+      expect(mean?.endsWith(`| ${f2(both.before)} → ${f2(both.after)} (${f2(both.lift)}) |`)).toBe(true);
+      expect(both.lift).toBeCloseTo((both.after as number) - (both.before as number), 10);
+    }
+    // v4-full-em-prior ran before the column existed: its table keeps two catalogues
+    expect(retrainTable(md, 'v4-full-em-prior')[0]).not.toContain('vs both');
+  });
+});

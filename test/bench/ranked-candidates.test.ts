@@ -30,7 +30,8 @@ describe('writeRankedCandidates', () => {
       ],
     };
     writeFileSync(path.join(dir, 'candidates.geojson'), JSON.stringify(ledger));
-    const out = path.join(dir, 'ranked.geojson');
+    // a fresh evaluation folder: the ranked list is its first file
+    const out = path.join(dir, 'eval-new', 'ranked.geojson');
     expect(writeRankedCandidates(dir, out)).toBe(true);
     const ranked = JSON.parse(readFileSync(out, 'utf8'));
     expect(ranked.seamount_detect).toEqual(meta);

@@ -61,3 +61,33 @@ describe('sigmoid', () => {
     expect(sigmoid(2)).toBeCloseTo(1 / (1 + Math.exp(-2)), 15);
   });
 });
+
+describe('fitLogistic far from its optimum', () => {
+  it('does not diverge where a full Newton step overshoots (11 positives, a few far outliers)', () => {
+    // the draw that made full Newton steps run the intercept to −3e11 (seed 27 of a search over such sets)
+    const prng = createPrng(27);
+    const n = 200 + Math.floor(prng.next() * 400);
+    const positives = 5 + Math.floor(prng.next() * 30);
+    const d = 1 + Math.floor(prng.next() * 4);
+    const outlier = 1 + prng.next() * 50;
+    const x: number[][] = [];
+    const y: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = Array.from({ length: d }, () => prng.next() * 2 - 1);
+      if (i < positives) row[0] += 2 + prng.next() * 3;
+      if (prng.next() < 0.03) row[d - 1] *= outlier;
+      x.push(row);
+      y.push(i < positives ? 1 : 0);
+    }
+    const m = fitLogistic(x, y, { l2: 1 });
+    expect(Math.abs(m.intercept)).toBeLessThan(20);
+    expect(m.weights.every((w) => Math.abs(w) < 20)).toBe(true);
+    // and it separates: every positive scores above the median negative
+    const negatives = x
+      .filter((_, i) => !y[i])
+      .map((r) => logit(m, r))
+      .sort((a, b) => a - b);
+    const median = negatives[Math.floor(negatives.length / 2)];
+    expect(x.filter((_, i) => y[i]).every((r) => logit(m, r) > median)).toBe(true);
+  });
+});
