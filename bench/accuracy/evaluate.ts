@@ -336,18 +336,20 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
     f1: m((r) => f(r).f1),
     ap: m((r) => f(r).ap),
   });
-  const lift = (cat: CatalogueName, w: 'before' | 'after' | 'lift') => m((r) => r.retrain?.f1[cat][w] ?? null);
+  // results of designs run before `both` existed lack it
+  type Lift = RetrainFigures['both'] | undefined;
+  const lift = (f: (t: RetrainFigures) => Lift) => ({
+    before: m((r) => (r.retrain ? f(r.retrain)?.before : null) ?? null),
+    after: m((r) => (r.retrain ? f(r.retrain)?.after : null) ?? null),
+    lift: m((r) => (r.retrain ? f(r.retrain)?.lift : null) ?? null),
+  });
   return {
     regions: regions.length,
     retrain: {
       regions: regions.filter((r) => r.retrain).length,
-      kw: { before: lift('kw', 'before'), after: lift('kw', 'after'), lift: lift('kw', 'lift') },
-      gevorgian: { before: lift('gevorgian', 'before'), after: lift('gevorgian', 'after'), lift: lift('gevorgian', 'lift') },
-      both: {
-        before: m((r) => r.retrain?.both?.before ?? null),
-        after: m((r) => r.retrain?.both?.after ?? null),
-        lift: m((r) => r.retrain?.both?.lift ?? null),
-      },
+      kw: lift((t) => t.f1.kw),
+      gevorgian: lift((t) => t.f1.gevorgian),
+      both: lift((t) => t.both),
     },
     windows: { auc: m((r) => r.windows.auc), controlAuc: m((r) => r.windows.controlAuc) },
     threshold: { target: m((r) => r.threshold.target), realised: m((r) => r.threshold.realised), realisedAll: m((r) => r.threshold.realisedAll) },

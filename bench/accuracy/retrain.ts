@@ -30,7 +30,7 @@ export interface RetrainDirection {
   /** F1 on the judged half, fold model alone and fine-tuned, per catalogue. */
   f1: Record<CatalogueName, { before: number | null; after: number | null }>;
   /** The same against both catalogues together (one entry per id): the labels fine-tuned on. */
-  both?: { before: number | null; after: number | null };
+  both: { before: number | null; after: number | null };
 }
 
 type Lift = { before: number | null; after: number | null; lift: number | null };
@@ -39,7 +39,7 @@ export interface RetrainFigures {
   directions: RetrainDirection[];
   /** Mean over the two directions. */
   f1: Record<CatalogueName, Lift>;
-  both?: Lift;
+  both: Lift;
 }
 
 /** Both catalogues as one CSV (id, lon, lat, height, radius, base depth), for `compare`. */
@@ -212,5 +212,5 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
   };
   const f1 = {} as RetrainFigures['f1'];
   for (const cat of ['kw', 'gevorgian'] as const) f1[cat] = lift((d) => d.f1[cat]);
-  return { directions, f1, both: lift((d) => d.both ?? { before: null, after: null }) };
+  return { directions, f1, both: lift((d) => d.both) };
 }

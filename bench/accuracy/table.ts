@@ -61,12 +61,13 @@ export function fineMean(d: DesignResults, coarse: ReadonlySet<string>): { regio
 
 type TallRecall = { kw: number | null; gevorgian: number | null };
 type PickerExtras = { recallTall?: TallRecall; byHeight?: { kw: Array<{ recall: number | null }>; gevorgian: Array<{ recall: number | null }> } };
+type Lift = { before: number | null; after: number | null; lift: number | null };
 type Retrain = {
   regions?: number;
-  kw: { before: number | null; after: number | null; lift: number | null };
-  gevorgian: { before: number | null; after: number | null; lift: number | null };
+  kw: Lift;
+  gevorgian: Lift;
   /** Against both catalogues together (designs measured before it existed lack it). */
-  both?: { before: number | null; after: number | null; lift: number | null };
+  both?: Lift;
 };
 
 const HEIGHT_HEADER =
@@ -132,8 +133,7 @@ function extraTables(d: DesignResults, coarse: ReadonlySet<string>): string[] {
       `| region | retraining on half the labels, F1 on the other half vs KW: fold model → fine-tuned (lift) | vs Gevorgian |${withBoth ? ' vs both (the labels fine-tuned on) |' : ''}`,
       `| --- | --- | --- |${withBoth ? ' --- |' : ''}`,
     );
-    const cell = (t: { before: number | null; after: number | null; lift: number | null } | undefined) =>
-      t ? `${f2(t.before)} → ${f2(t.after)} (${f2(t.lift)})` : '–';
+    const cell = (t: Lift | undefined) => (t ? `${f2(t.before)} → ${f2(t.after)} (${f2(t.lift)})` : '–');
     const row = (name: string, t: Retrain) => `| ${name} | ${cell(t.kw)} | ${cell(t.gevorgian)} |${withBoth ? ` ${cell(t.both)} |` : ''}`;
     for (const [region, r] of retrained) {
       const x = (r as unknown as { retrain: { f1: Retrain; both?: Retrain['both'] } }).retrain;

@@ -72,17 +72,17 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
     return loss;
   };
   let previous = Infinity;
+  // the loss at beta: each accepted step's trial loss is the next iteration's
+  let loss = lossAt(beta);
   for (let it = 0; it < (o.maxIterations ?? 50); it++) {
     const grad = new Float64Array(d + 1);
     const hess = new Float64Array((d + 1) * (d + 1));
-    let loss = 0;
     for (let i = 0; i < n; i++) {
       const xi = x[i];
       let z = beta[d];
       for (let j = 0; j < d; j++) z += beta[j] * xi[j];
       const p = sigmoid(z);
       const w = sw ? sw[i] : 1;
-      loss += w * logLoss(z, y[i]);
       const r = w * (p - y[i]);
       const h = w * p * (1 - p);
       for (let a = 0; a <= d; a++) {
@@ -93,7 +93,6 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
     }
     for (let j = 0; j < d; j++) {
       const dev = beta[j] - prior[j];
-      loss += 0.5 * o.l2 * dev * dev;
       grad[j] += o.l2 * dev;
       hess[j * (d + 1) + j] += o.l2;
     }
@@ -104,13 +103,16 @@ export function fitLogistic(x: ReadonlyArray<ArrayLike<number>>, y: ArrayLike<nu
     // plane nearly separates) a full step can overshoot into saturation and diverge
     let t = 1;
     const next = new Float64Array(d + 1);
+    let nextLoss = loss;
     for (let halvings = 0; halvings < 30; halvings++, t /= 2) {
       for (let a = 0; a <= d; a++) next[a] = beta[a] - t * step[a];
-      if (lossAt(next) <= loss * (1 + 1e-12) + 1e-12) break;
+      nextLoss = lossAt(next);
+      if (nextLoss <= loss * (1 + 1e-12) + 1e-12) break;
     }
     beta.set(next);
     if (abs(previous - loss) <= 1e-10 * max(1, abs(loss))) break;
     previous = loss;
+    loss = nextLoss;
   }
   return { weights: Array.from(beta.subarray(0, d)), intercept: beta[d] };
 }
