@@ -327,6 +327,31 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
   };
 }
 
+/** Tall catalogue seamounts found and counted over regions together. */
+export interface PooledRecall {
+  found: number;
+  of: number;
+  recall: number | null;
+}
+
+/**
+ * Recall of the catalogue seamounts at least TALL_M tall, counted over all regions together: the measure issue
+ * 27 stated its tall-recall figures in ("recall of the 862 catalogue seamounts ≥ 1.5 km"). The mean of the
+ * regions' recalls beside it weighs a region with two tall seamounts like one with seventy.
+ */
+export function pooledTallRecall(regions: RegionFigures[], picker: Picker, cat: CatalogueName): PooledRecall {
+  let found = 0;
+  let of = 0;
+  for (const r of regions) {
+    for (const b of r.pickers[picker].byHeight?.[cat] ?? []) {
+      if (b.minM < TALL_M) continue;
+      found += b.tp;
+      of += b.tp + b.fn;
+    }
+  }
+  return { found, of, recall: of > 0 ? found / of : null };
+}
+
 /** Mean over regions of every figure (regions lacking a figure are left out of its mean). */
 export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
   const m = (f: (r: RegionFigures) => number | null): number | null => meanOf(regions.map(f));
@@ -361,6 +386,9 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
           kw: scores((r) => r.pickers[p].kw),
           gevorgian: scores((r) => r.pickers[p].gevorgian),
           recallTall: { kw: m((r) => r.pickers[p].recallTall?.kw ?? null), gevorgian: m((r) => r.pickers[p].recallTall?.gevorgian ?? null) },
+          ...(regions.some((r) => r.pickers[p].byHeight)
+            ? { recallTallPooled: { kw: pooledTallRecall(regions, p, 'kw'), gevorgian: pooledTallRecall(regions, p, 'gevorgian') } }
+            : {}),
           ...(regions.some((r) => r.pickers[p].ranked)
             ? {
                 ranked: {

@@ -60,7 +60,12 @@ export function fineMean(d: DesignResults, coarse: ReadonlySet<string>): { regio
 }
 
 type TallRecall = { kw: number | null; gevorgian: number | null };
-type PickerExtras = { recallTall?: TallRecall; byHeight?: { kw: Array<{ recall: number | null }>; gevorgian: Array<{ recall: number | null }> } };
+type Pooled = { found: number; of: number; recall: number | null };
+type PickerExtras = {
+  recallTall?: TallRecall;
+  recallTallPooled?: { kw: Pooled; gevorgian: Pooled };
+  byHeight?: { kw: Array<{ recall: number | null }>; gevorgian: Array<{ recall: number | null }> };
+};
 type Lift = { before: number | null; after: number | null; lift: number | null };
 type Retrain = {
   regions?: number;
@@ -78,7 +83,10 @@ function heightRows(name: string, pickers: Record<string, PickerExtras>): string
   return PICKERS.map((p, i) => {
     const x = pickers[p] ?? {};
     const bins = (list?: Array<{ recall: number | null }>) => (list ? list.map((b) => f2(b.recall)).join(' / ') : '–');
-    return `| ${i === 0 ? name : ''} | ${p} | ${bins(x.byHeight?.kw)} | ${bins(x.byHeight?.gevorgian)} | ${f2(x.recallTall?.kw)} / ${f2(x.recallTall?.gevorgian)} |`;
+    // mean rows: the regions' mean, then the seamounts of all regions counted together
+    const pooled = (q: Pooled) => `${q.found} of ${q.of}, ${f2(q.recall)}`;
+    const all = x.recallTallPooled ? `; all regions together ${pooled(x.recallTallPooled.kw)} / ${pooled(x.recallTallPooled.gevorgian)}` : '';
+    return `| ${i === 0 ? name : ''} | ${p} | ${bins(x.byHeight?.kw)} | ${bins(x.byHeight?.gevorgian)} | ${f2(x.recallTall?.kw)} / ${f2(x.recallTall?.gevorgian)}${all} |`;
   });
 }
 

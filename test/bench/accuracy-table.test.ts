@@ -97,3 +97,39 @@ describe('the retraining table', () => {
     expect(retrainTable(md, 'v4-full-em-prior')[0]).not.toContain('vs both');
   });
 });
+
+describe('recall of tall seamounts, all regions counted together', () => {
+  type Bin = { minM: number; tp: number; fn: number };
+  type Pooled = { found: number; of: number; recall: number | null };
+  const fine = Object.entries(design.regions).filter(([n]) => n !== 'hawaii_5m');
+
+  it('sums the regions’ own counts of seamounts ≥ 1.5 km, so a region with two of them weighs two', () => {
+    const pooled = (fineMean(design, coarseRegionNames())!.mean.pickers.autoencoder as unknown as { recallTallPooled: { kw: Pooled } }).recallTallPooled.kw;
+    let found = 0;
+    let of = 0;
+    for (const [, r] of fine) {
+      for (const b of (r.pickers.autoencoder as unknown as { byHeight: { kw: Bin[] } }).byHeight.kw) {
+        if (b.minM < 1500) continue;
+        found += b.tp;
+        of += b.tp + b.fn;
+      }
+    }
+    expect(of).toBeGreaterThan(0);
+    expect(pooled).toEqual({ found, of, recall: found / of });
+  });
+
+  it('is printed beside the mean of the regions’ recalls in results.md, and only on the mean rows', () => {
+    const md = resultsMarkdown(file, coarseRegionNames());
+    const section = md.slice(md.indexOf(`## Design \`${designName}\``));
+    const lines = section.split('\n').filter((l) => l.includes('all regions together'));
+    const pooled = (fineMean(design, coarseRegionNames())!.mean.pickers.peaks as unknown as { recallTallPooled: { gevorgian: Pooled } }).recallTallPooled
+      .gevorgian;
+    // the mean of all regions and of the 15″–1′ regions, three pickers each (later designs repeat it)
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    expect(lines.some((l) => l.includes('| peaks |') && l.includes(`/ ${pooled.found} of ${pooled.of}, ${pooled.recall!.toFixed(2)} |`))).toBe(true);
+    expect(lines.every((l) => l.startsWith('| **mean of') || l.startsWith('|  |'))).toBe(true);
+    // designs measured before recall by height have no pooled figure
+    const v0 = md.slice(md.indexOf('## Design `v0-plain-error`'), md.indexOf('## Design `v2-peak-seeds`'));
+    expect(v0).not.toContain('all regions together');
+  });
+});
