@@ -17,9 +17,10 @@ import {
   bestF1Cut,
   confidenceOfFeatures,
   decideCut,
-  featureVector,
+  featureColumns,
   fitRanker,
   RANKER_FORMAT_VERSION,
+  selectedFeatures,
   spatialFold,
   type RankedOutcome,
   type Ranker,
@@ -134,6 +135,10 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   );
   const perGrid: Candidate[][] = [];
   for (const g of o.grids) perGrid.push(await gridCandidates(g, o));
+  // refitL2 0: the initial ranker is not a prior (fitted afresh, as a new one, on the configured features)
+  const prior = rc.refitL2 > 0 ? o.prior : undefined;
+  const features = prior ? prior.features : rc.features;
+  const columns = featureColumns(features);
 
   // labels: near a catalogue seamount (1), far from all (0), in between left out of the fit
   const examples: RankerExample[] = [];
@@ -142,7 +147,7 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   let ambiguous = 0;
   perGrid.forEach((cands, gi) => {
     for (const c of cands) {
-      const x = featureVector(c.evidence, o.threshold);
+      const x = selectedFeatures(c.evidence, o.threshold, columns);
       const fold = spatialFold(c.lon, c.lat, rc.folds);
       const near = refIndex.within(c.lon, c.lat, rc.unlabelledBeyondKm).length > 0;
       const labelled = refIndex.within(c.lon, c.lat, rc.labelToleranceKm).length > 0;
@@ -162,8 +167,6 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
     { labelled, unlabelled, ambiguous },
     `ranker: ${labelled} labelled and ${unlabelled} unlabelled candidates (${ambiguous} in between, left out)`,
   );
-  // refitL2 0: the initial ranker is not a prior (fitted afresh, as a new one)
-  const prior = rc.refitL2 > 0 ? o.prior : undefined;
   // one kind of candidate only cannot teach a classifier anything: a refit then keeps the initial ranker
   const keep = prior !== undefined && (labelled === 0 || unlabelled === 0);
   if (!prior && (labelled < 10 || unlabelled < 1)) {
@@ -175,7 +178,7 @@ export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   }
   if (keep) o.logger.info({ labelled, unlabelled }, 'ranker: only one kind of candidate on these grids: the initial ranker is kept, its cut recalibrated');
   const l2 = prior ? rc.refitL2 : rc.l2;
-  const fit = keep && prior ? keptRanker(prior as Ranker, examples, others) : fitRanker(examples, { l2, prior }, others);
+  const fit = keep && prior ? keptRanker(prior as Ranker, examples, others) : fitRanker(examples, { l2, prior, features }, others);
 
   // the cut: each grid's candidates merged with out-of-fold scores as detect would; the survivors matched to
   // the catalogue seamounts on the grid's valid sea floor

@@ -6,7 +6,11 @@
 import type { CandidateEvidence } from './evidence.js';
 const { log, max, min } = Math;
 
-/** The features, in the order of `featureVector`; stored with a ranker so a bundle says what it weighs. */
+/**
+ * Every feature this version computes, in the order of `featureVector`. A ranker weighs a subset of them
+ * (`training.ranker.features`), stored by name in the bundle, so it reads the same columns whatever order or
+ * set a later version computes.
+ */
 export const FEATURE_NAMES = [
   'log_error_min',
   'log_error_summit',
@@ -55,4 +59,28 @@ export function featureVector(e: CandidateEvidence, threshold: number): Float64A
     Number.isFinite(e.summitDepthM) ? e.summitDepthM / 1000 : 0,
     e.windowsNear > 0 ? 0 : 1,
   ]);
+}
+
+/**
+ * The columns of `featureVector` holding the named features, in the order given. Throws on a name this
+ * version does not compute (a bundle from a newer version, or a typing error in a setting).
+ *
+ * @example featureColumns(['log_height', 'fit_r2']) // [5, 8]
+ */
+export function featureColumns(names: readonly string[]): number[] {
+  return names.map((name) => {
+    const j = (FEATURE_NAMES as readonly string[]).indexOf(name);
+    if (j < 0) throw new Error(`ranker feature "${name}" is not one this version computes (${FEATURE_NAMES.join(', ')})`);
+    return j;
+  });
+}
+
+/**
+ * The named features of a candidate, in the order of `names`: what a ranker weighing them reads.
+ *
+ * @example selectedFeatures(evidence, 0.6, featureColumns(['log_height'])) // Float64Array [log(height)]
+ */
+export function selectedFeatures(e: CandidateEvidence, threshold: number, columns: readonly number[]): Float64Array {
+  const all = featureVector(e, threshold);
+  return Float64Array.from(columns, (j) => all[j]);
 }

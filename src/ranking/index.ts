@@ -4,7 +4,7 @@
  * candidates enter the catalogue. Pure numerics; fitting data comes from pipeline/train.
  */
 export type { CandidateEvidence } from './evidence.js';
-export { FEATURE_NAMES, featureVector, type FeatureName } from './features.js';
+export { FEATURE_NAMES, featureColumns, featureVector, selectedFeatures, type FeatureName } from './features.js';
 export { fitLogistic, logit, sigmoid, type LogisticModel, type LogisticOptions } from './logistic.js';
 export {
   RANKER_FORMAT_VERSION,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { CandidateEvidence } from './evidence.js';
-import { FEATURE_NAMES, featureVector } from './features.js';
+import { FEATURE_NAMES, featureColumns, selectedFeatures } from './features.js';
 import { fitLogistic, logit, sigmoid, type LogisticModel } from './logistic.js';
 
 export const RANKER_FORMAT_VERSION = 1;
@@ -30,38 +30,49 @@ export const cutSchema = z.object({
   adaptive: z.object({ f1: z.number(), precision: z.number().nullable(), recall: z.number().nullable(), picks: z.number().int().min(0) }),
 });
 
-export const rankerSchema = z.object({
-  formatVersion: z.number().int().min(1).max(RANKER_FORMAT_VERSION),
-  /** Feature names, in order (ranking/features.ts). */
-  features: z.array(z.string()).min(1),
-  /** Standardisation of each feature: (x − mean) / scale. */
-  mean: z.array(z.number()),
-  scale: z.array(z.number().positive()),
-  weights: z.array(z.number()),
-  intercept: z.number(),
-  /** The window-error threshold the error features are relative to (the bundle's calibrated threshold). */
-  errorThreshold: z.number().positive(),
-  cut: cutSchema,
-  /** How it was learned: counts, settings and out-of-fold figures on the training grids. */
-  training: z.object({
-    labelled: z.number().int().min(0),
-    unlabelled: z.number().int().min(0),
-    /** Candidates between the label tolerance and the unlabelled distance of a catalogue seamount: left out. */
-    ambiguous: z.number().int().min(0),
-    labelToleranceKm: z.number().positive(),
-    unlabelledBeyondKm: z.number().positive(),
-    l2: z.number().min(0),
-    /** π: the share of labelled candidates the ranker was fitted on (the prior its confidences assume). */
-    prior: z.number().gt(0).lt(1),
-    folds: z.number().int().min(1),
-    /** Average precision of the out-of-fold confidences on the training grids' picks. */
-    averagePrecision: z.number().nullable(),
-    /** Elkan & Noto's c: mean out-of-fold g over labelled candidates (p(seamount | x) ≈ g / c). */
-    labelFrequency: z.number().nullable(),
-    /** The ranker this one was refitted from (train --init), with the strength of the pull towards it. */
-    refit: z.object({ fromWeightsSha256: z.string().optional(), l2: z.number(), kept: z.boolean().optional() }).optional(),
-  }),
-});
+export const rankerSchema = z
+  .object({
+    formatVersion: z.number().int().min(1).max(RANKER_FORMAT_VERSION),
+    /** Feature names, in order (ranking/features.ts). */
+    features: z.array(z.string()).min(1),
+    /** Standardisation of each feature: (x − mean) / scale. */
+    mean: z.array(z.number()),
+    scale: z.array(z.number().positive()),
+    weights: z.array(z.number()),
+    intercept: z.number(),
+    /** The window-error threshold the error features are relative to (the bundle's calibrated threshold). */
+    errorThreshold: z.number().positive(),
+    cut: cutSchema,
+    /** How it was learned: counts, settings and out-of-fold figures on the training grids. */
+    training: z.object({
+      labelled: z.number().int().min(0),
+      unlabelled: z.number().int().min(0),
+      /** Candidates between the label tolerance and the unlabelled distance of a catalogue seamount: left out. */
+      ambiguous: z.number().int().min(0),
+      labelToleranceKm: z.number().positive(),
+      unlabelledBeyondKm: z.number().positive(),
+      l2: z.number().min(0),
+      /** π: the share of labelled candidates the ranker was fitted on (the prior its confidences assume). */
+      prior: z.number().gt(0).lt(1),
+      folds: z.number().int().min(1),
+      /** Average precision of the out-of-fold confidences on the training grids' picks. */
+      averagePrecision: z.number().nullable(),
+      /** Elkan & Noto's c: mean out-of-fold g over labelled candidates (p(seamount | x) ≈ g / c). */
+      labelFrequency: z.number().nullable(),
+      /** The ranker this one was refitted from (train --init), with the strength of the pull towards it. */
+      refit: z.object({ fromWeightsSha256: z.string().optional(), l2: z.number(), kept: z.boolean().optional() }).optional(),
+    }),
+  })
+  .superRefine((r, ctx) => {
+    const known = new Set<string>(FEATURE_NAMES);
+    for (const f of r.features)
+      if (!known.has(f))
+        ctx.addIssue({ code: 'custom', path: ['features'], message: `${f} is not a feature this version computes (${FEATURE_NAMES.join(', ')})` });
+    if (new Set(r.features).size !== r.features.length) ctx.addIssue({ code: 'custom', path: ['features'], message: 'a feature is named twice' });
+    for (const k of ['mean', 'scale', 'weights'] as const) {
+      if (r[k].length !== r.features.length) ctx.addIssue({ code: 'custom', path: [k], message: `${r[k].length} values for ${r.features.length} features` });
+    }
+  });
 
 export type Ranker = z.infer<typeof rankerSchema>;
 export type RankerCut = z.infer<typeof cutSchema>;
@@ -79,7 +90,15 @@ export interface RankerExample {
  * @example rankerConfidence(bundle.ranker, candidate.evidence) // 0.83
  */
 export function rankerConfidence(r: Ranker, e: CandidateEvidence): number {
-  return confidenceOfFeatures(r, featureVector(e, r.errorThreshold));
+  return confidenceOfFeatures(r, selectedFeatures(e, r.errorThreshold, columnsOf(r)));
+}
+
+/** Each ranker's feature columns, looked up once (detect scores every candidate of a grid with one ranker). */
+const COLUMNS = new WeakMap<Ranker, number[]>();
+function columnsOf(r: Ranker): number[] {
+  let c = COLUMNS.get(r);
+  if (!c) COLUMNS.set(r, (c = featureColumns(r.features)));
+  return c;
 }
 
 /** The ranker's confidence for a raw (unstandardised) feature vector. */
@@ -95,6 +114,8 @@ function standardise(r: Pick<Ranker, 'mean' | 'scale'>, x: ArrayLike<number>): F
 
 export interface RankerFitOptions {
   l2: number;
+  /** The names of the examples' feature columns, in order (default: every feature, FEATURE_NAMES). */
+  features?: readonly string[];
   /**
    * Refit towards this ranker: its standardisation is kept and its weights are the prior, so a few local
    * labels adjust it rather than replace it. The intercept stays free: it takes the local share of labelled
@@ -124,8 +145,10 @@ export interface RankerFit {
 export function fitRanker(examples: readonly RankerExample[], o: RankerFitOptions, others: ReadonlyArray<{ x: Float64Array; fold: number }> = []): RankerFit {
   if (examples.length === 0) throw new Error('ranker: no candidates to learn from');
   const d = examples[0].x.length;
-  if (o.prior && (o.prior.features.length !== d || o.prior.features.some((f, j) => f !== FEATURE_NAMES[j]))) {
-    throw new Error(`ranker: the ranker to refit weighs ${o.prior.features.join(', ')}; this version weighs ${FEATURE_NAMES.join(', ')}`);
+  const features = [...(o.features ?? FEATURE_NAMES)];
+  if (features.length !== d) throw new Error(`ranker: ${features.length} feature names for ${d} columns`);
+  if (o.prior && (o.prior.features.length !== d || o.prior.features.some((f, j) => f !== features[j]))) {
+    throw new Error(`ranker: the ranker to refit weighs ${o.prior.features.join(', ')}; these examples hold ${features.join(', ')}`);
   }
   const { mean, scale } = o.prior ? { mean: o.prior.mean, scale: o.prior.scale } : standardisation(examples, d);
   const xs = examples.map((e) => standardise({ mean, scale }, e.x));
@@ -159,7 +182,7 @@ export function fitRanker(examples: readonly RankerExample[], o: RankerFitOption
     }
   }
   return {
-    model: { features: [...FEATURE_NAMES], mean: [...mean], scale: [...scale], weights: all.weights, intercept: all.intercept },
+    model: { features, mean: [...mean], scale: [...scale], weights: all.weights, intercept: all.intercept },
     outOfFold,
     othersOutOfFold,
     folds: foldIds.length,

@@ -159,6 +159,30 @@ describe('train fits a candidate ranker; detect decides with it', () => {
     ).rejects.toThrow(/--ranker-only .*--init/);
   }, 120_000);
 
+  it('weighs the features training.ranker.features names; a refit towards a ranker weighs what it weighs', async () => {
+    const geometry = ['log_prominence', 'log_height', 'log_radius', 'fit_r2'] as const;
+    const fresh = testConfig({ training: { epochs: 6, threads: 1, patience: 3, ranker: { refitL2: 0, features: [...geometry] } } });
+    const refit = (outDir: string, initDir: string, c: typeof config) =>
+      runTrain({ cataloguePaths: [catalogue], gridPaths: [grid], outDir, initDir, rankerOnly: true, excludeRegions: [], config: c, logger: quietLogger() });
+    await refit(join(dir, 'geometry'), join(dir, 'model'), fresh);
+    const ranker = JSON.parse(readFileSync(join(dir, 'geometry', 'bundle.json'), 'utf8')).ranker;
+    expect(ranker.features).toEqual(geometry);
+    expect(ranker.weights).toHaveLength(geometry.length);
+    // the shipped setting names every feature, but the pull is towards this ranker's four weights
+    await refit(join(dir, 'geometry-refit'), join(dir, 'geometry'), config);
+    expect(JSON.parse(readFileSync(join(dir, 'geometry-refit', 'bundle.json'), 'utf8')).ranker.features).toEqual(geometry);
+    // detect reads the ranker's own columns: it still finds the listed seamounts
+    const summary = await runDetect({
+      gridPath: grid,
+      modelDir: join(dir, 'geometry'),
+      outDir: join(dir, 'detect-geometry'),
+      config: testConfig(),
+      logger: quietLogger(),
+    });
+    const found = planted.filter((p) => summary.seamounts?.some((q) => greatCircleKm(p.lon, p.lat, q.lon, q.lat) < 10));
+    expect(found.length).toBeGreaterThanOrEqual(planted.length / 2);
+  }, 240_000);
+
   it('a bundle without a ranker cannot pick, but can score (--scores-only)', async () => {
     const noRanker = testConfig({ training: { epochs: 2, threads: 1, patience: 3, ranker: { enabled: false } } });
     await runTrain({ cataloguePaths: [catalogue], gridPaths: [grid], outDir: join(dir, 'bare'), excludeRegions: [], config: noRanker, logger: quietLogger() });

@@ -1,4 +1,4 @@
-import { FEATURE_NAMES, featureVector } from '../../src/ranking/features.js';
+import { FEATURE_NAMES, featureColumns, featureVector, selectedFeatures } from '../../src/ranking/features.js';
 import { confidenceOfFeatures, fitRanker, rankerConfidence, rankerSchema, type Ranker, type RankerExample } from '../../src/ranking/ranker.js';
 import { spatialFold } from '../../src/ranking/folds.js';
 import type { CandidateEvidence } from '../../src/ranking/evidence.js';
@@ -118,6 +118,67 @@ describe('fitRanker (positive-unlabelled)', () => {
     const low = rankerConfidence(parsed, { ...seamountLike, windowErrorMin: 1.5, heightM: 300, prominenceM: 300, hits: 0, axisRatio: 0.3 });
     expect(high).toBeGreaterThan(0.5);
     expect(low).toBeLessThan(high);
+  });
+});
+
+describe('a ranker weighing some of the features (training.ranker.features)', () => {
+  // geometry only, in an order unlike featureVector's: the bundle's names say which columns it reads
+  const names = ['fit_r2', 'log_height', 'log_prominence', 'axis_ratio'];
+  const columns = featureColumns(names);
+  const select = (rows: ReturnType<typeof candidates>) => rows.map((c) => ({ ...c, x: Float64Array.from(columns, (j) => c.x[j]) }));
+  const fit = fitRanker(select(candidates(1500, 0.6, 1)), { l2: 1, features: names });
+  const ranker = (): Ranker => ({
+    formatVersion: 1,
+    ...fit.model,
+    errorThreshold: 0.6,
+    cut: {
+      confidence: 0.4,
+      aim: 'test',
+      f1: 0.5,
+      precision: 0.5,
+      recall: 0.5,
+      picks: 10,
+      references: 10,
+      coverage: 0.9,
+      adaptive: { f1: 0.5, precision: 0.5, recall: 0.5, picks: 10 },
+    },
+    training: {
+      labelled: 1,
+      unlabelled: 1,
+      ambiguous: 0,
+      labelToleranceKm: 10,
+      unlabelledBeyondKm: 25,
+      l2: 1,
+      prior: 0.5,
+      folds: 5,
+      averagePrecision: null,
+      labelFrequency: null,
+    },
+  });
+
+  it('stores the names of what it weighs, and scores evidence by those columns', () => {
+    expect(fit.model.features).toEqual(names);
+    expect(fit.model.weights).toHaveLength(names.length);
+    const r = rankerSchema.parse(JSON.parse(JSON.stringify(ranker())));
+    const e = { ...seamountLike, heightM: 900, axisRatio: 0.4 };
+    expect(rankerConfidence(r, e)).toBe(confidenceOfFeatures(r, selectedFeatures(e, 0.6, columns)));
+    // it ignores the window evidence it does not weigh, and follows what it does
+    expect(rankerConfidence(r, { ...e, windowErrorMin: 3, hits: 0 })).toBe(rankerConfidence(r, e));
+    expect(rankerConfidence(r, { ...e, heightM: 2500, prominenceM: 2000 })).toBeGreaterThan(rankerConfidence(r, e));
+  });
+
+  it('the bundle schema refuses a feature this version does not compute, or values that do not match the names', () => {
+    expect(() => rankerSchema.parse({ ...ranker(), features: ['fit_r2', 'log_height', 'log_prominence', 'slope'] })).toThrow(
+      /slope is not a feature this version computes/,
+    );
+    expect(() => rankerSchema.parse({ ...ranker(), weights: [1, 2, 3] })).toThrow(/3 values for 4 features/);
+    expect(() => rankerSchema.parse({ ...ranker(), features: ['fit_r2', 'fit_r2', 'log_prominence', 'axis_ratio'] })).toThrow(/named twice/);
+    expect(() => featureColumns(['log_height', 'slope'])).toThrow(/"slope"/);
+  });
+
+  it('a refit towards it must hold the same columns', () => {
+    expect(() => fitRanker(candidates(60, 0.6, 3), { l2: 1, prior: fit.model })).toThrow(/weighs fit_r2, log_height/);
+    expect(() => fitRanker(select(candidates(60, 0.6, 3)), { l2: 1, features: FEATURE_NAMES })).toThrow(/12 feature names for 4 columns/);
   });
 });
 

@@ -4,6 +4,7 @@
  * (abyssal-hill fabric, slopes). Each is normalised like the tiling stage does (median removed, divided by
  * the largest |value|) and cosine-tapered to zero at the edge.
  */
+import { FEATURE_NAMES } from '../../src/ranking/features.js';
 import type { TrainingConfig } from '../../src/config/schema.js';
 import { createPrng } from '../../src/model/prng.js';
 
@@ -102,7 +103,7 @@ export function trainingConfig(overrides: Partial<TrainingConfig> = {}): Trainin
     engine: 'tfjs',
     threads: 1,
     augment: { rotations: true, flips: true, shiftKm: 0, copies: 1 },
-    ranker: { enabled: false, labelToleranceKm: 10, unlabelledBeyondKm: 25, l2: 1, folds: 5, refitL2: 20 },
+    ranker: { enabled: false, labelToleranceKm: 10, unlabelledBeyondKm: 25, l2: 1, folds: 5, refitL2: 20, features: [...FEATURE_NAMES] },
     ...overrides,
   };
 }
