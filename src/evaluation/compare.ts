@@ -321,6 +321,9 @@ function missedFeatures(
       candidate_fate: w.candidate?.fate ?? null,
       candidate_rule: w.candidate?.rule ?? null,
       candidate_confidence: w.candidate?.confidence ?? null,
+      // the grid's own measure of the summit: a catalogue height the grid does not show explains a low rank
+      candidate_height_m: w.candidate?.heightM ?? null,
+      candidate_prominence_m: w.candidate?.prominenceM ?? null,
       merged_into_pick: w.candidate?.mergedIntoPick ?? null,
       window_error_min: w.windowErrorMin === null ? null : roundTo(w.windowErrorMin, 6),
       source_line: r.line,

@@ -51,6 +51,9 @@ export interface LedgerCandidate extends LonLat {
   confidence: number | null;
   pickId: string | null;
   mergedIntoPick: string | null;
+  /** The summit's height above its fitted base and its prominence as measured in the grid, m (null: not measured). */
+  heightM: number | null;
+  prominenceM: number | null;
 }
 
 export interface MissExplanation {
@@ -90,6 +93,8 @@ export async function readLedger(path: string): Promise<LedgerCandidate[]> {
       confidence: typeof p.confidence === 'number' ? p.confidence : null,
       pickId: typeof p.pick_id === 'string' ? p.pick_id : null,
       mergedIntoPick: typeof p.merged_into_pick === 'string' ? p.merged_into_pick : null,
+      heightM: typeof p.height_m === 'number' ? p.height_m : null,
+      prominenceM: typeof p.prominence_m === 'number' ? p.prominence_m : null,
     });
   }
   return out;

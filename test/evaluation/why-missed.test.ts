@@ -41,6 +41,8 @@ const candidate = (id: string, lon: number, lat: number, fate: string, rule: str
   confidence: 0.3,
   pickId,
   mergedIntoPick: null,
+  heightM: 700,
+  prominenceM: 600,
 });
 
 describe('explainMisses', () => {
@@ -245,6 +247,10 @@ describe('compare with a ledger and an error raster beside the picks', () => {
       ['D', 'no_window_under_threshold'],
     ]);
     expect(missed[0]).toMatchObject({ candidate_id: 'C1_1', candidate_fate: 'dropped', candidate_rule: 'below_cut', candidate_confidence: 0.2 });
+    // the catalogue's height beside the grid's own measure of the summit (the ledger's evidence)
+    expect(missed[0]).toMatchObject({ height_m: 1200, candidate_height_m: 1000, candidate_prominence_m: 900 });
+    // no candidate: nothing measured
+    expect(missed[1]).toMatchObject({ candidate_height_m: null, candidate_prominence_m: null });
     const report = readFileSync(join(cmp, 'report.md'), 'utf8');
     expect(report).toContain('## Why seamounts were missed');
     expect(report).toMatch(/\| `below_cut` \| 0 \| 0 \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
