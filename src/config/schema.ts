@@ -4,7 +4,6 @@
  * result is validated again. Objects are strict: an unknown key is an error, not a silent no-op.
  */
 import { z } from 'zod';
-import { FEATURE_NAMES } from '../ranking/features.js';
 
 const positive = () => z.number().positive();
 const fraction = () => z.number().min(0).max(1);
@@ -76,11 +75,12 @@ export const rankerTrainingSchema = z
     /** train --init: penalty pulling the weights towards the initial bundle's ranker (0: refit freely). */
     refitL2: z.number().min(0),
     /**
-     * The candidate evidence a new ranker weighs (names of ranking/features.ts), stored in the bundle. A refit
-     * towards an initial ranker (train --init, refitL2 > 0) weighs what that one weighs.
+     * The candidate evidence a new ranker weighs (names of ranking/features.ts FEATURE_NAMES, checked when train
+     * starts: config comes before the ranking stage), stored in the bundle. A refit towards an initial ranker
+     * (train --init, refitL2 > 0) weighs what that one weighs.
      */
     features: z
-      .array(z.enum(FEATURE_NAMES))
+      .array(z.string())
       .min(1)
       .refine((f) => new Set(f).size === f.length, 'a feature is named twice'),
   })

@@ -28,7 +28,7 @@ import {
 } from '../model/index.js';
 import type { BackendInfo } from '../engine/index.js';
 import type { ModelConfig } from '../config/index.js';
-import type { Ranker } from '../ranking/index.js';
+import { featureColumns, type Ranker } from '../ranking/index.js';
 import { createScorer } from '../scoring/index.js';
 import { trainRanker } from './train-ranker.js';
 import { extractWindow, windowSpecFromConfig, type WindowSample } from '../tiling/index.js';
@@ -93,6 +93,14 @@ function packWindows(windows: Float32Array[], samples: number): TrainingSet {
 export async function runTrain(o: TrainJobOptions): Promise<TrainJobResult> {
   const { config } = o;
   const log = o.logger.child({ stage: 'train' });
+  // a misspelt ranker feature must fail now, not after the autoencoder's hour of training
+  if (config.training.ranker.enabled) {
+    try {
+      featureColumns(config.training.ranker.features);
+    } catch (err) {
+      throw new Error(`training.ranker.features: ${(err as Error).message}`);
+    }
+  }
   const backend = await selectBackend(config.scoring.backend, log);
   const init = o.initDir ? await loadBundle(o.initDir) : null;
   if (o.rankerOnly && !init) throw new Error('train --ranker-only refits the ranker of an existing bundle: give it with --init');

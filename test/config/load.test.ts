@@ -43,13 +43,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ overrides: { plan: { maxLandFraction: 2 } } })).toThrow(/command-line options[\s\S]*plan\.maxLandFraction/);
   });
 
-  it("takes the ranker's features by name, and refuses one that is not computed or named twice", () => {
+  it("takes the ranker's features by name (train checks the names), and refuses a list naming one twice or none", () => {
     expect(loadConfig().training.ranker.features.length).toBeGreaterThan(0);
     const c = loadConfig({ overrides: { training: { ranker: { features: ['log_height', 'fit_r2'] } } } });
     expect(c.training.ranker.features).toEqual(['log_height', 'fit_r2']);
-    const f = file('e.yaml', 'training:\n  ranker:\n    features: [log_height, slope]\n');
-    expect(() => loadConfig({ file: f })).toThrow(/e\.yaml[\s\S]*training\.ranker\.features/);
-    expect(() => loadConfig({ overrides: { training: { ranker: { features: ['fit_r2', 'fit_r2'] } } } })).toThrow(/named twice/);
+    const f = file('e.yaml', 'training:\n  ranker:\n    features: [log_height, log_height]\n');
+    expect(() => loadConfig({ file: f })).toThrow(/e\.yaml[\s\S]*training\.ranker\.features[\s\S]*named twice/);
+    expect(() => loadConfig({ overrides: { training: { ranker: { features: [] } } } })).toThrow(/training\.ranker\.features/);
   });
 
   it('rejects a bad environment key and a file that is not YAML', () => {

@@ -159,6 +159,15 @@ describe('train fits a candidate ranker; detect decides with it', () => {
     ).rejects.toThrow(/--ranker-only .*--init/);
   }, 120_000);
 
+  it('refuses a ranker feature this version does not compute before training anything', async () => {
+    const bad = testConfig({ training: { epochs: 6, threads: 1, patience: 3, ranker: { features: ['log_height', 'slope'] } } });
+    const outDir = join(dir, 'bad-feature');
+    await expect(runTrain({ cataloguePaths: [catalogue], gridPaths: [grid], outDir, excludeRegions: [], config: bad, logger: quietLogger() })).rejects.toThrow(
+      /training\.ranker\.features: ranker feature "slope" is not one this version computes/,
+    );
+    expect(existsSync(outDir)).toBe(false);
+  });
+
   it('weighs the features training.ranker.features names; a refit towards a ranker weighs what it weighs', async () => {
     const geometry = ['log_prominence', 'log_height', 'log_radius', 'fit_r2'] as const;
     const fresh = testConfig({ training: { epochs: 6, threads: 1, patience: 3, ranker: { refitL2: 0, features: [...geometry] } } });
