@@ -17,7 +17,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { modelSchema, trainingSchema, windowSchema } from '../config/schema.js';
+import { modelSchema, rankerTrainingSchema, trainingSchema, windowSchema } from '../config/schema.js';
 import type { ModelConfig, TrainingConfig } from '../config/schema.js';
 import type { WindowSpec } from '../types.js';
 import type { BackendInfo } from '../engine/backend.js';
@@ -66,8 +66,11 @@ export interface TrainingProvenance {
   command?: string;
   /** The bundle fine-tuned from (retraining), with its weights' sha256. */
   init?: FileRef;
-  /** The training settings used (epochs, batch size, learning rate, shards, augmentation, ranker ...); older bundles lack `engine` and `ranker`. */
-  config?: Omit<TrainingConfig, 'engine' | 'ranker'> & Partial<Pick<TrainingConfig, 'engine' | 'ranker'>>;
+  /** The training settings used (epochs, batch size, learning rate, shards, augmentation, ranker ...); older bundles lack `engine` and `ranker` (or the ranker's `features`). */
+  config?: Omit<TrainingConfig, 'engine' | 'ranker'> & {
+    engine?: TrainingConfig['engine'];
+    ranker?: Omit<TrainingConfig['ranker'], 'features'> & Partial<Pick<TrainingConfig['ranker'], 'features'>>;
+  };
 }
 
 export interface BundleMeta {
@@ -113,8 +116,12 @@ const metaSchema = z.object({
     createdAt: z.string(),
     command: z.string().optional(),
     init: fileRefSchema.optional(),
-    // bundles written before training.engine existed lack it
-    config: trainingSchema.partial({ engine: true, ranker: true }).optional(),
+    // bundles written before training.engine existed lack it, and before training.ranker.features the ranker's
+    // settings lack that (the ranker itself always names what it weighs)
+    config: trainingSchema
+      .extend({ ranker: rankerTrainingSchema.partial({ features: true }) })
+      .partial({ engine: true, ranker: true })
+      .optional(),
   }),
 });
 const storedMetaSchema = metaSchema.extend({

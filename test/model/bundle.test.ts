@@ -110,6 +110,21 @@ describe('save → load', () => {
     expect((await readdir(root)).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
+  test('loads a bundle whose recorded ranker settings predate training.ranker.features', async () => {
+    const dir = join(root, 'before-features');
+    await saveBundle(dir, model, meta());
+    const file = join(dir, 'bundle.json');
+    const stored = JSON.parse(await readFile(file, 'utf8'));
+    // as the version before the setting wrote it
+    const older = { enabled: true, labelToleranceKm: 10, unlabelledBeyondKm: 25, l2: 1, folds: 5, refitL2: 20 };
+    stored.training.config.ranker = older;
+    await writeFile(file, JSON.stringify(stored));
+    const loaded = await loadBundle(dir);
+    expect(loaded.meta.training.config?.ranker).toEqual(older);
+    expect(loaded.meta.training.config?.ranker?.refitL2).toBe(20);
+    loaded.model.dispose();
+  });
+
   test('refuses to save metadata that does not fit the model', async () => {
     await expect(saveBundle(join(root, 'bad'), model, { ...meta(), windowSpec: { ...windowSpec, samples: 32 } })).rejects.toThrow(
       /takes \[16, 16, 1\] inputs but the WindowSpec has 32 x 32/,
