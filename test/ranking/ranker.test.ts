@@ -1,5 +1,5 @@
 import { FEATURE_NAMES, featureColumns, featureVector, selectedFeatures } from '../../src/ranking/features.js';
-import { confidenceOfFeatures, fitRanker, rankerConfidence, rankerSchema, type Ranker, type RankerExample } from '../../src/ranking/ranker.js';
+import { confidenceOfFeatures, fitRanker, rankerConfidence, rankerSchema, type Ranker, type RankerExample, type RankerFit } from '../../src/ranking/ranker.js';
 import { spatialFold } from '../../src/ranking/folds.js';
 import type { CandidateEvidence } from '../../src/ranking/evidence.js';
 import { createPrng } from '../../src/model/prng.js';
@@ -37,6 +37,38 @@ function candidates(n: number, listed: number, seed: number): Array<RankerExampl
     out.push({ x: featureVector(e, 0.6), label: seamount && rng.next() < listed ? 1 : 0, fold: spatialFold(lon, lat, 5), seamount });
   }
   return out;
+}
+
+/** A fitted model as a bundle stores it (threshold 0.6; cut and training record placeholders). */
+function storedRanker(model: RankerFit['model']): Ranker {
+  return {
+    formatVersion: 1,
+    ...model,
+    errorThreshold: 0.6,
+    cut: {
+      confidence: 0.4,
+      aim: 'test',
+      f1: 0.5,
+      precision: 0.5,
+      recall: 0.5,
+      picks: 10,
+      references: 10,
+      coverage: 0.9,
+      adaptive: { f1: 0.5, precision: 0.5, recall: 0.5, picks: 10 },
+    },
+    training: {
+      labelled: 1,
+      unlabelled: 1,
+      ambiguous: 0,
+      labelToleranceKm: 10,
+      unlabelledBeyondKm: 25,
+      l2: 1,
+      prior: 0.5,
+      folds: 5,
+      averagePrecision: null,
+      labelFrequency: null,
+    },
+  };
 }
 
 describe('fitRanker (positive-unlabelled)', () => {
@@ -83,34 +115,7 @@ describe('fitRanker (positive-unlabelled)', () => {
   });
 
   it('round-trips through the bundle schema and scores evidence', () => {
-    const ranker: Ranker = {
-      formatVersion: 1,
-      ...fit.model,
-      errorThreshold: 0.6,
-      cut: {
-        confidence: 0.4,
-        aim: 'test',
-        f1: 0.5,
-        precision: 0.5,
-        recall: 0.5,
-        picks: 10,
-        references: 10,
-        coverage: 0.9,
-        adaptive: { f1: 0.5, precision: 0.5, recall: 0.5, picks: 10 },
-      },
-      training: {
-        labelled: 1,
-        unlabelled: 1,
-        ambiguous: 0,
-        labelToleranceKm: 10,
-        unlabelledBeyondKm: 25,
-        l2: 1,
-        prior: 0.5,
-        folds: 5,
-        averagePrecision: null,
-        labelFrequency: null,
-      },
-    };
+    const ranker = storedRanker(fit.model);
     const parsed = rankerSchema.parse(JSON.parse(JSON.stringify(ranker)));
     expect(parsed).toEqual(ranker);
     expect(parsed.features).toEqual([...FEATURE_NAMES]);
@@ -127,34 +132,7 @@ describe('a ranker weighing some of the features (training.ranker.features)', ()
   const columns = featureColumns(names);
   const select = (rows: ReturnType<typeof candidates>) => rows.map((c) => ({ ...c, x: Float64Array.from(columns, (j) => c.x[j]) }));
   const fit = fitRanker(select(candidates(1500, 0.6, 1)), { l2: 1, features: names });
-  const ranker = (): Ranker => ({
-    formatVersion: 1,
-    ...fit.model,
-    errorThreshold: 0.6,
-    cut: {
-      confidence: 0.4,
-      aim: 'test',
-      f1: 0.5,
-      precision: 0.5,
-      recall: 0.5,
-      picks: 10,
-      references: 10,
-      coverage: 0.9,
-      adaptive: { f1: 0.5, precision: 0.5, recall: 0.5, picks: 10 },
-    },
-    training: {
-      labelled: 1,
-      unlabelled: 1,
-      ambiguous: 0,
-      labelToleranceKm: 10,
-      unlabelledBeyondKm: 25,
-      l2: 1,
-      prior: 0.5,
-      folds: 5,
-      averagePrecision: null,
-      labelFrequency: null,
-    },
-  });
+  const ranker = (): Ranker => storedRanker(fit.model);
 
   it('stores the names of what it weighs, and scores evidence by those columns', () => {
     expect(fit.model.features).toEqual(names);
