@@ -5,6 +5,7 @@
  */
 import type { ObjectScores } from './pool.js';
 import { meanFigures, PICKERS, type Picker, type RegionFigures } from './evaluate.js';
+import { targetsMarkdown } from './targets.js';
 
 export interface DesignResults {
   /** `--set` settings passed to train and detect. */
@@ -167,6 +168,12 @@ export function designMarkdown(name: string, d: DesignResults, coarse: ReadonlyS
   const fine = fineMean(d, coarse);
   if (fine) lines.push(...rows(`**mean of the ${fine.regions} 15″–1′ regions**`, fine.mean));
   lines.push(...extraTables(d, coarse));
+  // the targets apply to the 15″–1′ regions: the coarse grid is reported, not targeted
+  const judged = Object.entries(d.regions).filter(([n]) => !coarse.has(n));
+  if (judged.length > 1) {
+    const label = fine ? `the ${judged.length} 15″–1′ regions` : `the ${judged.length} regions`;
+    lines.push('', ...targetsMarkdown(judged, label));
+  }
   return lines.join('\n');
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Issue 27's targets with their bootstrap intervals (bench/accuracy/targets.ts): the resampling itself on
+ * samples whose spread is known, the pairing of the figures region by region, and the table results.md
+ * shows for the committed results.
+ */
+import { readFileSync } from 'node:fs';
+import type { PickerFigures, RegionFigures } from '../../bench/accuracy/evaluate.js';
+import { coarseRegionNames } from '../../bench/accuracy/regions.js';
+import { resultsMarkdown, type ResultsFile } from '../../bench/accuracy/table.js';
+import { betterBaseline, bootstrapMean, bootstrapRatio, regionsBelow, targetFigures, targetsMarkdown } from '../../bench/accuracy/targets.js';
+
+const scores = (f1: number, ap = 0.5) => ({ precision: f1, recall: f1, f1, ap, tp: 0, fp: 0, fn: 0 });
+const tall = (found: number, of: number) => [
+  { minM: 0, maxM: 1000, tp: 7, fn: 3, recall: 0.7 },
+  { minM: 1500, maxM: 2000, tp: found, fn: of - found, recall: of ? found / of : null },
+];
+
+/** A region whose three pickers score the given F1 against both catalogues. */
+function region(ours: number, gaussian: number, peaks: number, extra: Partial<PickerFigures> = {}, lift?: number): RegionFigures {
+  const picker = (f1: number, more: Partial<PickerFigures> = {}) => ({ picks: 10, kw: scores(f1), gevorgian: scores(f1), ...more }) as PickerFigures;
+  return {
+    grids: 1,
+    windows: { positives: 1, negatives: 1, auc: 0.9, controlAuc: 0.7 },
+    threshold: { target: 0.9, realised: 0.9, seamounts: 10, realisedAll: 0.9, seamountsAll: 10 },
+    pickers: { autoencoder: picker(ours, extra), baseline: picker(gaussian), peaks: picker(peaks) },
+    ...(lift === undefined
+      ? {}
+      : {
+          retrain: {
+            directions: [],
+            f1: { kw: { before: 0.5, after: 0.5 + lift, lift }, gevorgian: { before: 0.5, after: 0.5 + lift, lift } },
+            both: { before: 0.5, after: 0.5 + lift, lift },
+          } as unknown as RegionFigures['retrain'],
+        }),
+  };
+}
+
+describe('bootstrap intervals', () => {
+  it('have no width when every region gives the same figure', () => {
+    expect(bootstrapMean([0.1, 0.1, 0.1, 0.1])).toEqual({ estimate: 0.1, low: 0.1, high: 0.1 });
+  });
+
+  it('match the normal approximation on a sample of known spread', () => {
+    // 0..19: mean 9.5, standard error sd/√n = 5.77/4.47 = 1.29, so a 90 % interval of about ±2.1
+    const values = Array.from({ length: 20 }, (_, i) => i);
+    const m = bootstrapMean(values)!;
+    expect(m.estimate).toBeCloseTo(9.5, 10);
+    expect(m.low).toBeCloseTo(9.5 - 1.645 * 1.29, 0);
+    expect(m.high).toBeCloseTo(9.5 + 1.645 * 1.29, 0);
+    // a wider level gives a wider interval
+    const wide = bootstrapMean(values, { level: 0.99 })!;
+    expect(wide.low).toBeLessThan(m.low);
+    expect(wide.high).toBeGreaterThan(m.high);
+  });
+
+  it('are the same run to run (seeded), and move a little with another seed', () => {
+    const values = [0.07, 0.04, 0.16, 0.13, -0.02, 0.09, -0.01, 0.08, 0.22, 0];
+    expect(bootstrapMean(values)).toEqual(bootstrapMean(values));
+    const other = bootstrapMean(values, { seed: 7 })!;
+    expect(other).not.toEqual(bootstrapMean(values));
+    expect(Math.abs(other.low - bootstrapMean(values)!.low)).toBeLessThan(0.01);
+  });
+
+  it('divide sums for a pooled ratio, so a region with many seamounts weighs more', () => {
+    const r = bootstrapRatio([27, 1], [27, 3])!;
+    expect(r.estimate).toBeCloseTo(28 / 30, 12);
+    // resamples range from the small region alone (1/3) to the large one alone (1)
+    expect(r.low).toBeGreaterThanOrEqual(1 / 3);
+    expect(r.high).toBeLessThanOrEqual(1);
+    expect(bootstrapRatio([0], [0])).toBeNull();
+    expect(() => bootstrapRatio([1], [1, 2])).toThrow(/1 numerators, 2 denominators/);
+  });
+});
+
+describe("issue 27's targets", () => {
+  const regions = [
+    region(0.6, 0.5, 0.4, { byHeight: { kw: tall(9, 10), gevorgian: tall(9, 10) } }, 0.1),
+    region(0.5, 0.45, 0.48, { byHeight: { kw: tall(1, 2), gevorgian: tall(1, 2) } }, 0),
+    region(0.7, 0.6, 0.3, {}, undefined),
+  ];
+
+  it('take the better baseline by its mean F1 over the regions', () => {
+    expect(betterBaseline(regions, 'kw')).toBe('baseline');
+    expect(betterBaseline([region(0.5, 0.3, 0.4), region(0.5, 0.3, 0.4)], 'gevorgian')).toBe('peaks');
+  });
+
+  it('pair each region with itself: F1 differences, pooled tall recall and lifts where the regions have them', () => {
+    const t = targetFigures(regions);
+    const f1 = t.find((x) => x.target.startsWith('F1') && x.against === 'KW')!;
+    expect(f1.target).toContain('(Gaussian)');
+    expect(f1.measured!.estimate).toBeCloseTo((0.1 + 0.05 + 0.1) / 3, 12);
+    // resampled means: 0.05 only when all three draws are the middle region (1 in 27, under 5 %), two of
+    // three draws of it (0.2 / 3) 22 % of the time; all three of the others (0.1) 30 %
+    expect(f1.measured!.low).toBeCloseTo(0.2 / 3, 10);
+    expect(f1.measured!.high).toBeCloseTo(0.1, 12);
+    const recall = t.find((x) => x.target.startsWith('recall') && x.against === 'KW')!;
+    // the third region has no tall seamounts: it does not enter
+    expect(recall.regions).toBe(2);
+    expect(recall.measured!.estimate).toBeCloseTo(10 / 12, 12);
+    const lift = t.find((x) => x.target.startsWith('retraining') && x.against === 'KW')!;
+    expect(lift.regions).toBe(2);
+    expect(lift.measured!.estimate).toBeCloseTo(0.05, 12);
+    // no ranked list in these results: measured null, and the table leaves the row out
+    expect(t.find((x) => x.target.includes('ranked list'))!.measured).toBeNull();
+    expect(targetsMarkdown([['a', regions[0]]], 'one region').join('\n')).not.toContain('ranked list');
+  });
+
+  it('list a region only when it is more than 0.03 below the better of the two baselines there', () => {
+    const below = regionsBelow([
+      ['close', region(0.47, 0.5, 0.2)],
+      ['far', region(0.4, 0.44, 0.5)],
+      ['ahead', region(0.6, 0.5, 0.5)],
+    ]);
+    expect(below.kw).toEqual(['far (−0.10 vs peak picker)']);
+  });
+
+  it('are a table of results.md for the committed default design, met or short as its figures say', () => {
+    const file = JSON.parse(readFileSync('bench/accuracy/results.json', 'utf8')) as ResultsFile;
+    const md = resultsMarkdown(file, coarseRegionNames());
+    const section = md.slice(md.indexOf('## Design `default`'));
+    const table = section.slice(section.indexOf('| issue 27 target (the 10 15″–1′ regions)'));
+    const d = file.designs.default;
+    const fine = Object.values(d.regions).filter((_, i) => Object.keys(d.regions)[i] !== 'hawaii_5m');
+    const ours = fine.reduce((s, r) => s + r.pickers.autoencoder.kw.f1!, 0) / fine.length;
+    const theirs = fine.reduce((s, r) => s + r.pickers.baseline.kw.f1!, 0) / fine.length;
+    const row = table.split('\n').find((l) => l.startsWith('| F1') && l.includes('| KW |'))!;
+    const shown = `${ours - theirs >= 0 ? '+' : '−'}${Math.abs(ours - theirs).toFixed(3)}`;
+    expect(row).toContain(`| ${shown} (10 regions) |`);
+    expect(row).toMatch(ours - theirs >= 0.08 ? /\| met/ : /\| short/);
+  });
+});
