@@ -5,7 +5,7 @@
  */
 import type { ObjectScores } from './pool.js';
 import { meanFigures, PICKERS, type Picker, type RegionFigures } from './evaluate.js';
-import { targetsMarkdown } from './targets.js';
+import { designComparisonMarkdown, targetsMarkdown } from './targets.js';
 
 export interface DesignResults {
   /** `--set` settings passed to train and detect. */
@@ -190,6 +190,9 @@ export function resultsMarkdown(file: ResultsFile, coarse: ReadonlySet<string> =
       if (fine) parts.push(...rows(`\`${n}\`, the ${fine.regions} 15″–1′ regions only`, fine.mean));
     }
     parts.push('');
+    // each design against the current one, region by region (the 15″–1′ regions: the coarse grid is reported, not targeted)
+    const against = designComparisonMarkdown(file.designs, 'default', (r) => !coarse.has(r));
+    if (against.length) parts.push(...against, '');
   }
   for (const n of names) parts.push(designMarkdown(n, file.designs[n], coarse), '');
   return parts.join('\n');

@@ -281,3 +281,65 @@ export function targetsMarkdown(named: ReadonlyArray<[string, RegionFigures]>, l
   );
   return lines;
 }
+
+/** One design's F1 against a reference design's, region by region. */
+export interface DesignDifference {
+  /** Mean of (design − reference) over the regions both ran, with its interval; null: none in common. */
+  f1: Interval | null;
+  regions: number;
+  /** Regions where the design scores higher, and lower. */
+  better: number;
+  worse: number;
+}
+
+/**
+ * The F1 of a design minus a reference design's against one catalogue, over the regions both ran and
+ * `judged` admits (the 15″–1′ ones), paired region by region: whether a change is better is decided
+ * region by region, not by two means that each move with the draw of regions.
+ */
+export function designDifference(
+  design: Readonly<Record<string, RegionFigures>>,
+  reference: Readonly<Record<string, RegionFigures>>,
+  judged: (region: string) => boolean,
+  c: Catalogue,
+  o: BootstrapOptions = {},
+): DesignDifference {
+  const d: number[] = [];
+  for (const [name, r] of Object.entries(design)) {
+    const ref = reference[name];
+    if (!ref || !judged(name)) continue;
+    const a = r.pickers.autoencoder?.[c]?.f1;
+    const b = ref.pickers.autoencoder?.[c]?.f1;
+    if (finite(a) && finite(b)) d.push(a - b);
+  }
+  return { f1: bootstrapMean(d, o), regions: d.length, better: d.filter((v) => v > 0).length, worse: d.filter((v) => v < 0).length };
+}
+
+/**
+ * The designs against a reference design (Markdown lines): the autoencoder's F1 difference against each
+ * catalogue over the regions in common, its interval, and in how many regions it is better or worse.
+ */
+export function designComparisonMarkdown(
+  designs: Readonly<Record<string, { regions: Record<string, RegionFigures> }>>,
+  referenceName: string,
+  judged: (region: string) => boolean,
+  o: BootstrapOptions = {},
+): string[] {
+  const reference = designs[referenceName];
+  if (!reference) return [];
+  const level = Math.round((o.level ?? 0.9) * 100);
+  const cell = (x: DesignDifference) =>
+    x.f1 ? `${signed(x.f1.estimate)} (${signed(x.f1.low)} to ${signed(x.f1.high)}); better in ${x.better}, worse in ${x.worse}` : '–';
+  const lines = [
+    `| design | regions in common with \`${referenceName}\` | autoencoder F1 minus \`${referenceName}\`'s vs KW (${level} % interval); regions better / worse | vs Gevorgian |`,
+    '| --- | --- | --- | --- |',
+  ];
+  for (const [name, d] of Object.entries(designs)) {
+    if (name === referenceName) continue;
+    const kw = designDifference(d.regions, reference.regions, judged, 'kw', o);
+    const gev = designDifference(d.regions, reference.regions, judged, 'gevorgian', o);
+    if (kw.regions < 2) continue;
+    lines.push(`| \`${name}\` | ${kw.regions} | ${cell(kw)} | ${cell(gev)} |`);
+  }
+  return lines.length > 2 ? lines : [];
+}

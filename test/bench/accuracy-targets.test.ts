@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import type { PickerFigures, RegionFigures } from '../../bench/accuracy/evaluate.js';
 import { coarseRegionNames } from '../../bench/accuracy/regions.js';
 import { resultsMarkdown, type ResultsFile } from '../../bench/accuracy/table.js';
-import { betterBaseline, bootstrapMean, bootstrapRatio, regionsBelow, targetFigures, targetsMarkdown } from '../../bench/accuracy/targets.js';
+import {
+  betterBaseline,
+  bootstrapMean,
+  bootstrapRatio,
+  designComparisonMarkdown,
+  designDifference,
+  regionsBelow,
+  targetFigures,
+  targetsMarkdown,
+} from '../../bench/accuracy/targets.js';
 
 const scores = (f1: number, ap = 0.5) => ({ precision: f1, recall: f1, f1, ap, tp: 0, fp: 0, fn: 0 });
 const tall = (found: number, of: number) => [
@@ -127,5 +136,30 @@ describe("issue 27's targets", () => {
     const shown = `${ours - theirs >= 0 ? '+' : '−'}${Math.abs(ours - theirs).toFixed(3)}`;
     expect(row).toContain(`| ${shown} (10 regions) |`);
     expect(row).toMatch(ours - theirs >= 0.08 ? /\| met/ : /\| short/);
+  });
+});
+
+describe('a design against the current one', () => {
+  const judged = (r: string) => r !== 'coarse';
+  const reference = { a: region(0.5, 0.4, 0.3), b: region(0.6, 0.4, 0.3), coarse: region(0.2, 0.4, 0.3) };
+  const design = { a: region(0.55, 0.4, 0.3), b: region(0.58, 0.4, 0.3), c: region(0.9, 0.4, 0.3), coarse: region(0.9, 0.4, 0.3) };
+
+  it('pairs the regions both ran, the coarse grid and regions only one ran left out', () => {
+    const d = designDifference(design, reference, judged, 'kw');
+    expect(d.regions).toBe(2);
+    expect(d.f1!.estimate).toBeCloseTo((0.05 - 0.02) / 2, 12);
+    expect([d.better, d.worse]).toEqual([1, 1]);
+    expect(designDifference({ z: region(0.5, 0.4, 0.3) }, reference, judged, 'kw').f1).toBeNull();
+  });
+
+  it('is a row per other design with at least two regions in common', () => {
+    const lines = designComparisonMarkdown(
+      { default: { regions: reference }, tried: { regions: design }, tiny: { regions: { a: region(0.9, 0.4, 0.3) } } },
+      'default',
+      judged,
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^\| `tried` \| 2 \| \+0\.015 \(−0\.020 to \+0\.050\); better in 1, worse in 1 \|/);
+    expect(designComparisonMarkdown({ tried: { regions: design } }, 'default', judged)).toEqual([]);
   });
 });
