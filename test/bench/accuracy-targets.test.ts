@@ -163,3 +163,28 @@ describe('a design against the current one', () => {
     expect(designComparisonMarkdown({ tried: { regions: design } }, 'default', judged)).toEqual([]);
   });
 });
+
+describe('docs/accuracy.md', () => {
+  it("quotes the intervals of design default's targets as results.json gives them", () => {
+    const file = JSON.parse(readFileSync('bench/accuracy/results.json', 'utf8')) as ResultsFile;
+    const fine = Object.entries(file.designs.default.regions)
+      .filter(([n]) => !coarseRegionNames().has(n))
+      .map(([, r]) => r);
+    const t = targetFigures(fine);
+    const interval = (prefix: string, against: string) => {
+      const m = t.find((x) => x.target.startsWith(prefix) && x.against.startsWith(against))!.measured!;
+      const s = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
+      return `${s(m.low)} to ${s(m.high)}`;
+    };
+    const docs = readFileSync('docs/accuracy.md', 'utf8');
+    const row = (start: string) => docs.split('\n').find((l) => l.startsWith(start))!;
+    expect(row('| F1 ≥ the better baseline + 0.08 |')).toContain(`KW ${interval('F1', 'KW')}; Gev. ${interval('F1', 'Gev')}`);
+    expect(row('| AP ≥ the peak picker + 0.05 |')).toContain(`picks: KW ${interval('AP of the picks', 'KW')}, Gev. ${interval('AP of the picks', 'Gev')}`);
+    expect(row('| AP ≥ the peak picker + 0.05 |')).toContain(
+      `ranked list: KW ${interval('AP of the ranked', 'KW')}, Gev. ${interval('AP of the ranked', 'Gev')}`,
+    );
+    expect(row('| retraining on half the labels')).toContain(
+      `KW ${interval('retraining', 'KW')}; Gev. ${interval('retraining', 'Gev')}; both ${interval('retraining', 'both')}`,
+    );
+  });
+});
