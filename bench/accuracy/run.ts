@@ -222,7 +222,8 @@ const ABOUT =
   "scores at or below the threshold detect picked with (run.json: the bundle's calibrated one unless a design sets picking.targetRecall or " +
   "picking.errorThreshold); target: the bundle's calibration recall. " +
   'P / R / F1, AP: `seamount compare` matching, 25 km, against each catalogue inside the searched area. The GEBCO tiles are one group, pooled. ' +
-  'Means are over regions. Made by `npm run accuracy` (bench/accuracy/run.ts).';
+  'Means are over regions. Intervals (90 %): the regions resampled with replacement, each difference taken region by region first ' +
+  '(bench/accuracy/targets.ts). Made by `npm run accuracy` (bench/accuracy/run.ts).';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
