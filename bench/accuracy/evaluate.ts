@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
+import { SearchArea, unionById, type CatalogueEntry } from '../../src/catalogue/index.js';
 import { compareCatalogues } from '../../src/evaluation/index.js';
 import { parseRegion } from '../../src/config/region.js';
 import { openGrid } from '../../src/grid/index.js';
@@ -138,14 +138,7 @@ export function writeRankedCandidates(runDir: string, outFile: string): boolean 
 
 /** The union of the catalogues, one entry per id (a KW seamount Gevorgian re-measured counts once). */
 export function uniqueSeamounts(catalogues: Record<CatalogueName, CatalogueEntry[]>): CatalogueEntry[] {
-  const seen = new Set<string>();
-  const out: CatalogueEntry[] = [];
-  for (const e of [...catalogues.kw, ...catalogues.gevorgian]) {
-    if (seen.has(e.id)) continue;
-    seen.add(e.id);
-    out.push(e);
-  }
-  return out;
+  return unionById([...catalogues.kw, ...catalogues.gevorgian]);
 }
 
 /** Whether each seamount's centred window passes training's rules on this grid (as src/pipeline/train.ts). */

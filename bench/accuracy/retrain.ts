@@ -7,7 +7,6 @@
  * are judged on the *other* half against each catalogue, and against both together (the labels it was
  * fine-tuned on, as a user judges a retrained model). The figures are the means of the two directions.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
 import { compareCatalogues } from '../../src/evaluation/index.js';
@@ -40,14 +39,6 @@ export interface RetrainFigures {
   /** Mean over the two directions. */
   f1: Record<CatalogueName, Lift>;
   both: Lift;
-}
-
-/** Both catalogues as one CSV (id, lon, lat, height, radius, base depth), for `compare`. */
-async function writeBothCatalogues(entries: readonly CatalogueEntry[], file: string): Promise<string> {
-  const cell = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '' : String(v));
-  const rows = entries.map((e) => [JSON.stringify(e.id), e.lon, e.lat, cell(e.heightM), cell(e.radiusKm), cell(e.baseDepthM)].join(','));
-  await writeFile(file, `id,lon,lat,height_m,radius_km,base_depth_m\n${rows.join('\n')}\n`);
-  return file;
 }
 
 /**
@@ -125,7 +116,8 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
     o.log(`  retraining experiment: skipped (${counts.join(' / ')} catalogue seamounts in the halves, fewer than ${MIN_HALF_SEAMOUNTS})`);
     return null;
   }
-  const bothPath = await writeBothCatalogues(o.unique, path.join(o.parent, 'retrain-both-catalogues.csv'));
+  // compare judges several catalogues as their union, one entry per id: the labels fine-tuned on
+  const bothPaths = [CATALOGUES.kw, CATALOGUES.gevorgian];
   const box = o.region.box ? ['--region', o.region.box] : [];
   const setArgs = o.sets.flatMap((s) => ['--set', s]);
   const directions: RetrainDirection[] = [];
@@ -180,7 +172,7 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
       ],
     });
     const f1 = {} as RetrainDirection['f1'];
-    const judged = async (dir: string, tag: string, cataloguePath: string, cat: string): Promise<number | null> => {
+    const judged = async (dir: string, tag: string, cataloguePath: string | string[], cat: string): Promise<number | null> => {
       const g = await openGrid(gridPath);
       try {
         const { metrics } = await compareCatalogues({
@@ -202,7 +194,7 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
     for (const cat of ['kw', 'gevorgian'] as const) {
       f1[cat] = { before: await judged(o.foldDetect, 'fold', CATALOGUES[cat], cat), after: await judged(detect.dir, 'tuned', CATALOGUES[cat], cat) };
     }
-    const both = { before: await judged(o.foldDetect, 'fold', bothPath, 'both'), after: await judged(detect.dir, 'tuned', bothPath, 'both') };
+    const both = { before: await judged(o.foldDetect, 'fold', bothPaths, 'both'), after: await judged(detect.dir, 'tuned', bothPaths, 'both') };
     directions.push({ trainedOn: formatRegion(train), judgedOn: formatRegion(judge), seamountsTrainedOn: counts[k], f1, both });
   }
   const lift = (pick: (d: RetrainDirection) => { before: number | null; after: number | null }): Lift => {

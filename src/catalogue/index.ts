@@ -4,6 +4,7 @@
  */
 export { CatalogueError, type CatalogueEntry } from './entry.js';
 export { readCatalogue, readCatalogueFile, parseCatalogue, type CatalogueFile } from './read.js';
+export { unionById } from './union.js';
 export type { GeoJsonFeatureCollection, GeoJsonPointFeature, GeoJsonPoint } from './geojson.js';
 export {
   seamountsToGeoJson,

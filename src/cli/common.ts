@@ -24,7 +24,8 @@ export interface RunContext {
   logger: Logger;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Commander: a repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 let invocation: string[] = process.argv;
 

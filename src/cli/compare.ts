@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { formatRatio, runCompareStage } from '../pipeline/compare.js';
-import { addCommonOptions, addExamples, runContext, type CommonFlags, commandLine } from './common.js';
+import { addCommonOptions, addExamples, collect, runContext, type CommonFlags, commandLine } from './common.js';
 
 interface CompareFlags extends CommonFlags {
-  catalogue: string;
+  catalogue: string[];
   toleranceKm?: string;
   region?: string;
   minHeight?: string;
@@ -17,7 +17,11 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('compare picks with a reference catalogue (KW text, xyhrdnc, GeoJSON or CSV): metrics.json, report.md, PR curve, matched/missed/new layers')
     .argument('<picks>', 'picks to judge: seamounts.geojson (or .csv) from detect or baseline')
-    .requiredOption('--catalogue <file>', 'reference catalogue, e.g. ../shared/data/catalogues/KWSMTSv01.txt')
+    .requiredOption(
+      '--catalogue <file>',
+      'reference catalogue, e.g. ../shared/data/catalogues/KWSMTSv01.txt (repeatable: their union, a seamount listed under one id counted once)',
+      collect,
+    )
     .option('--tolerance-km <km>', 'match distance (default: config compare.toleranceKm)')
     .option('--region <W/E/S/N>', 'count reference seamounts only inside this box (default: the searched region from the picks)')
     .option('--min-height <m>', 'leave out reference seamounts lower than this (default: config compare.minHeightM)')
@@ -25,6 +29,7 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', 'output folder', 'out/compare');
   addExamples(cmd, 'docs/commands/compare.md', [
     'seamount compare out/spac/seamounts.geojson --catalogue ../shared/data/catalogues/KWSMTSv01.txt --out out/spac/vs-kw',
+    'seamount compare out/spac/seamounts.geojson --catalogue ../shared/data/catalogues/KWSMTSv01.txt --catalogue ../shared/data/catalogues/kw_gevorgian2023.xyhrdnc --out out/spac/vs-both',
     'seamount compare out/spac-baseline/seamounts.geojson --catalogue ../shared/data/catalogues/kw_gevorgian2023.xyhrdnc --tolerance-km 15 --min-height 500 --out out/spac-baseline/vs-gevorgian',
   ]);
   addCommonOptions(cmd).action(async (picks: string, flags: CompareFlags) => {
@@ -37,7 +42,7 @@ export function registerCompare(program: Command): void {
     const ctx = runContext(flags, layer);
     const r = await runCompareStage({
       picks,
-      catalogue: flags.catalogue,
+      catalogue: flags.catalogue.length === 1 ? flags.catalogue[0] : flags.catalogue,
       out: flags.out,
       grid: flags.grid,
       config: ctx.config,

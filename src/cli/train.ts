@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runTrain } from '../pipeline/train.js';
-import { addCommonOptions, addExamples, runContext, type CommonFlags, commandLine } from './common.js';
+import { addCommonOptions, addExamples, collect, runContext, type CommonFlags, commandLine } from './common.js';
 
 interface TrainFlags extends CommonFlags {
   catalogue: string[];
@@ -11,8 +11,6 @@ interface TrainFlags extends CommonFlags {
   exclude?: string[];
   rankerOnly?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Adds `seamount train` to the program. */
 export function registerTrain(program: Command): void {

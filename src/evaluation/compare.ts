@@ -14,6 +14,7 @@ import { matchOneToOne, nearestWithin, type Match } from './match.js';
 import { computeMetrics, type CompareMetrics } from './metrics.js';
 import { matchedAgreement } from './agreement.js';
 import { readCatalogueFile } from '../catalogue/read.js';
+import { unionById } from '../catalogue/union.js';
 import { prCurvePng, reportMarkdown } from './report.js';
 import { onValidSeaFloor } from './validity.js';
 import { featureCollectionText, outputLon, roundTo } from '../catalogue/write.js';
@@ -25,8 +26,11 @@ import { compareMapPng } from './compare-map.js';
 export interface CompareOptions {
   /** Our picks: seamounts.geojson or seamounts.csv (or any catalogue readCatalogue reads). */
   picksPath: string;
-  /** The reference catalogue. */
-  cataloguePath: string;
+  /**
+   * The reference catalogue; several: their union, one entry per id (a seamount both list under one id counts
+   * once, as the first lists it), as the team judges against Kim & Wessel ∪ Gevorgian et al.
+   */
+  cataloguePath: string | readonly string[];
   /** A pick and a reference match within this great-circle distance (inclusive), km. */
   toleranceKm: number;
   /** Reference seamounts lower than this do not count (nor, when > 0, those of unknown height). */
@@ -70,13 +74,17 @@ const NEAREST_REF_MAX_KM = 1000;
 const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 function defaultCommand(o: CompareOptions, region: Region | null): string {
-  const parts = ['seamount', 'compare', o.picksPath, '--catalogue', o.cataloguePath, '--tolerance-km', String(o.toleranceKm)];
+  const parts = ['seamount', 'compare', o.picksPath, ...cataloguePaths(o).flatMap((c) => ['--catalogue', c]), '--tolerance-km', String(o.toleranceKm)];
   if (region) parts.push('--region', formatRegion(region));
   if (o.minHeightM > 0) parts.push('--min-height', String(o.minHeightM));
   if (o.grid) parts.push('--grid', o.grid.path);
   parts.push('--out', o.outDir);
   return parts.map(shellQuote).join(' ');
 }
+
+/** The reference catalogue files, one or several. */
+const cataloguePaths = (o: Pick<CompareOptions, 'cataloguePath'>): readonly string[] =>
+  typeof o.cataloguePath === 'string' ? [o.cataloguePath] : o.cataloguePath;
 
 /** The region recorded by `detect` in the picks' metadata (`seamount_detect.region`, "W/E/S/N"). */
 function regionFromMeta(meta: Record<string, unknown> | null): Region | null {
@@ -114,10 +122,12 @@ const roundNumbers = (_key: string, v: unknown): unknown => (typeof v === 'numbe
 export async function compareCatalogues(o: CompareOptions): Promise<CompareResult> {
   if (!(o.toleranceKm > 0)) throw new Error(`compare: tolerance must be > 0 km, got ${o.toleranceKm}`);
   if (!(o.minHeightM >= 0)) throw new Error(`compare: minimum height must be >= 0 m, got ${o.minHeightM}`);
-  const [picksFile, refsFile] = await Promise.all([readCatalogueFile(o.picksPath), readCatalogueFile(o.cataloguePath)]);
+  const paths = cataloguePaths(o);
+  if (paths.length === 0) throw new Error('compare: no reference catalogue given');
+  const [picksFile, ...refsFiles] = await Promise.all([readCatalogueFile(o.picksPath), ...paths.map((p) => readCatalogueFile(p))]);
   const grid = o.grid ?? null;
   const { area, region, areaSource } = searchedArea(o, picksFile.meta, grid);
-  const refs = refsFile.entries;
+  const refs = refsFiles.length === 1 ? refsFiles[0].entries : unionById(refsFiles.flatMap((f) => f.entries));
   const selection = await countedReferences(refs, area, grid, o);
   const countedRefs = selection.countedRefIdx.map((k) => refs[k]);
   const excludedRefs = selection.excludedRefIdx.map((k) => refs[k]);
@@ -156,7 +166,7 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
   const context = {
     title: o.title ?? 'Seamount picks compared with a reference catalogue',
     picksPath: o.picksPath,
-    cataloguePath: o.cataloguePath,
+    cataloguePaths: paths,
     gridPath: grid?.path ?? null,
     toleranceKm: o.toleranceKm,
     minHeightM: o.minHeightM,

@@ -13,7 +13,8 @@ import type { Agreement, AgreementStats } from './agreement.js';
 export interface ReportContext {
   title: string;
   picksPath: string;
-  cataloguePath: string;
+  /** The reference catalogue, or several taken as their union (one entry per id). */
+  cataloguePaths: readonly string[];
   gridPath: string | null;
   toleranceKm: number;
   minHeightM: number;
@@ -47,11 +48,19 @@ function citation(cataloguePath: string): string | null {
   return null;
 }
 
+/** "the catalogue `a`", or "the union of the catalogues `a` and `b` (…)". */
+function referenceName(paths: readonly string[]): string {
+  const quoted = paths.map((p) => `\`${p}\``);
+  if (quoted.length === 1) return `the catalogue ${quoted[0]}`;
+  const list = `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+  return `the union of the catalogues ${list} (a seamount they list under one id counts once)`;
+}
+
 export function reportMarkdown(m: CompareMetrics, c: ReportContext): string {
   const L: string[] = [];
   L.push(`# ${c.title}`, '');
   L.push(
-    `Picks \`${c.picksPath}\` compared with the catalogue \`${c.cataloguePath}\`: a pick and a catalogue seamount match ` +
+    `Picks \`${c.picksPath}\` compared with ${referenceName(c.cataloguePaths)}: a pick and a catalogue seamount match ` +
       `when they are at most ${c.toleranceKm} km apart (great circle), each used once, nearest pairs first.`,
     '',
   );
@@ -127,7 +136,9 @@ export function reportMarkdown(m: CompareMetrics, c: ReportContext): string {
   );
 
   L.push('## Reproduce', '', '```sh', c.command, '```', '');
-  const cite = citation(c.cataloguePath);
+  const cites = [...new Set(c.cataloguePaths.map(citation).filter((x): x is string => x !== null))];
+  // Gevorgian et al.'s citation includes Kim & Wessel's: cite a reference once
+  const cite = cites.filter((x) => !cites.some((y) => y !== x && y.includes(x))).join(' ');
   if (cite) L.push(`Catalogue: ${cite}`, '');
   return L.join('\n');
 }

@@ -12,7 +12,8 @@ import type { GridSource } from '../types.js';
 
 export interface CompareStageOptions {
   picks: string;
-  catalogue: string;
+  /** The reference catalogue, or several judged as their union (one entry per id). */
+  catalogue: string | readonly string[];
   out: string;
   grid?: string;
   /** Overrides config.region. */
@@ -76,7 +77,8 @@ export async function runCompareStage(o: CompareStageOptions): Promise<CompareSu
       f1: metrics.f1,
       averagePrecision: metrics.averagePrecision,
     };
-    o.logger.info(s, `compare ${o.picks} with ${o.catalogue}: P ${formatRatio(s.precision)} R ${formatRatio(s.recall)} F1 ${formatRatio(s.f1)}`);
+    const reference = typeof o.catalogue === 'string' ? o.catalogue : o.catalogue.join(' ∪ ');
+    o.logger.info(s, `compare ${o.picks} with ${reference}: P ${formatRatio(s.precision)} R ${formatRatio(s.recall)} F1 ${formatRatio(s.f1)}`);
     return s;
   } finally {
     await grid?.close();

@@ -31,7 +31,7 @@ const mergeStage = z.object({ shards: z.array(path()).min(1), out: path() }).str
 const compareStage = z
   .object({
     picks: path(),
-    catalogue: path(),
+    catalogue: z.union([path(), z.array(path()).min(1)]),
     out: path(),
     grid: path().optional(),
     region: z.string().nullable().optional(),

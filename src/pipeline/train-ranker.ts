@@ -8,7 +8,7 @@
  * floor (`compare.toleranceKm`), and the cut of the best F1 over all grids is stored with the ranker.
  */
 import type { Logger } from '../base/logger.js';
-import { SearchArea, type CatalogueEntry } from '../catalogue/index.js';
+import { SearchArea, unionById, type CatalogueEntry } from '../catalogue/index.js';
 import type { Config } from '../config/index.js';
 import { matchOneToOne, onValidSeaFloor } from '../evaluation/index.js';
 import { GeoIndex, gatherCandidates, rankAndMerge, type Candidate, type Survivor } from '../picking/index.js';
@@ -107,17 +107,6 @@ async function gridCandidates(grid: GridSource, o: RankerTrainingOptions): Promi
   return out;
 }
 
-/** The union of the catalogues, one entry per id (a KW seamount re-measured by Gevorgian et al. counts once). */
-function uniqueById(entries: readonly CatalogueEntry[]): CatalogueEntry[] {
-  const seen = new Set<string>();
-  return entries.filter((e) => {
-    const key = e.id.startsWith('line ') ? `${e.source}:${e.id}` : e.id;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /**
  * Fits the ranker and calibrates its cut (see the module comment). Throws when the training grids hold too
  * few labelled candidates to learn from and no ranker is being refitted.
@@ -128,7 +117,7 @@ function uniqueById(entries: readonly CatalogueEntry[]): CatalogueEntry[] {
  */
 export async function trainRanker(o: RankerTrainingOptions): Promise<Ranker> {
   const rc = o.config.training.ranker;
-  const refs = uniqueById(o.catalogue);
+  const refs = unionById(o.catalogue);
   const refIndex = new GeoIndex(
     refs.map((r) => r.lon),
     refs.map((r) => r.lat),

@@ -224,6 +224,48 @@ describe('compareCatalogues', () => {
     expect([m.tp, m.fp, m.fn, m.ignored]).toEqual([3, 2, 1, 1]);
   });
 
+  it('judges against several catalogues as their union, a seamount both list under one id counted once', async () => {
+    // a second catalogue re-lists KW-3 (missed) under its id and adds G-1 under SMT-1 (a `new` pick so far)
+    const second = join(tmp, 'hand-second.csv');
+    writeFileSync(second, 'id,lon,lat,height_m\nKW-3,11.5,0.5,300\nG-1,11.5,1.7,600\n');
+    const outDir = join(tmp, 'out-union');
+    const { metrics: m } = await compareCatalogues({
+      picksPath: join(tmp, 'seamounts.geojson'),
+      cataloguePath: [cataloguePath, second],
+      toleranceKm: 25,
+      minHeightM: 200,
+      region: null,
+      grid: handGrid(),
+      outDir,
+    });
+    // the hand case (TP 2, FP 2, FN 1) with SMT-1 now matching G-1; KW-3 still missed once, not twice
+    expect([m.tp, m.fp, m.fn, m.ignored]).toEqual([3, 1, 1, 2]);
+    const report = readFileSync(join(outDir, 'report.md'), 'utf8');
+    expect(report).toContain(`compared with the union of the catalogues \`${cataloguePath}\` and \`${second}\``);
+    expect(report).toContain(`--catalogue ${cataloguePath} --catalogue ${second} `);
+    // one catalogue given as a list of one: the same as given alone
+    const one = await compareCatalogues({
+      picksPath: join(tmp, 'seamounts.geojson'),
+      cataloguePath: [cataloguePath],
+      toleranceKm: 25,
+      minHeightM: 200,
+      region: null,
+      grid: handGrid(),
+      outDir: join(tmp, 'out-one'),
+    });
+    expect([one.metrics.tp, one.metrics.fp, one.metrics.fn, one.metrics.ignored]).toEqual([2, 2, 1, 2]);
+    await expect(
+      compareCatalogues({
+        picksPath: join(tmp, 'seamounts.geojson'),
+        cataloguePath: [],
+        toleranceKm: 25,
+        minHeightM: 0,
+        region: null,
+        outDir: join(tmp, 'out-none'),
+      }),
+    ).rejects.toThrow(/no reference catalogue/);
+  });
+
   it('writes nothing when an input is bad', async () => {
     const bad = join(tmp, 'bad.txt');
     writeFileSync(bad, 'Longitude Latitude Height\n10 1 500\n10 x 500\n');

@@ -38,6 +38,15 @@ describe('pipeline files', () => {
     expect(() => parsePipeline(text, 't.yaml', {})).toThrow(/t\.yaml: \$\{GRID\} is not set/);
   });
 
+  it('takes one reference catalogue for compare, or a list judged as their union', () => {
+    const stage = (catalogue: string) =>
+      parsePipeline(`name: t\nworkdir: w\nstages:\n  - name: c\n    compare: { picks: p, catalogue: ${catalogue}, out: o }\n`, 't.yaml', {}).stages[0].compare
+        ?.catalogue;
+    expect(stage('kw.txt')).toBe('kw.txt');
+    expect(stage('[kw.txt, gev.xyhrdnc]')).toEqual(['kw.txt', 'gev.xyhrdnc']);
+    expect(() => stage('[]')).toThrow(/t\.yaml: invalid pipeline[\s\S]*catalogue/);
+  });
+
   it('names the file and the problem for bad pipelines', () => {
     const bad = (body: string) => () => parsePipeline(body, 'bad.yaml', {});
     expect(bad('name: x\nworkdir: w\nstages: []\n')).toThrow(/bad\.yaml: invalid pipeline[\s\S]*stages/);
