@@ -52,6 +52,11 @@ export interface PickerFigures {
   picks: number;
   kw: ObjectScores;
   gevorgian: ObjectScores;
+  /**
+   * Against both catalogues as one (their union, one entry per id): the yardstick of the grids the team keeps
+   * back. Designs measured before it existed lack it.
+   */
+  union?: ObjectScores;
   /** Recall by catalogue height (each catalogue's own heights), pooled over the region's grids. */
   byHeight?: { kw: HeightRecall[]; gevorgian: HeightRecall[] };
   /** Recall of catalogue seamounts at least TALL_M tall. */
@@ -186,6 +191,7 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
       {
         kw: [] as Comparison[],
         gevorgian: [] as Comparison[],
+        union: [] as Comparison[],
         picks: 0,
         heights: { kw: emptyHeights(), gevorgian: emptyHeights() },
         why: { kw: {}, gevorgian: {} },
@@ -197,6 +203,7 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
     {
       kw: Comparison[];
       gevorgian: Comparison[];
+      union: Comparison[];
       picks: number;
       heights: Record<CatalogueName, HeightRecall[]>;
       why: Record<CatalogueName, Record<string, number>>;
@@ -229,10 +236,10 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
       const suffix = o.runs.length > 1 ? `-${gi}` : '';
       const region = o.region.box ? parseRegion(o.region.box) : null;
       /** One list of picks against one catalogue: compare's metrics and the list ranked for the AP. */
-      const judge = async (picksPath: string, cat: CatalogueName, outDir: string, explainMisses: boolean) => {
+      const judge = async (picksPath: string, cat: CatalogueName | 'union', outDir: string, explainMisses: boolean) => {
         const { metrics } = await compareCatalogues({
           picksPath,
-          cataloguePath: o.cataloguePaths[cat],
+          cataloguePath: cat === 'union' ? [o.cataloguePaths.kw, o.cataloguePaths.gevorgian] : o.cataloguePaths[cat],
           toleranceKm: TOLERANCE_KM,
           minHeightM: 0,
           region,
@@ -270,6 +277,9 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
             comparisons[picker].ranked[cat].push((await judge(rankedFile, cat, `${outDir}-ranked`, false)).comparison);
           }
         }
+        comparisons[picker].union.push(
+          (await judge(path.join(dir, 'seamounts.geojson'), 'union', path.join(o.workDir, `compare-${picker}-union${suffix}`), false)).comparison,
+        );
       }
     } finally {
       await grid.close();
@@ -309,6 +319,7 @@ export async function evaluateRegion(o: EvaluateOptions): Promise<RegionFigures>
           picks: c.picks,
           kw: pooledScores(c.kw),
           gevorgian: pooledScores(c.gevorgian),
+          union: pooledScores(c.union),
           byHeight: { kw: heights('kw'), gevorgian: heights('gevorgian') },
           recallTall: { kw: tall('kw'), gevorgian: tall('gevorgian') },
           ...(p === 'autoencoder' ? { whyMissed: c.why } : {}),
@@ -348,11 +359,12 @@ export function pooledTallRecall(regions: RegionFigures[], picker: Picker, cat: 
 /** Mean over regions of every figure (regions lacking a figure are left out of its mean). */
 export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
   const m = (f: (r: RegionFigures) => number | null): number | null => meanOf(regions.map(f));
-  const scores = (f: (r: RegionFigures) => ObjectScores) => ({
-    precision: m((r) => f(r).precision),
-    recall: m((r) => f(r).recall),
-    f1: m((r) => f(r).f1),
-    ap: m((r) => f(r).ap),
+  // a region lacking the figures (union: designs measured before it) is left out of their means
+  const scores = (f: (r: RegionFigures) => ObjectScores | undefined) => ({
+    precision: m((r) => f(r)?.precision ?? null),
+    recall: m((r) => f(r)?.recall ?? null),
+    f1: m((r) => f(r)?.f1 ?? null),
+    ap: m((r) => f(r)?.ap ?? null),
   });
   // results of designs run before `both` existed lack it
   type Lift = RetrainFigures['both'] | undefined;
@@ -378,6 +390,7 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
           picks: m((r) => r.pickers[p].picks),
           kw: scores((r) => r.pickers[p].kw),
           gevorgian: scores((r) => r.pickers[p].gevorgian),
+          ...(regions.some((r) => r.pickers[p].union) ? { union: scores((r) => r.pickers[p].union) } : {}),
           recallTall: { kw: m((r) => r.pickers[p].recallTall?.kw ?? null), gevorgian: m((r) => r.pickers[p].recallTall?.gevorgian ?? null) },
           ...(regions.some((r) => r.pickers[p].byHeight)
             ? { recallTallPooled: { kw: pooledTallRecall(regions, p, 'kw'), gevorgian: pooledTallRecall(regions, p, 'gevorgian') } }

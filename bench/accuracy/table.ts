@@ -19,7 +19,7 @@ export interface DesignResults {
   mean: Record<string, unknown> & {
     windows: { auc: number | null; controlAuc: number | null };
     threshold: { target: number | null; realised: number | null; realisedAll: number | null };
-    pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores> }>;
+    pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores>; union?: Partial<ObjectScores> }>;
   };
 }
 
@@ -33,22 +33,23 @@ const prfa = (s: Partial<ObjectScores>): string => `${f2(s.precision)} / ${f2(s.
 const count = (v: number | null | undefined): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : '–');
 
 const HEADER =
-  '| region | picker | picks | window AUC, model / control | recall at threshold (target) | vs KW: P / R / F1, AP | vs Gevorgian: P / R / F1, AP |\n' +
-  '| --- | --- | --- | --- | --- | --- | --- |';
+  '| region | picker | picks | window AUC, model / control | recall at threshold (target) | vs KW: P / R / F1, AP | vs Gevorgian: P / R / F1, AP | vs KW ∪ Gevorgian |\n' +
+  '| --- | --- | --- | --- | --- | --- | --- | --- |';
 
 function rows(
   name: string,
   r: {
     windows: { auc: number | null; controlAuc: number | null };
     threshold: { target: number | null; realised: number | null };
-    pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores> }>;
+    pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores>; union?: Partial<ObjectScores> }>;
   },
 ): string[] {
   return PICKERS.map((p, i) => {
     const first = i === 0;
     const auc = first ? `${f2(r.windows.auc)} / ${f2(r.windows.controlAuc)}` : '';
     const thr = first ? `${f2(r.threshold.realised)} (${f2(r.threshold.target)})` : '';
-    return `| ${first ? name : ''} | ${p} | ${count(r.pickers[p].picks)} | ${auc} | ${thr} | ${prfa(r.pickers[p].kw)} | ${prfa(r.pickers[p].gevorgian)} |`;
+    const union = r.pickers[p].union;
+    return `| ${first ? name : ''} | ${p} | ${count(r.pickers[p].picks)} | ${auc} | ${thr} | ${prfa(r.pickers[p].kw)} | ${prfa(r.pickers[p].gevorgian)} | ${union ? prfa(union) : '–'} |`;
   });
 }
 
