@@ -7,6 +7,9 @@ import type { ObjectScores } from './pool.js';
 import { meanFigures, PICKERS, type Picker, type RegionFigures } from './evaluate.js';
 import { designComparisonMarkdown, targetsMarkdown } from './targets.js';
 
+/** One picker's figures as the region rows show them (a region's, or a mean over regions). */
+type PickerMeans = { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores>; union?: Partial<ObjectScores> };
+
 export interface DesignResults {
   /** `--set` settings passed to train and detect. */
   settings: string[];
@@ -19,7 +22,7 @@ export interface DesignResults {
   mean: Record<string, unknown> & {
     windows: { auc: number | null; controlAuc: number | null };
     threshold: { target: number | null; realised: number | null; realisedAll: number | null };
-    pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores>; union?: Partial<ObjectScores> }>;
+    pickers: Record<Picker, PickerMeans>;
   };
 }
 
@@ -41,7 +44,7 @@ function rows(
   r: {
     windows: { auc: number | null; controlAuc: number | null };
     threshold: { target: number | null; realised: number | null };
-    pickers: Record<Picker, { picks: number | null; kw: Partial<ObjectScores>; gevorgian: Partial<ObjectScores>; union?: Partial<ObjectScores> }>;
+    pickers: Record<Picker, PickerMeans>;
   },
 ): string[] {
   return PICKERS.map((p, i) => {

@@ -7,6 +7,7 @@
  * difference (ours minus a baseline, after minus before) is taken region by region before resampling, so
  * it keeps its pairing. A pooled recall resamples the regions' counts and divides their sums.
  */
+import { createPrng } from '../../src/model/prng.js';
 import { PICKERS, TALL_M, type Picker, type RegionFigures } from './evaluate.js';
 
 /** A figure and its bootstrap interval. */
@@ -23,18 +24,6 @@ export interface BootstrapOptions {
   level?: number;
   /** Seed of the generator: results.md stays byte-identical run to run (default 1). */
   seed?: number;
-}
-
-/** mulberry32: small, fast, seeded; enough for resampling indices. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Percentile of sorted values, linear between ranks. */
@@ -61,13 +50,13 @@ export function bootstrapRatio(numerators: readonly number[], denominators: read
   const n = numerators.length;
   const resamples = o.resamples ?? 10_000;
   const level = o.level ?? 0.9;
-  const random = generator(o.seed ?? 1);
+  const random = createPrng(o.seed ?? 1);
   const figures: number[] = [];
   for (let b = 0; b < resamples; b++) {
     let num = 0;
     let den = 0;
     for (let i = 0; i < n; i++) {
-      const k = Math.floor(random() * n);
+      const k = random.int(n);
       num += numerators[k];
       den += denominators[k];
     }
@@ -135,11 +124,7 @@ export function betterBaseline(regions: readonly RegionFigures[], c: Catalogue):
 }
 
 /** Region-by-region differences of two figures, regions lacking either left out. */
-function paired(
-  regions: readonly RegionFigures[],
-  ours: (r: RegionFigures) => number | null | undefined,
-  theirs: (r: RegionFigures) => number | null | undefined,
-): number[] {
+function paired<R>(regions: readonly R[], ours: (r: R) => number | null | undefined, theirs: (r: R) => number | null | undefined): number[] {
   const out: number[] = [];
   for (const r of regions) {
     const a = ours(r);
@@ -304,14 +289,12 @@ export function designDifference(
   c: Catalogue,
   o: BootstrapOptions = {},
 ): DesignDifference {
-  const d: number[] = [];
-  for (const [name, r] of Object.entries(design)) {
-    const ref = reference[name];
-    if (!ref || !judged(name)) continue;
-    const a = r.pickers.autoencoder?.[c]?.f1;
-    const b = ref.pickers.autoencoder?.[c]?.f1;
-    if (finite(a) && finite(b)) d.push(a - b);
-  }
+  const common = Object.keys(design).filter((n) => reference[n] && judged(n));
+  const d = paired(
+    common,
+    (n) => design[n].pickers.autoencoder?.[c]?.f1,
+    (n) => reference[n].pickers.autoencoder?.[c]?.f1,
+  );
   return { f1: bootstrapMean(d, o), regions: d.length, better: d.filter((v) => v > 0).length, worse: d.filter((v) => v < 0).length };
 }
 

@@ -42,7 +42,7 @@ export function registerCompare(program: Command): void {
     const ctx = runContext(flags, layer);
     const r = await runCompareStage({
       picks,
-      catalogue: flags.catalogue.length === 1 ? flags.catalogue[0] : flags.catalogue,
+      catalogue: flags.catalogue,
       out: flags.out,
       grid: flags.grid,
       config: ctx.config,

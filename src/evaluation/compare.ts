@@ -127,6 +127,7 @@ export async function compareCatalogues(o: CompareOptions): Promise<CompareResul
   const [picksFile, ...refsFiles] = await Promise.all([readCatalogueFile(o.picksPath), ...paths.map((p) => readCatalogueFile(p))]);
   const grid = o.grid ?? null;
   const { area, region, areaSource } = searchedArea(o, picksFile.meta, grid);
+  // one catalogue is taken as it is (its own repeated ids included); several are merged by id
   const refs = refsFiles.length === 1 ? refsFiles[0].entries : unionById(refsFiles.flatMap((f) => f.entries));
   const selection = await countedReferences(refs, area, grid, o);
   const countedRefs = selection.countedRefIdx.map((k) => refs[k]);

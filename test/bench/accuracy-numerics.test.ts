@@ -11,24 +11,13 @@ import { detectThreshold } from '../../bench/accuracy/evaluate.js';
 import { collectErrorRaster } from '../support/error-raster.js';
 import { tempDir } from '../support/temp-dir.js';
 import { KM_PER_DEG, greatCircleKm } from '../../src/base/geodesy.js';
+import { createPrng } from '../../src/model/prng.js';
 
 /** Brute force over all pairs: P(pos < neg) + ½ P(tie). */
 function bruteAuc(pos: number[], neg: number[]): number {
   let w = 0;
   for (const p of pos) for (const n of neg) w += p < n ? 1 : p === n ? 0.5 : 0;
   return w / (pos.length * neg.length);
-}
-
-/** A small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('lowerScoreAuc', () => {
@@ -44,7 +33,7 @@ describe('lowerScoreAuc', () => {
   });
 
   it('equals the brute-force pair count on random scores with many ties', () => {
-    const r = rng(7);
+    const r = createPrng(7).next;
     for (let trial = 0; trial < 20; trial++) {
       const pos = Array.from({ length: 1 + Math.floor(r() * 60) }, () => Math.floor(r() * 10));
       const neg = Array.from({ length: 1 + Math.floor(r() * 60) }, () => Math.floor(r() * 10) + (trial % 3));
@@ -141,7 +130,7 @@ describe('windows of an error raster', () => {
   });
 
   it('gives the AUC of the true windows: positives within 6 km, negatives beyond 30 km', async () => {
-    const r = rng(11);
+    const r = createPrng(11).next;
     // seamount windows score lower on the whole, with overlap
     const truth = centres.map((c) => Math.min(...seamounts.map((s) => greatCircleKm(c.lon, c.lat, s.lon, s.lat))));
     const scores = truth.map((d, i) => (d <= 6 ? 0.3 : 0.6) + 0.5 * r() + i * 1e-6); // distinct
