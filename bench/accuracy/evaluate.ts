@@ -366,8 +366,8 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
     f1: m((r) => f(r)?.f1 ?? null),
     ap: m((r) => f(r)?.ap ?? null),
   });
-  // results of designs run before `both` existed lack it
-  type Lift = RetrainFigures['both'] | undefined;
+  // results of designs run before `both` (or `kwLabels`) existed lack it; kwLabels is null where a half has too few KW seamounts
+  type Lift = RetrainFigures['both'] | null | undefined;
   const lift = (f: (t: RetrainFigures) => Lift) => ({
     before: m((r) => (r.retrain ? f(r.retrain)?.before : null) ?? null),
     after: m((r) => (r.retrain ? f(r.retrain)?.after : null) ?? null),
@@ -380,6 +380,9 @@ export function meanFigures(regions: RegionFigures[]): Record<string, unknown> {
       kw: lift((t) => t.f1.kw),
       gevorgian: lift((t) => t.f1.gevorgian),
       both: lift((t) => t.both),
+      ...(regions.some((r) => r.retrain?.kwLabels)
+        ? { kwLabels: { ...lift((t) => t.kwLabels), regions: regions.filter((r) => r.retrain?.kwLabels).length } }
+        : {}),
     },
     windows: { auc: m((r) => r.windows.auc), controlAuc: m((r) => r.windows.controlAuc) },
     threshold: { target: m((r) => r.threshold.target), realised: m((r) => r.threshold.realised), realisedAll: m((r) => r.threshold.realisedAll) },

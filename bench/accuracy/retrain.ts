@@ -5,7 +5,10 @@
  * seamounts (everything else of the grid excluded: its seamounts are not trained on, its candidates not
  * learned from), `detect` runs the fine-tuned model on the whole region, and both it and the fold model alone
  * are judged on the *other* half against each catalogue, and against both together (the labels it was
- * fine-tuned on, as a user judges a retrained model). The figures are the means of the two directions.
+ * fine-tuned on, as a user judges a retrained model). A second fine-tune learns Kim & Wessel's labels alone
+ * and is judged against KW: a user who retrains on one catalogue asks for a catalogue like it (Gevorgian et
+ * al. list every KW seamount under its KW id, so their union is Gevorgian's list and the first fine-tune is
+ * in effect Gevorgian's). The figures are the means of the two directions.
  */
 import path from 'node:path';
 import { SearchArea, type CatalogueEntry } from '../../src/catalogue/index.js';
@@ -30,6 +33,8 @@ export interface RetrainDirection {
   f1: Record<CatalogueName, { before: number | null; after: number | null }>;
   /** The same against both catalogues together (one entry per id): the labels fine-tuned on. */
   both: { before: number | null; after: number | null };
+  /** Fine-tuned on KW's seamounts of the half alone, judged against KW; null: a half holds fewer than MIN_HALF_SEAMOUNTS. */
+  kwLabels?: { seamountsTrainedOn: number; before: number | null; after: number | null } | null;
 }
 
 type Lift = { before: number | null; after: number | null; lift: number | null };
@@ -39,6 +44,8 @@ export interface RetrainFigures {
   /** Mean over the two directions. */
   f1: Record<CatalogueName, Lift>;
   both: Lift;
+  /** Fine-tuned on KW's labels alone, judged against KW (null: too few KW seamounts in a half; absent: measured before it existed). */
+  kwLabels?: Lift | null;
 }
 
 /**
@@ -110,34 +117,31 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
   }
   const searched = o.region.box ? parseRegion(o.region.box) : bounds;
   const [a, b] = halves(searched);
-  const countIn = (r: Region) => o.unique.filter((e) => SearchArea.fromRegion(r).contains(e.lon, e.lat)).length;
-  const counts = [countIn(a), countIn(b)];
+  const countIn = (entries: readonly CatalogueEntry[], r: Region) => entries.filter((e) => SearchArea.fromRegion(r).contains(e.lon, e.lat)).length;
+  const counts = [countIn(o.unique, a), countIn(o.unique, b)];
   if (Math.min(...counts) < MIN_HALF_SEAMOUNTS) {
     o.log(`  retraining experiment: skipped (${counts.join(' / ')} catalogue seamounts in the halves, fewer than ${MIN_HALF_SEAMOUNTS})`);
     return null;
   }
+  const kwCounts = [countIn(o.catalogues.kw, a), countIn(o.catalogues.kw, b)];
+  const withKw = Math.min(...kwCounts) >= MIN_HALF_SEAMOUNTS;
+  if (!withKw) o.log(`  retraining on KW's labels alone: skipped (${kwCounts.join(' / ')} KW seamounts in the halves, fewer than ${MIN_HALF_SEAMOUNTS})`);
   // compare judges several catalogues as their union, one entry per id: the labels fine-tuned on
   const bothPaths = [CATALOGUES.kw, CATALOGUES.gevorgian];
   const box = o.region.box ? ['--region', o.region.box] : [];
   const setArgs = o.sets.flatMap((s) => ['--set', s]);
-  const directions: RetrainDirection[] = [];
-  for (const [k, [train, judge]] of [
-    [a, b],
-    [b, a],
-  ].entries()) {
+  /** `train --init` on the catalogues' seamounts in `train` (the rest of the grid excluded), then `detect` on the whole region: the run folder. */
+  const fineTuneAndDetect = async (train: Region, catalogues: string[], label: string): Promise<string> => {
     const excluded = outsideBoxes(bounds, train).map(formatRegion);
     const tuned = await o.runner.run({
       parent: o.parent,
-      label: `retrain-${k}`,
+      label: `retrain-${label}`,
       outputs: ['bundle.json'],
       args: [
         'train',
         '--init',
         o.foldBundle,
-        '--catalogue',
-        CATALOGUES.kw,
-        '--catalogue',
-        CATALOGUES.gevorgian,
+        ...catalogues.flatMap((c) => ['--catalogue', c]),
         '--grid',
         gridPath,
         ...excluded.flatMap((r) => ['--exclude-region', r]),
@@ -153,7 +157,7 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
     });
     const detect = await o.runner.run({
       parent: o.parent,
-      label: `retrain-detect-${k}`,
+      label: `retrain-detect-${label}`,
       outputs: ['seamounts.csv'],
       args: [
         'detect',
@@ -171,7 +175,14 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
         OUT_DIR,
       ],
     });
-    const f1 = {} as RetrainDirection['f1'];
+    return detect.dir;
+  };
+  const directions: RetrainDirection[] = [];
+  for (const [k, [train, judge]] of [
+    [a, b],
+    [b, a],
+  ].entries()) {
+    const detectDir = await fineTuneAndDetect(train, bothPaths, String(k));
     const judged = async (dir: string, tag: string, cataloguePath: string | string[], cat: string): Promise<number | null> => {
       const g = await openGrid(gridPath);
       try {
@@ -191,11 +202,20 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
         await g.close();
       }
     };
+    const f1 = {} as RetrainDirection['f1'];
     for (const cat of ['kw', 'gevorgian'] as const) {
-      f1[cat] = { before: await judged(o.foldDetect, 'fold', CATALOGUES[cat], cat), after: await judged(detect.dir, 'tuned', CATALOGUES[cat], cat) };
+      f1[cat] = { before: await judged(o.foldDetect, 'fold', CATALOGUES[cat], cat), after: await judged(detectDir, 'tuned', CATALOGUES[cat], cat) };
     }
-    const both = { before: await judged(o.foldDetect, 'fold', bothPaths, 'both'), after: await judged(detect.dir, 'tuned', bothPaths, 'both') };
-    directions.push({ trainedOn: formatRegion(train), judgedOn: formatRegion(judge), seamountsTrainedOn: counts[k], f1, both });
+    const both = { before: await judged(o.foldDetect, 'fold', bothPaths, 'both'), after: await judged(detectDir, 'tuned', bothPaths, 'both') };
+    // the fold model alone is judged against KW once: f1.kw.before
+    const kwLabels = withKw
+      ? {
+          seamountsTrainedOn: kwCounts[k],
+          before: f1.kw.before,
+          after: await judged(await fineTuneAndDetect(train, [CATALOGUES.kw], `kw-${k}`), 'tuned-on-kw', CATALOGUES.kw, 'kw'),
+        }
+      : null;
+    directions.push({ trainedOn: formatRegion(train), judgedOn: formatRegion(judge), seamountsTrainedOn: counts[k], f1, both, kwLabels });
   }
   const lift = (pick: (d: RetrainDirection) => { before: number | null; after: number | null }): Lift => {
     const before = meanOf(directions.map((d) => pick(d).before));
@@ -204,5 +224,5 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
   };
   const f1 = {} as RetrainFigures['f1'];
   for (const cat of ['kw', 'gevorgian'] as const) f1[cat] = lift((d) => d.f1[cat]);
-  return { directions, f1, both: lift((d) => d.both) };
+  return { directions, f1, both: lift((d) => d.both), kwLabels: withKw ? lift((d) => d.kwLabels as NonNullable<RetrainDirection['kwLabels']>) : null };
 }

@@ -87,9 +87,13 @@ describe('the retraining table', () => {
     const measured = Object.values(design.regions).some((r) => (r as { retrain?: { both?: Lift } }).retrain?.both);
     expect(rows[0].includes('vs both (the labels fine-tuned on)')).toBe(measured);
     if (measured) {
-      const both = (design.mean as unknown as { retrain: { both: Lift } }).retrain.both;
+      const { both, kwLabels } = (design.mean as unknown as { retrain: { both: Lift; kwLabels?: Lift & { regions: number } } }).retrain;
       const mean = rows.find((l) => l.startsWith('| **mean of'));
-      expect(mean?.endsWith(`| ${f2(both.before)} → ${f2(both.after)} (${f2(both.lift)}) |`)).toBe(true);
+      const cell = (t: Lift) => `${f2(t.before)} → ${f2(t.after)} (${f2(t.lift)})`;
+      // the fine-tune on KW's labels alone, where measured, is the last column: its mean over fewer regions says how many
+      const last = kwLabels ? `| ${cell(both)} | ${cell(kwLabels)}, ${kwLabels.regions} regions |` : `| ${cell(both)} |`;
+      expect(mean?.endsWith(last)).toBe(true);
+      expect(rows[0].includes('fine-tuned on KW’s labels alone')).toBe(kwLabels !== undefined);
       // results.json keeps four decimals: the mean lift and the difference of the means agree to them
       expect(both.lift).toBeCloseTo((both.after as number) - (both.before as number), 3);
     }

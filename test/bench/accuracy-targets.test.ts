@@ -4,7 +4,7 @@
  * shows for the committed results.
  */
 import { readFileSync } from 'node:fs';
-import type { PickerFigures, RegionFigures } from '../../bench/accuracy/evaluate.js';
+import { meanFigures, type PickerFigures, type RegionFigures } from '../../bench/accuracy/evaluate.js';
 import { coarseRegionNames } from '../../bench/accuracy/regions.js';
 import { resultsMarkdown, type ResultsFile } from '../../bench/accuracy/table.js';
 import {
@@ -24,8 +24,8 @@ const tall = (found: number, of: number) => [
   { minM: 1500, maxM: 2000, tp: found, fn: of - found, recall: of ? found / of : null },
 ];
 
-/** A region whose three pickers score the given F1 against both catalogues. */
-function region(ours: number, gaussian: number, peaks: number, extra: Partial<PickerFigures> = {}, lift?: number): RegionFigures {
+/** A region whose three pickers score the given F1 against both catalogues; a fine-tune on KW's labels alone lifts KW by `kwLift` (null: not run). */
+function region(ours: number, gaussian: number, peaks: number, extra: Partial<PickerFigures> = {}, lift?: number, kwLift: number | null = null): RegionFigures {
   const picker = (f1: number, more: Partial<PickerFigures> = {}) => ({ picks: 10, kw: scores(f1), gevorgian: scores(f1), ...more }) as PickerFigures;
   return {
     grids: 1,
@@ -39,6 +39,7 @@ function region(ours: number, gaussian: number, peaks: number, extra: Partial<Pi
             directions: [],
             f1: { kw: { before: 0.5, after: 0.5 + lift, lift }, gevorgian: { before: 0.5, after: 0.5 + lift, lift } },
             both: { before: 0.5, after: 0.5 + lift, lift },
+            kwLabels: kwLift === null ? null : { before: 0.5, after: 0.5 + kwLift, lift: kwLift },
           } as unknown as RegionFigures['retrain'],
         }),
   };
@@ -83,7 +84,7 @@ describe('bootstrap intervals', () => {
 
 describe("issue 27's targets", () => {
   const regions = [
-    region(0.6, 0.5, 0.4, { byHeight: { kw: tall(9, 10), gevorgian: tall(9, 10) } }, 0.1),
+    region(0.6, 0.5, 0.4, { byHeight: { kw: tall(9, 10), gevorgian: tall(9, 10) } }, 0.1, 0.3),
     region(0.5, 0.45, 0.48, { byHeight: { kw: tall(1, 2), gevorgian: tall(1, 2) } }, 0),
     region(0.7, 0.6, 0.3, {}, undefined),
   ];
@@ -106,12 +107,24 @@ describe("issue 27's targets", () => {
     // the third region has no tall seamounts: it does not enter
     expect(recall.regions).toBe(2);
     expect(recall.measured!.estimate).toBeCloseTo(10 / 12, 12);
-    const lift = t.find((x) => x.target.startsWith('retraining') && x.against === 'KW')!;
+    const lift = t.find((x) => x.target.startsWith('retraining') && x.against === 'KW, fine-tuned on both')!;
     expect(lift.regions).toBe(2);
     expect(lift.measured!.estimate).toBeCloseTo(0.05, 12);
+    // the fine-tune on KW's labels alone: only the first region ran it (the second's halves hold too few KW seamounts)
+    const kwLabels = t.find((x) => x.target.startsWith('retraining') && x.against === 'KW, fine-tuned on KW')!;
+    expect(kwLabels.regions).toBe(1);
+    expect(kwLabels.measured!.estimate).toBeCloseTo(0.3, 12);
     // no ranked list in these results: measured null, and the table leaves the row out
     expect(t.find((x) => x.target.includes('ranked list'))!.measured).toBeNull();
     expect(targetsMarkdown([['a', regions[0]]], 'one region').join('\n')).not.toContain('ranked list');
+  });
+
+  it('average the fine-tune on KW’s labels over the regions that ran it, and say how many', () => {
+    const retrain = (rs: RegionFigures[]) =>
+      (meanFigures(rs) as { retrain: { kwLabels?: { before: number; after: number; lift: number; regions: number } } }).retrain;
+    expect(retrain(regions).kwLabels).toEqual({ before: 0.5, after: 0.8, lift: 0.3, regions: 1 });
+    // designs measured before it (or regions whose halves hold too few KW seamounts): no figure at all
+    expect(retrain(regions.slice(1)).kwLabels).toBeUndefined();
   });
 
   it('list a region only when it is more than 0.03 below the better of the two baselines there', () => {
@@ -184,7 +197,7 @@ describe('docs/accuracy.md', () => {
       `ranked list: KW ${interval('AP of the ranked', 'KW')}, Gev. ${interval('AP of the ranked', 'Gev')}`,
     );
     expect(row('| retraining on half the labels')).toContain(
-      `KW ${interval('retraining', 'KW')}; Gev. ${interval('retraining', 'Gev')}; both ${interval('retraining', 'both')}`,
+      `KW on KW's labels ${interval('retraining', 'KW, fine-tuned on KW')}; on both: KW ${interval('retraining', 'KW, fine-tuned on both')}, Gev. ${interval('retraining', 'Gev')}, both ${interval('retraining', 'both')}`,
     );
   });
 });
