@@ -88,6 +88,21 @@ export function outsideBoxes(bounds: Region, keep: Region): Region[] {
   return out;
 }
 
+/**
+ * The catalogue seamounts in each half, and whether both halves hold enough (MIN_HALF_SEAMOUNTS) to fine-tune
+ * on one and judge the other.
+ *
+ * @example halfCounts(kw, halves(box)) // { counts: [44, 14], enough: true }
+ */
+export function halfCounts(entries: readonly CatalogueEntry[], [a, b]: readonly [Region, Region]): { counts: [number, number]; enough: boolean } {
+  const countIn = (r: Region) => {
+    const area = SearchArea.fromRegion(r);
+    return entries.filter((e) => area.contains(e.lon, e.lat)).length;
+  };
+  const counts: [number, number] = [countIn(a), countIn(b)];
+  return { counts, enough: Math.min(...counts) >= MIN_HALF_SEAMOUNTS };
+}
+
 export interface RetrainOptions {
   region: RegionDef;
   /** The region's fold model and its detect run on the whole region. */
@@ -117,14 +132,12 @@ export async function retrainExperiment(o: RetrainOptions): Promise<RetrainFigur
   }
   const searched = o.region.box ? parseRegion(o.region.box) : bounds;
   const [a, b] = halves(searched);
-  const countIn = (entries: readonly CatalogueEntry[], r: Region) => entries.filter((e) => SearchArea.fromRegion(r).contains(e.lon, e.lat)).length;
-  const counts = [countIn(o.unique, a), countIn(o.unique, b)];
-  if (Math.min(...counts) < MIN_HALF_SEAMOUNTS) {
+  const { counts, enough } = halfCounts(o.unique, [a, b]);
+  if (!enough) {
     o.log(`  retraining experiment: skipped (${counts.join(' / ')} catalogue seamounts in the halves, fewer than ${MIN_HALF_SEAMOUNTS})`);
     return null;
   }
-  const kwCounts = [countIn(o.catalogues.kw, a), countIn(o.catalogues.kw, b)];
-  const withKw = Math.min(...kwCounts) >= MIN_HALF_SEAMOUNTS;
+  const { counts: kwCounts, enough: withKw } = halfCounts(o.catalogues.kw, [a, b]);
   if (!withKw) o.log(`  retraining on KW's labels alone: skipped (${kwCounts.join(' / ')} KW seamounts in the halves, fewer than ${MIN_HALF_SEAMOUNTS})`);
   // compare judges several catalogues as their union, one entry per id: the labels fine-tuned on
   const bothPaths = [CATALOGUES.kw, CATALOGUES.gevorgian];

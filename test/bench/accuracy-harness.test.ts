@@ -5,7 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { CatalogueEntry } from '../../src/catalogue/index.js';
 import { allRegions, trainingGrids, type RegionDef } from '../../bench/accuracy/regions.js';
+import { halfCounts, halves, MIN_HALF_SEAMOUNTS, outsideBoxes } from '../../bench/accuracy/retrain.js';
 import { OUT_DIR, stepRunner } from '../../bench/accuracy/steps.js';
 
 describe('training grids of a fold', () => {
@@ -78,5 +80,27 @@ describe('cached steps', () => {
     rmSync(path.join(done.dir, '.done.json'));
     expect((await r.run(step)).cached).toBe(false);
     await expect(r.run({ ...step, args: ['train', '--fail', '--out', OUT_DIR] })).rejects.toThrow(/train failed \(exit 3\)/);
+  });
+});
+
+describe('the retraining experiment', () => {
+  const box = { west: -118, east: -112.5, south: -49, north: -42 };
+  const at = (lat: number, n: number, prefix: string): CatalogueEntry[] =>
+    Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${lat}-${i}`, lon: -115 + i * 0.01, lat, heightM: null, radiusKm: null }) as CatalogueEntry);
+
+  it('cuts a box across its longer side: spac_33 west (taller than wide) at the middle latitude', () => {
+    const [south, north] = halves(box);
+    expect(south).toEqual({ ...box, north: -45.5 });
+    expect(north).toEqual({ ...box, south: -45.5 });
+    // the excluded strips around the half trained on cover the rest of the box
+    expect(outsideBoxes(box, south)).toEqual([{ west: -118, east: -112.5, south: -45.5, north: -42 }]);
+  });
+
+  it(`runs a set of labels only where each half holds at least ${MIN_HALF_SEAMOUNTS} of its seamounts`, () => {
+    const both = [...at(-47, 44, 'S'), ...at(-44, 14, 'N')];
+    expect(halfCounts(both, halves(box))).toEqual({ counts: [44, 14], enough: true });
+    // Gorda's case: one half holds 6 of KW's seamounts, so the fine-tune on KW's labels alone is left out
+    expect(halfCounts([...at(-47, 22, 'S'), ...at(-44, MIN_HALF_SEAMOUNTS - 4, 'N')], halves(box))).toEqual({ counts: [22, 6], enough: false });
+    expect(halfCounts(at(-60, 30, 'X'), halves(box)).counts).toEqual([0, 0]);
   });
 });
