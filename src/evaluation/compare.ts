@@ -82,8 +82,8 @@ function defaultCommand(o: CompareOptions, region: Region | null): string {
   return parts.map(shellQuote).join(' ');
 }
 
-/** The reference catalogue files, one or several. */
-const cataloguePaths = (o: Pick<CompareOptions, 'cataloguePath'>): readonly string[] =>
+/** The reference catalogue files, one or several (CompareOptions.cataloguePath) as a list. */
+export const cataloguePaths = (o: Pick<CompareOptions, 'cataloguePath'>): readonly string[] =>
   typeof o.cataloguePath === 'string' ? [o.cataloguePath] : o.cataloguePath;
 
 /** The region recorded by `detect` in the picks' metadata (`seamount_detect.region`, "W/E/S/N"). */

@@ -6,7 +6,7 @@
 export { matchOneToOne, pairsWithin, nearestWithin, type Match, type LonLat } from './match.js';
 export { computeMetrics, precisionRecall, type CompareMetrics, type HeightBin, type EdgeDistanceBin, type PrPoint, type MetricsInput } from './metrics.js';
 export { onValidSeaFloor, cellValuesAt } from './validity.js';
-export { compareCatalogues, DEFAULT_HEIGHT_BINS_M, DEFAULT_EDGE_BINS_KM, type CompareOptions, type CompareResult } from './compare.js';
+export { cataloguePaths, compareCatalogues, DEFAULT_HEIGHT_BINS_M, DEFAULT_EDGE_BINS_KM, type CompareOptions, type CompareResult } from './compare.js';
 export {
   explainMisses,
   readLedger,

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../base/logger.js';
 import { readCatalogueFile } from '../catalogue/index.js';
-import { compareCatalogues } from '../evaluation/index.js';
+import { cataloguePaths, compareCatalogues } from '../evaluation/index.js';
 import { parseRegion, type Config } from '../config/index.js';
 import { openGrid } from '../grid/index.js';
 import type { GridSource } from '../types.js';
@@ -77,7 +77,7 @@ export async function runCompareStage(o: CompareStageOptions): Promise<CompareSu
       f1: metrics.f1,
       averagePrecision: metrics.averagePrecision,
     };
-    const reference = typeof o.catalogue === 'string' ? o.catalogue : o.catalogue.join(' ∪ ');
+    const reference = cataloguePaths({ cataloguePath: o.catalogue }).join(' ∪ ');
     o.logger.info(s, `compare ${o.picks} with ${reference}: P ${formatRatio(s.precision)} R ${formatRatio(s.recall)} F1 ${formatRatio(s.f1)}`);
     return s;
   } finally {
